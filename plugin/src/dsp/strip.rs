@@ -1,0 +1,179 @@
+//! [`Strip`]: applies [`Coefficients`] to audio, ramping every change linearly.
+
+use super::RAMP_SECONDS;
+use super::law::Coefficients;
+use super::tone::{Pink, SINE_HZ, Sine};
+
+/// The running signal path for one plugin instance. Never allocates after [`Strip::new`].
+#[derive(Clone, Debug)]
+pub struct Strip {
+    current: [f32; 8],
+    target: [f32; 8],
+    step: [f32; 8],
+    remaining: u32,
+    ramp_len: u32,
+    sample_rate: f32,
+    sine: Sine,
+    pink: Pink,
+}
+
+impl Strip {
+    /// A strip at `sample_rate`, settled on `coefficients`.
+    pub fn new(sample_rate: f32, coefficients: Coefficients) -> Self {
+        let c = coefficients.to_array();
+        Self {
+            current: c,
+            target: c,
+            step: [0.0; 8],
+            remaining: 0,
+            ramp_len: ((RAMP_SECONDS * sample_rate).round() as u32).max(1),
+            sample_rate,
+            sine: Sine::new(SINE_HZ, sample_rate),
+            pink: Pink::new(),
+        }
+    }
+
+    /// Number of samples a ramp takes at this sample rate.
+    pub fn ramp_len(&self) -> u32 {
+        self.ramp_len
+    }
+
+    /// Whether a ramp is still running.
+    pub fn is_ramping(&self) -> bool {
+        self.remaining > 0
+    }
+
+    /// The coefficients in effect right now.
+    pub fn current(&self) -> Coefficients {
+        Coefficients::from_array(self.current)
+    }
+
+    /// Starts a ramp from the current coefficients to `target`, unless it already is the target.
+    pub fn set_target(&mut self, target: Coefficients) {
+        let target = target.to_array();
+        if target == self.target {
+            return;
+        }
+        let n = self.ramp_len as f32;
+        for i in 0..8 {
+            self.step[i] = (target[i] - self.current[i]) / n;
+        }
+        self.target = target;
+        self.remaining = self.ramp_len;
+    }
+
+    /// Jumps to `target` without a ramp and restarts the generators (for `reset()`).
+    pub fn snap_to(&mut self, target: Coefficients) {
+        *self = Self::new(self.sample_rate, target);
+    }
+
+    /// Processes one block in place. `channels` holds one (mono) or two (stereo) equally long
+    /// slices; further channels are left untouched.
+    pub fn process(&mut self, channels: &mut [&mut [f32]]) {
+        let len = channels.first().map_or(0, |c| c.len());
+        let mut start = 0;
+        while start < len {
+            if self.remaining > 0 {
+                let end = (start + self.remaining as usize).min(len);
+                self.run::<true>(channels, start, end);
+                start = end;
+            } else {
+                self.run::<false>(channels, start, len);
+                start = len;
+            }
+        }
+        self.sine.renormalize();
+    }
+
+    fn run<const RAMP: bool>(&mut self, channels: &mut [&mut [f32]], start: usize, end: usize) {
+        let sine_on = self.current[4..6] != [0.0; 2] || self.target[4..6] != [0.0; 2];
+        let pink_on = self.current[6..8] != [0.0; 2] || self.target[6..8] != [0.0; 2];
+        if !RAMP && !sine_on && !pink_on {
+            return self.apply_settled_matrix(channels, start, end);
+        }
+        match channels {
+            [] => {}
+            [left, right, ..] => {
+                for i in start..end {
+                    if RAMP {
+                        self.advance();
+                    }
+                    let c = &self.current;
+                    let (l, r) = (left[i], right[i]);
+                    let mut ol = c[0] * l + c[1] * r;
+                    let mut or = c[2] * l + c[3] * r;
+                    if sine_on {
+                        let s = self.sine.next_sample();
+                        ol += c[4] * s;
+                        or += c[5] * s;
+                    }
+                    if pink_on {
+                        let p = self.pink.next_sample();
+                        ol += c[6] * p;
+                        or += c[7] * p;
+                    }
+                    left[i] = ol;
+                    right[i] = or;
+                }
+            }
+            [mono] => {
+                for x in &mut mono[start..end] {
+                    if RAMP {
+                        self.advance();
+                    }
+                    let c = &self.current;
+                    let mut o = c[0] * *x;
+                    if sine_on {
+                        o += c[4] * self.sine.next_sample();
+                    }
+                    if pink_on {
+                        o += c[6] * self.pink.next_sample();
+                    }
+                    *x = o;
+                }
+            }
+        }
+    }
+
+    /// The settled path without generators: the identity is left alone (bit-exact), a diagonal
+    /// matrix is a per-channel gain, anything else the full 2×2 product.
+    fn apply_settled_matrix(&mut self, channels: &mut [&mut [f32]], start: usize, end: usize) {
+        let c = self.current;
+        match channels {
+            [] => {}
+            [left, right, ..] => {
+                if c[1] == 0.0 && c[2] == 0.0 {
+                    scale(&mut left[start..end], c[0]);
+                    scale(&mut right[start..end], c[3]);
+                } else {
+                    for (l, r) in left[start..end].iter_mut().zip(&mut right[start..end]) {
+                        let (x, y) = (*l, *r);
+                        *l = c[0] * x + c[1] * y;
+                        *r = c[2] * x + c[3] * y;
+                    }
+                }
+            }
+            [mono] => scale(&mut mono[start..end], c[0]),
+        }
+    }
+
+    #[inline]
+    fn advance(&mut self) {
+        self.remaining -= 1;
+        if self.remaining == 0 {
+            self.current = self.target;
+        } else {
+            for i in 0..8 {
+                self.current[i] += self.step[i];
+            }
+        }
+    }
+}
+
+fn scale(samples: &mut [f32], gain: f32) {
+    if gain != 1.0 {
+        for x in samples {
+            *x *= gain;
+        }
+    }
+}

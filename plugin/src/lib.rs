@@ -1,0 +1,153 @@
+//! Webstrip: a utility strip plugin (trim, balance, width, polarity, mute, bypass, test tone) with
+//! lock-free output meters, exported as CLAP and VST3 and linked by the standalone app.
+//!
+//! - [`dsp`]: the signal path, independent of any plugin API.
+//! - [`params`]: the declarative parameters (stable ids).
+//! - [`meters`]: the atomics the audio thread writes and one reader samples.
+
+pub mod dsp;
+pub mod meters;
+pub mod params;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use nice_plug::prelude::*;
+
+use dsp::{Settings, Strip, law};
+use meters::{MeterWriter, Meters};
+use params::WebstripParams;
+
+/// One Webstrip instance.
+pub struct Webstrip {
+    params: Arc<WebstripParams>,
+    meters: Arc<Meters>,
+    strip: Strip,
+    meter_writer: MeterWriter,
+    channels: usize,
+    settings: Settings,
+}
+
+impl Default for Webstrip {
+    fn default() -> Self {
+        let settings = Settings::default();
+        Self {
+            params: Arc::new(WebstripParams::default()),
+            meters: Arc::new(Meters::default()),
+            strip: Strip::new(44_100.0, law::coefficients(&settings, 2)),
+            meter_writer: MeterWriter::new(44_100.0),
+            channels: 2,
+            settings,
+        }
+    }
+}
+
+impl Webstrip {
+    /// The instance's output meters, for the one meter reader.
+    pub fn meters(&self) -> Arc<Meters> {
+        self.meters.clone()
+    }
+
+    /// The instance's parameters.
+    pub fn webstrip_params(&self) -> Arc<WebstripParams> {
+        self.params.clone()
+    }
+}
+
+impl Plugin for Webstrip {
+    const NAME: &'static str = "Webstrip";
+    const VENDOR: &'static str = "Webstrip";
+    const URL: &'static str = "";
+    const EMAIL: &'static str = "";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(2),
+            main_output_channels: NonZeroU32::new(2),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(1),
+            main_output_channels: NonZeroU32::new(1),
+            ..AudioIOLayout::const_default()
+        },
+    ];
+
+    type Editor = ();
+    type SysExMessage = ();
+    type BackgroundTask = ();
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn activate(
+        &mut self,
+        audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        self.channels = audio_io_layout
+            .main_output_channels
+            .map_or(0, |c| c.get() as usize);
+        self.settings = self.params.settings();
+        let sample_rate = buffer_config.sample_rate;
+        self.strip = Strip::new(
+            sample_rate,
+            law::coefficients(&self.settings, self.channels),
+        );
+        self.meter_writer = MeterWriter::new(sample_rate);
+        true
+    }
+
+    fn reset(&mut self) {
+        self.settings = self.params.settings();
+        self.strip
+            .snap_to(law::coefficients(&self.settings, self.channels));
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        _context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        let settings = self.params.settings();
+        if settings != self.settings {
+            self.settings = settings;
+            self.strip
+                .set_target(law::coefficients(&settings, self.channels));
+        }
+        let channels = buffer.as_slice();
+        self.strip.process(channels);
+        self.meter_writer.write(channels, &self.meters);
+        ProcessStatus::Normal
+    }
+}
+
+impl ClapPlugin for Webstrip {
+    const CLAP_ID: &'static str = "org.webstrip.webstrip";
+    const CLAP_DESCRIPTION: Option<&'static str> = Some(env!("CARGO_PKG_DESCRIPTION"));
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::AudioEffect,
+        ClapFeature::Utility,
+        ClapFeature::Mixing,
+        ClapFeature::Stereo,
+        ClapFeature::Mono,
+    ];
+}
+
+impl Vst3Plugin for Webstrip {
+    const VST3_CLASS_ID: [u8; 16] = *b"WebstripUtility1";
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] = &[
+        Vst3SubCategory::Fx,
+        Vst3SubCategory::Tools,
+        Vst3SubCategory::Stereo,
+    ];
+}
+
+nice_export_clap!(Webstrip);
+nice_export_vst3!(Webstrip);
