@@ -8,6 +8,7 @@ use super::tone::{Pink, SINE_HZ, Sine};
 #[derive(Clone, Debug)]
 pub struct Strip {
     current: [f32; 8],
+    start: [f32; 8],
     target: [f32; 8],
     step: [f32; 8],
     remaining: u32,
@@ -23,6 +24,7 @@ impl Strip {
         let c = coefficients.to_array();
         Self {
             current: c,
+            start: c,
             target: c,
             step: [0.0; 8],
             remaining: 0,
@@ -58,6 +60,7 @@ impl Strip {
         for i in 0..8 {
             self.step[i] = (target[i] - self.current[i]) / n;
         }
+        self.start = self.current;
         self.target = target;
         self.remaining = self.ramp_len;
     }
@@ -163,8 +166,10 @@ impl Strip {
         if self.remaining == 0 {
             self.current = self.target;
         } else {
+            // From the start each time: no rounding error piles up over a long ramp.
+            let done = (self.ramp_len - self.remaining) as f32;
             for i in 0..8 {
-                self.current[i] += self.step[i];
+                self.current[i] = self.start[i] + self.step[i] * done;
             }
         }
     }

@@ -52,7 +52,7 @@ pub struct Pink {
 
 /// Scale from Kellet's filter output to an RMS of `1/√2` (measured over 10⁷ samples by
 /// `pink_rms_matches_sine` in the tests).
-const PINK_SCALE: f32 = 0.0739;
+const PINK_SCALE: f32 = 0.400_16;
 
 impl Pink {
     /// A pink noise source with a fixed seed.

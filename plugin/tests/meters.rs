@@ -1,0 +1,119 @@
+//! Meter accuracy and the peak/clip "since last read" contract.
+
+use webstrip::dsp::{Settings, Strip, Tone, gain_to_db, law};
+use webstrip::meters::{MeterWriter, Meters};
+
+const SR: f32 = 48_000.0;
+
+fn sine(len: usize, amp: f32, hz: f32) -> Vec<f32> {
+    (0..len)
+        .map(|i| amp * (std::f32::consts::TAU * hz * i as f32 / SR).sin())
+        .collect()
+}
+
+/// Feeds `block` repeatedly (512 samples at a time) for `seconds`.
+fn feed(writer: &mut MeterWriter, meters: &Meters, left: &[f32], right: &[f32]) {
+    for (l, r) in left.chunks(512).zip(right.chunks(512)) {
+        let (mut l, mut r) = (l.to_vec(), r.to_vec());
+        writer.write(&[&mut l, &mut r], meters);
+    }
+}
+
+#[test]
+fn full_scale_sine_reads_peak_one_and_rms_minus_three_db() {
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    // Not a bin-centred frequency, so the peak is reached only approximately.
+    let s = sine(SR as usize / 2, 1.0, 997.0);
+    feed(&mut writer, &meters, &s, &s);
+    let (reading, active) = meters.read();
+    assert_eq!(active, 2);
+    for ch in reading {
+        assert!((ch.peak - 1.0).abs() <= 0.001, "peak {}", ch.peak);
+        assert!(
+            (ch.rms - std::f32::consts::FRAC_1_SQRT_2).abs() <= 0.001,
+            "rms {}",
+            ch.rms
+        );
+    }
+}
+
+#[test]
+fn rms_covers_300_ms_then_forgets() {
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    let loud = vec![0.5f32; (SR * 0.3) as usize];
+    feed(&mut writer, &meters, &loud, &loud);
+    assert!((meters.read().0[0].rms - 0.5).abs() < 1e-6);
+    let quiet = vec![0.0f32; (SR * 0.15) as usize];
+    feed(&mut writer, &meters, &quiet, &quiet);
+    let half = (0.25f32 / 2.0).sqrt();
+    assert!(
+        (meters.read().0[0].rms - half).abs() < 1e-4,
+        "half a window of 0.5"
+    );
+    let quiet = vec![0.0f32; (SR * 0.15) as usize];
+    feed(&mut writer, &meters, &quiet, &quiet);
+    assert_eq!(meters.read().0[0].rms, 0.0);
+}
+
+#[test]
+fn clip_is_set_by_one_not_by_0_999_and_cleared_by_a_read() {
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    let (mut l, mut r) = (vec![0.999f32; 64], vec![-0.999f32; 64]);
+    writer.write(&[&mut l, &mut r], &meters);
+    let (reading, _) = meters.read();
+    assert!(!reading[0].clip && !reading[1].clip);
+
+    let (mut l, mut r) = (vec![0.0f32; 64], vec![0.0f32; 64]);
+    r[10] = -1.0;
+    writer.write(&[&mut l, &mut r], &meters);
+    let (reading, _) = meters.read();
+    assert!(!reading[0].clip && reading[1].clip);
+    assert_eq!(reading[1].peak, 1.0);
+
+    let (mut l, mut r) = (vec![0.1f32; 64], vec![0.2f32; 64]);
+    writer.write(&[&mut l, &mut r], &meters);
+    let (reading, _) = meters.read();
+    assert!(!reading[1].clip, "clip is since the last read");
+    assert_eq!((reading[0].peak, reading[1].peak), (0.1, 0.2), "peak too");
+}
+
+#[test]
+fn mono_layout_reports_one_active_channel() {
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    let mut x = vec![0.5f32; 64];
+    writer.write(&[&mut x], &meters);
+    let (reading, active) = meters.read();
+    assert_eq!(active, 1);
+    assert_eq!(reading[0].peak, 0.5);
+}
+
+#[test]
+fn tone_on_reads_the_documented_level_on_the_meters() {
+    for level in [-18.0f32, -6.0, -40.0] {
+        let settings = Settings {
+            tone: Tone::Sine1k,
+            tone_level_db: level,
+            ..Settings::default()
+        };
+        let mut strip = Strip::new(SR, law::coefficients(&settings, 2));
+        let meters = Meters::default();
+        let mut writer = MeterWriter::new(SR);
+        for _ in 0..60 {
+            let (mut l, mut r) = (vec![0.0f32; 512], vec![0.0f32; 512]);
+            strip.process(&mut [&mut l, &mut r]);
+            writer.write(&[&mut l, &mut r], &meters);
+        }
+        let (reading, _) = meters.read();
+        for ch in reading {
+            assert!((gain_to_db(ch.peak) - level).abs() < 0.1, "peak {level}");
+            assert!(
+                (gain_to_db(ch.rms) - (level - 3.0103)).abs() < 0.1,
+                "rms {level}"
+            );
+        }
+    }
+}
