@@ -1,1 +1,59 @@
-fn main() {}
+//! `clap-test-host <bundle.clap> [plugin-id]`: lists the bundle's plugins and, for each (or
+//! only `plugin-id`), its parameters, audio ports and port configurations.
+
+use std::process::ExitCode;
+
+use clap_test_host::{Bundle, Error};
+
+fn describe(bundle: &Bundle, id: &str) -> Result<(), Error> {
+    let mut plugin = bundle.instantiate(id)?;
+    println!("{id}");
+    println!("  parameters:");
+    for info in plugin.param_infos()? {
+        let value = plugin.param_value(info.id).unwrap_or(f64::NAN);
+        let text = plugin.value_to_text(info.id, value).unwrap_or_default();
+        println!(
+            "    {:>10} {:<12} {}..{} default {} = {value} ({text}) {:?}",
+            info.id, info.name, info.min, info.max, info.default, info.flags
+        );
+    }
+    for (label, is_input) in [("inputs", true), ("outputs", false)] {
+        println!("  audio {label}:");
+        for port in plugin.audio_ports(is_input) {
+            println!(
+                "    #{} {:?}: {} ch {}",
+                port.id, port.name, port.channel_count, port.port_type
+            );
+        }
+    }
+    println!("  port configs:");
+    for config in plugin.port_configs() {
+        println!(
+            "    #{} {:?}: in {:?} out {:?}",
+            config.id, config.name, config.main_input_channels, config.main_output_channels
+        );
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(path) = args.first() else {
+        eprintln!("usage: clap-test-host <bundle.clap> [plugin-id]");
+        return ExitCode::from(2);
+    };
+    let result = Bundle::load(path).and_then(|bundle| {
+        let ids: Vec<String> = match args.get(1) {
+            Some(id) => vec![id.clone()],
+            None => bundle.plugins()?.into_iter().map(|p| p.id).collect(),
+        };
+        ids.iter().try_for_each(|id| describe(&bundle, id))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
