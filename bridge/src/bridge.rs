@@ -1,0 +1,251 @@
+//! The bridge of one plugin instance: the public API the plugin glue and the transports use.
+//!
+//! - The plugin glue creates it with [`Bridge::start`] when the editor opens, forwards nice-plug's
+//!   editor-handle callbacks ([`Bridge::param_value_changed`], [`Bridge::state_changed`]) and calls
+//!   [`Bridge::shutdown`] when the editor closes.
+//! - A transport calls [`Bridge::connect`] per connection, hands every received text to
+//!   [`Client::handle`] (sending back what it returns) and sends what [`Client::try_next`] /
+//!   [`Client::next_timeout`] yield. Dropping the [`Client`] disconnects it and ends its gestures.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nice_plug::context::gui::GuiContext;
+use nice_plug::prelude::Params;
+use parking_lot::Mutex;
+
+use crate::jsonrpc::notification;
+use crate::outbox::{Next, Outbox, Waker};
+use crate::param_table::ParamTable;
+use crate::protocol::{ChannelMeter, ParameterChanged, ParametersReset, method};
+use crate::registry::{ClientId, Registry};
+use crate::sampler::Sampler;
+
+/// Where the meter sampler reads the instance's meters. Only the bridge's sampler calls it, so
+/// "peak since the last read" is never split between readers.
+pub trait MeterSource: Send + Sync + 'static {
+    /// Replaces `channels` with one reading per active channel.
+    fn read_into(&self, channels: &mut Vec<ChannelMeter>);
+}
+
+/// Asks the host for a new editor size (physical pixels); returns whether it was accepted.
+pub type ResizeHandler = Box<dyn Fn(u32, u32) -> bool + Send + Sync>;
+
+/// What `getInfo` reports about the plugin.
+#[derive(Clone, Debug)]
+pub struct PluginInfo {
+    /// Plugin name.
+    pub name: String,
+    /// Plugin version.
+    pub version: String,
+    /// Plugin vendor.
+    pub vendor: String,
+}
+
+/// How a transport describes a new client.
+pub struct ClientOptions {
+    /// Reported by `getInfo`, e.g. `websocket`, `pipe`, `editor`.
+    pub transport: String,
+    /// Whether `requestResize` from this client reaches the host (the editor's own page only).
+    pub may_resize: bool,
+    /// Called whenever the client has something new to send.
+    pub waker: Option<Waker>,
+}
+
+impl ClientOptions {
+    /// A client of `transport` that may not resize the editor and is polled without a waker.
+    pub fn new(transport: impl Into<String>) -> Self {
+        Self {
+            transport: transport.into(),
+            may_resize: false,
+            waker: None,
+        }
+    }
+}
+
+/// The state shared by the bridge, its clients and its sampler.
+pub(crate) struct Shared {
+    pub params: ParamTable,
+    /// The instance's GUI context; `None` after shutdown. Also serializes every call into
+    /// nice-plug. Lock order: `gui`, then `registry`, then an outbox; host callbacks take only
+    /// `registry`, so a callback arriving while a command runs cannot deadlock.
+    pub gui: Mutex<Option<GuiContext>>,
+    pub registry: Mutex<Registry>,
+    pub sampler: Sampler,
+    pub info: PluginInfo,
+    pub resize: Mutex<Option<ResizeHandler>>,
+    pub started: Instant,
+}
+
+/// The bridge of one plugin instance. Cloning gives another handle to the same bridge.
+#[derive(Clone)]
+pub struct Bridge {
+    shared: Arc<Shared>,
+}
+
+impl Bridge {
+    /// Starts the bridge of an instance whose editor just opened with `gui`.
+    pub fn start(
+        params: Arc<dyn Params>,
+        gui: GuiContext,
+        meters: Arc<dyn MeterSource>,
+        info: PluginInfo,
+    ) -> Self {
+        let params = ParamTable::new(params);
+        let registry = Registry::new(params.len());
+        let shared = Arc::new(Shared {
+            params,
+            gui: Mutex::new(Some(gui)),
+            registry: Mutex::new(registry),
+            sampler: Sampler::new(meters),
+            info,
+            resize: Mutex::new(None),
+            started: Instant::now(),
+        });
+        Sampler::spawn_thread(&shared);
+        Self { shared }
+    }
+
+    /// Sets what `requestResize` calls for clients connected with `may_resize`.
+    pub fn set_resize_handler(&self, handler: Option<ResizeHandler>) {
+        *self.shared.resize.lock() = handler;
+    }
+
+    /// Registers a new client; `None` once the bridge has shut down.
+    pub fn connect(&self, options: ClientOptions) -> Option<Client> {
+        if self.shared.gui.lock().is_none() {
+            return None;
+        }
+        let outbox = Arc::new(Outbox::new(options.waker));
+        let id =
+            self.shared
+                .registry
+                .lock()
+                .add(outbox.clone(), options.transport, options.may_resize);
+        Some(Client {
+            shared: self.shared.clone(),
+            id,
+            outbox,
+        })
+    }
+
+    /// nice-plug's `EditorHandle::param_value_changed`: the host applied a change (host automation,
+    /// or the echo of a client's set). Sends exactly one `parameterChanged` to every client.
+    pub fn param_value_changed(&self, id: &str) {
+        let Ok(index) = self.shared.params.index(id) else {
+            return;
+        };
+        let mut registry = self.shared.registry.lock();
+        let seq = registry.next_seq();
+        let value = self.shared.params.value(index);
+        let text: Arc<str> = notification(
+            method::PARAMETER_CHANGED,
+            &ParameterChanged {
+                id: value.id,
+                value: value.value,
+                normalized: value.normalized,
+                text: value.text,
+                seq,
+            },
+        )
+        .into();
+        registry.broadcast(&text, seq);
+    }
+
+    /// nice-plug's `EditorHandle::state_changed`: the host loaded state or a preset. Sends one
+    /// `parametersReset` to every client.
+    pub fn state_changed(&self) {
+        let mut registry = self.shared.registry.lock();
+        let seq = registry.next_seq();
+        let text: Arc<str> =
+            notification(method::PARAMETERS_RESET, &ParametersReset { seq }).into();
+        registry.broadcast(&text, seq);
+    }
+
+    /// The number of changes so far (the `seq` of the newest notification).
+    pub fn seq(&self) -> u64 {
+        self.shared.registry.lock().seq()
+    }
+
+    /// Number of connected clients.
+    pub fn client_count(&self) -> usize {
+        self.shared.registry.lock().len()
+    }
+
+    /// Ends every gesture (the host sees the ends), closes every client and stops the sampler.
+    /// The GUI context is not used afterwards. Call it when the editor closes.
+    pub fn shutdown(&self) {
+        let mut gui = self.shared.gui.lock();
+        let Some(context) = gui.take() else {
+            return;
+        };
+        let owned = self.shared.registry.lock().close_all();
+        let setter = context.param_setter();
+        for index in owned {
+            // SAFETY: the pointer comes from this instance's params.
+            unsafe {
+                setter
+                    .raw_context
+                    .raw_end_set_parameter(self.shared.params.entry(index).ptr)
+            };
+        }
+        drop(gui);
+        self.shared.sampler.stop();
+    }
+}
+
+/// One connected client, owned by its transport. Dropping it disconnects the client: the gestures
+/// it owns end (the host sees the end) and its meter subscription stops.
+pub struct Client {
+    shared: Arc<Shared>,
+    id: ClientId,
+    outbox: Arc<Outbox>,
+}
+
+impl Client {
+    /// This client's id within its bridge.
+    pub fn id(&self) -> ClientId {
+        self.id
+    }
+
+    /// Handles one received message (UTF-8 JSON text). Returns the text to send back, or `None`
+    /// when nothing is to be sent (notifications, batches of notifications).
+    pub fn handle(&self, text: &str) -> Option<String> {
+        crate::dispatch::handle(&self.shared, self.id, text)
+    }
+
+    /// The next message to send, if one is waiting.
+    pub fn try_next(&self) -> Option<Arc<str>> {
+        self.outbox.try_next()
+    }
+
+    /// Waits up to `timeout` for the next message to send.
+    pub fn next_timeout(&self, timeout: Duration) -> Next {
+        self.outbox.next_timeout(timeout)
+    }
+
+    /// Whether the bridge has shut down (the transport should close the connection).
+    pub fn is_closed(&self) -> bool {
+        self.outbox.is_closed()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let gui = self.shared.gui.lock();
+        let owned = self.shared.registry.lock().remove(self.id);
+        if let Some(context) = gui.as_ref() {
+            let setter = context.param_setter();
+            for index in owned {
+                // SAFETY: the pointer comes from this instance's params.
+                unsafe {
+                    setter
+                        .raw_context
+                        .raw_end_set_parameter(self.shared.params.entry(index).ptr)
+                };
+            }
+        }
+        drop(gui);
+        self.shared.sampler.rate_changed(&self.shared);
+    }
+}

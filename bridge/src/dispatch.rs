@@ -1,0 +1,285 @@
+//! The dispatcher: raw text in, response text out. Decodes (JSON, JSON-RPC envelope, batches),
+//! checks every request completely before acting, and acts on the instance only through nice-plug's
+//! `GuiContext`. It never broadcasts: `parameterChanged` comes from the host's echo only.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::bridge::Shared;
+use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
+use crate::protocol::{
+    AllParameters, Empty, Info, MeterSubscription, PROTOCOL_VERSION, ParamRef, Pong, ResizeRequest,
+    ResizeResult, SetParameter, method,
+};
+use crate::registry::ClientId;
+use crate::sampler::MAX_METER_HZ;
+
+/// The largest message accepted, in bytes. Transports refuse bigger ones themselves (WebSocket
+/// close 1009); the dispatcher answers them with −32600.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// The largest editor size `requestResize` accepts, per side.
+pub const MAX_EDITOR_SIDE: u32 = 16_384;
+
+type Outcome = Result<Value, RpcError>;
+
+/// Handles one received message from `client`.
+pub(crate) fn handle(shared: &Shared, client: ClientId, text: &str) -> Option<String> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        let error = RpcError::new(ErrorCode::InvalidRequest, "message too large")
+            .with_data(MAX_MESSAGE_BYTES.into());
+        return Some(jsonrpc::failure(Value::Null, &error).to_string());
+    }
+    let message: Value = match serde_json::from_str(text) {
+        Ok(message) => message,
+        Err(_) => {
+            let error = RpcError::new(ErrorCode::ParseError, "parse error");
+            return Some(jsonrpc::failure(Value::Null, &error).to_string());
+        }
+    };
+    match message {
+        Value::Array(batch) if batch.is_empty() => {
+            let error = RpcError::new(ErrorCode::InvalidRequest, "empty batch");
+            Some(jsonrpc::failure(Value::Null, &error).to_string())
+        }
+        Value::Array(batch) => {
+            let responses: Vec<Value> = batch
+                .into_iter()
+                .filter_map(|request| handle_one(shared, client, request))
+                .collect();
+            (!responses.is_empty()).then(|| Value::Array(responses).to_string())
+        }
+        request => handle_one(shared, client, request).map(|r| r.to_string()),
+    }
+}
+
+fn handle_one(shared: &Shared, client: ClientId, request: Value) -> Option<Value> {
+    let Call { id, method, params } = match jsonrpc::validate(request) {
+        Ok(call) => call,
+        Err((id, error)) => return Some(jsonrpc::failure(id, &error)),
+    };
+    let outcome = call(shared, client, &method, params);
+    let id = id?;
+    Some(match outcome {
+        Ok(result) => jsonrpc::success(id, result),
+        Err(error) => jsonrpc::failure(id, &error),
+    })
+}
+
+fn call(shared: &Shared, client: ClientId, name: &str, params: Option<Value>) -> Outcome {
+    match name {
+        method::GET_ALL_PARAMETERS => {
+            no_params(params)?;
+            get_all_parameters(shared)
+        }
+        method::GET_PARAMETER => {
+            let ParamRef { id } = parse(params)?;
+            let index = shared.params.index(&id)?;
+            to_value(&shared.params.value(index))
+        }
+        method::SET_PARAMETER => set_parameter(shared, client, parse(params)?),
+        method::BEGIN_GESTURE => begin_gesture(shared, client, parse(params)?),
+        method::END_GESTURE => end_gesture(shared, client, parse(params)?),
+        method::GET_METER_FRAME => {
+            no_params(params)?;
+            to_value(&shared.sampler.frame(shared.started))
+        }
+        method::SUBSCRIBE_METERS => subscribe_meters(shared, client, parse(params)?),
+        method::PING => {
+            no_params(params)?;
+            to_value(&Pong { pong: true })
+        }
+        method::GET_INFO => {
+            no_params(params)?;
+            get_info(shared, client)
+        }
+        method::REQUEST_RESIZE => request_resize(shared, client, parse(params)?),
+        _ => Err(RpcError::new(ErrorCode::MethodNotFound, "method not found")
+            .with_data(Value::String(name.to_owned()))),
+    }
+}
+
+fn get_all_parameters(shared: &Shared) -> Outcome {
+    // Values and seq are read under the registry lock, which every notification takes too: the
+    // snapshot contains every change up to `seq`.
+    let registry = shared.registry.lock();
+    let parameters = (0..shared.params.len())
+        .map(|i| shared.params.info(i))
+        .collect();
+    let all = AllParameters {
+        parameters,
+        seq: registry.seq(),
+    };
+    drop(registry);
+    to_value(&all)
+}
+
+fn set_parameter(shared: &Shared, client: ClientId, request: SetParameter) -> Outcome {
+    let index = shared.params.index(&request.id)?;
+    let normalized = match (request.value, request.normalized) {
+        (Some(value), None) => shared.params.normalized_for_plain(index, value)?,
+        (None, Some(normalized)) => shared.params.normalized_for_normalized(index, normalized)?,
+        _ => {
+            return Err(RpcError::new(
+                ErrorCode::InvalidParams,
+                "give exactly one of value and normalized",
+            ));
+        }
+    };
+    let gui = shared.gui.lock();
+    let context = gui.as_ref().ok_or_else(closed)?;
+    let in_own_gesture = match shared.registry.lock().gesture_owner(index) {
+        Some(owner) if owner == client => true,
+        Some(_) => return Err(owned_by_other(&request.id)),
+        None => false,
+    };
+    let ptr = shared.params.entry(index).ptr;
+    let setter = context.param_setter();
+    // SAFETY: `ptr` comes from this instance's params, alive as long as the table.
+    unsafe {
+        if !in_own_gesture {
+            setter.raw_context.raw_begin_set_parameter(ptr);
+        }
+        setter
+            .raw_context
+            .raw_set_parameter_normalized(ptr, normalized);
+        if !in_own_gesture {
+            setter.raw_context.raw_end_set_parameter(ptr);
+        }
+    }
+    drop(gui);
+    to_value(&shared.params.value_at(index, normalized))
+}
+
+fn begin_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcome {
+    let index = shared.params.index(&request.id)?;
+    let gui = shared.gui.lock();
+    let context = gui.as_ref().ok_or_else(closed)?;
+    {
+        let mut registry = shared.registry.lock();
+        match registry.gesture_owner(index) {
+            Some(owner) if owner == client => return to_value(&Empty {}),
+            Some(_) => return Err(owned_by_other(&request.id)),
+            None => registry.set_gesture_owner(index, Some(client)),
+        }
+    }
+    // SAFETY: as in `set_parameter`.
+    unsafe {
+        context
+            .param_setter()
+            .raw_context
+            .raw_begin_set_parameter(shared.params.entry(index).ptr)
+    };
+    to_value(&Empty {})
+}
+
+fn end_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcome {
+    let index = shared.params.index(&request.id)?;
+    let gui = shared.gui.lock();
+    let context = gui.as_ref().ok_or_else(closed)?;
+    {
+        let mut registry = shared.registry.lock();
+        match registry.gesture_owner(index) {
+            Some(owner) if owner == client => registry.set_gesture_owner(index, None),
+            Some(_) => return Err(owned_by_other(&request.id)),
+            None => return to_value(&Empty {}),
+        }
+    }
+    // SAFETY: as in `set_parameter`.
+    unsafe {
+        context
+            .param_setter()
+            .raw_context
+            .raw_end_set_parameter(shared.params.entry(index).ptr)
+    };
+    to_value(&Empty {})
+}
+
+fn subscribe_meters(shared: &Shared, client: ClientId, request: MeterSubscription) -> Outcome {
+    if !request.hz.is_finite() || request.hz < 0.0 {
+        return Err(RpcError::new(ErrorCode::OutOfRange, "value out of range")
+            .with_data(serde_json::json!({ "min": 0.0, "max": MAX_METER_HZ })));
+    }
+    let hz = request.hz.min(MAX_METER_HZ);
+    shared.registry.lock().set_meter_rate(client, hz);
+    shared.sampler.rate_changed(shared);
+    to_value(&MeterSubscription { hz })
+}
+
+fn get_info(shared: &Shared, client: ClientId) -> Outcome {
+    let transport = shared
+        .registry
+        .lock()
+        .client(client)
+        .map(|c| c.transport.clone())
+        .unwrap_or_default();
+    to_value(&Info {
+        name: shared.info.name.clone(),
+        version: shared.info.version.clone(),
+        vendor: shared.info.vendor.clone(),
+        protocol: PROTOCOL_VERSION,
+        transport,
+    })
+}
+
+fn request_resize(shared: &Shared, client: ClientId, request: ResizeRequest) -> Outcome {
+    let sides = 1..=MAX_EDITOR_SIDE;
+    if !sides.contains(&request.width) || !sides.contains(&request.height) {
+        return Err(RpcError::new(ErrorCode::OutOfRange, "value out of range")
+            .with_data(serde_json::json!({ "min": 1, "max": MAX_EDITOR_SIDE })));
+    }
+    let may_resize = shared
+        .registry
+        .lock()
+        .client(client)
+        .is_some_and(|c| c.may_resize);
+    let accepted = may_resize
+        && shared
+            .resize
+            .lock()
+            .as_ref()
+            .is_some_and(|resize| resize(request.width, request.height));
+    to_value(&ResizeResult { accepted })
+}
+
+/// Params of a method that takes none: absent, `{}` or `[]`.
+fn no_params(params: Option<Value>) -> Result<(), RpcError> {
+    match params {
+        None => Ok(()),
+        Some(Value::Object(o)) if o.is_empty() => Ok(()),
+        Some(Value::Array(a)) if a.is_empty() => Ok(()),
+        Some(_) => Err(RpcError::new(
+            ErrorCode::InvalidParams,
+            "this method takes no params",
+        )),
+    }
+}
+
+/// Params by name, decoded into `T`.
+fn parse<T: DeserializeOwned>(params: Option<Value>) -> Result<T, RpcError> {
+    match params {
+        Some(params @ Value::Object(_)) => serde_json::from_value(params)
+            .map_err(|e| RpcError::new(ErrorCode::InvalidParams, e.to_string())),
+        _ => Err(RpcError::new(
+            ErrorCode::InvalidParams,
+            "params must be an object with named members",
+        )),
+    }
+}
+
+fn to_value<T: Serialize>(result: &T) -> Outcome {
+    serde_json::to_value(result).map_err(|e| RpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+fn closed() -> RpcError {
+    RpcError::new(ErrorCode::Internal, "the editor session has ended")
+}
+
+fn owned_by_other(id: &str) -> RpcError {
+    RpcError::new(
+        ErrorCode::GestureOwned,
+        "another client holds a gesture on this parameter",
+    )
+    .with_data(Value::String(id.to_owned()))
+}

@@ -1,0 +1,173 @@
+//! JSON-RPC 2.0 envelopes: validating requests, writing responses and notifications, error codes.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// Every error code the bridge answers with (JSON-RPC's own and the protocol's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// Invalid JSON.
+    ParseError,
+    /// Valid JSON but not a request object (or an empty batch).
+    InvalidRequest,
+    /// No such method.
+    MethodNotFound,
+    /// Params missing, of the wrong shape or type.
+    InvalidParams,
+    /// The plugin could not act (e.g. the editor session ended).
+    Internal,
+    /// No parameter with that id.
+    UnknownParameter,
+    /// A value outside the parameter's range.
+    OutOfRange,
+    /// Another client holds a gesture on that parameter.
+    GestureOwned,
+}
+
+impl ErrorCode {
+    /// Every code, for documentation and tests.
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::ParseError,
+        ErrorCode::InvalidRequest,
+        ErrorCode::MethodNotFound,
+        ErrorCode::InvalidParams,
+        ErrorCode::Internal,
+        ErrorCode::UnknownParameter,
+        ErrorCode::OutOfRange,
+        ErrorCode::GestureOwned,
+    ];
+
+    /// The numeric code on the wire.
+    pub const fn code(self) -> i64 {
+        match self {
+            ErrorCode::ParseError => -32700,
+            ErrorCode::InvalidRequest => -32600,
+            ErrorCode::MethodNotFound => -32601,
+            ErrorCode::InvalidParams => -32602,
+            ErrorCode::Internal => -32603,
+            ErrorCode::UnknownParameter => -32000,
+            ErrorCode::OutOfRange => -32001,
+            ErrorCode::GestureOwned => -32002,
+        }
+    }
+
+    /// The name used in the generated TypeScript.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorCode::ParseError => "ParseError",
+            ErrorCode::InvalidRequest => "InvalidRequest",
+            ErrorCode::MethodNotFound => "MethodNotFound",
+            ErrorCode::InvalidParams => "InvalidParams",
+            ErrorCode::Internal => "Internal",
+            ErrorCode::UnknownParameter => "UnknownParameter",
+            ErrorCode::OutOfRange => "OutOfRange",
+            ErrorCode::GestureOwned => "GestureOwned",
+        }
+    }
+}
+
+/// An error answer: code, message, optional data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RpcError {
+    /// The code.
+    pub code: ErrorCode,
+    /// A short human readable explanation.
+    pub message: String,
+    /// Extra detail (e.g. the offending id or the accepted range).
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    /// An error without data.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    /// Adds data.
+    pub fn with_data(mut self, data: Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    fn to_value(&self) -> Value {
+        let mut error = Map::new();
+        error.insert("code".into(), self.code.code().into());
+        error.insert("message".into(), self.message.clone().into());
+        if let Some(data) = &self.data {
+            error.insert("data".into(), data.clone());
+        }
+        Value::Object(error)
+    }
+}
+
+/// A validated request: `id` is `None` for a notification (no `id` member).
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub id: Option<Value>,
+    pub method: String,
+    pub params: Option<Value>,
+}
+
+/// Checks one request object as JSON-RPC 2.0 §4 defines it.
+///
+/// On failure, returns the id to answer with (the request's, when it is a valid id, else null).
+pub(crate) fn validate(value: Value) -> Result<Call, (Value, RpcError)> {
+    let Value::Object(mut object) = value else {
+        return Err((Value::Null, invalid_request("request must be an object")));
+    };
+    let id = object.remove("id");
+    let answer_id = match &id {
+        Some(v @ (Value::String(_) | Value::Number(_) | Value::Null)) => v.clone(),
+        _ => Value::Null,
+    };
+    let fail = |message: &str| Err((answer_id.clone(), invalid_request(message)));
+    if matches!(&id, Some(v) if !matches!(v, Value::String(_) | Value::Number(_) | Value::Null)) {
+        return fail("id must be a string, a number or null");
+    }
+    if object.get("jsonrpc") != Some(&Value::String("2.0".into())) {
+        return fail("jsonrpc must be \"2.0\"");
+    }
+    let method = match object.remove("method") {
+        Some(Value::String(method)) => method,
+        _ => return fail("method must be a string"),
+    };
+    let params = object.remove("params");
+    if matches!(&params, Some(p) if !p.is_object() && !p.is_array()) {
+        return fail("params must be an object or an array");
+    }
+    Ok(Call { id, method, params })
+}
+
+fn invalid_request(message: &str) -> RpcError {
+    RpcError::new(ErrorCode::InvalidRequest, message)
+}
+
+/// A success response as a JSON value.
+pub(crate) fn success(id: Value, result: Value) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "result": result })
+}
+
+/// An error response as a JSON value.
+pub(crate) fn failure(id: Value, error: &RpcError) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "error": error.to_value() })
+}
+
+/// A notification's text.
+pub(crate) fn notification<P: Serialize>(method: &str, params: &P) -> String {
+    #[derive(Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    serde_json::to_string(&Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    })
+    .expect("protocol types always serialize")
+}

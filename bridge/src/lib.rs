@@ -1,0 +1,30 @@
+//! Webstrip's UI bridge: one JSON-RPC 2.0 protocol for every UI transport (native editor, Linux
+//! editor helper pipe, WebSocket), independent of any of them.
+//!
+//! Module map, in the order a message travels:
+//! - [`Client::handle`] (in `bridge.rs`) takes raw text from a transport;
+//! - `dispatch.rs` decodes it (JSON, envelope and batches via `jsonrpc.rs`, params via
+//!   [`protocol`]), checks it and acts through nice-plug's `GuiContext` (`param_table.rs` maps ids
+//!   and values);
+//! - the host's echo arrives at [`Bridge::param_value_changed`], which numbers the change (`seq`)
+//!   and queues one `parameterChanged` per client in `registry.rs` → `outbox.rs`;
+//! - `sampler.rs` reads the meters and offers the newest frame to each subscriber's outbox;
+//! - the transport takes outgoing text from [`Client::try_next`] / [`Client::next_timeout`].
+
+mod bridge;
+mod dispatch;
+mod jsonrpc;
+mod outbox;
+mod param_table;
+pub mod protocol;
+mod registry;
+mod sampler;
+#[cfg(test)]
+mod typescript;
+
+pub use bridge::{Bridge, Client, ClientOptions, MeterSource, PluginInfo, ResizeHandler};
+pub use dispatch::{MAX_EDITOR_SIDE, MAX_MESSAGE_BYTES};
+pub use jsonrpc::{ErrorCode, RpcError};
+pub use outbox::{Next, QUEUE_LIMIT, Waker};
+pub use registry::ClientId;
+pub use sampler::MAX_METER_HZ;

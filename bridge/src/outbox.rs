@@ -1,0 +1,128 @@
+//! A client's outgoing messages: parameter notifications in order, and one slot holding only the
+//! newest meter frame, so a slow client never accumulates a backlog of frames.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::jsonrpc::notification;
+use crate::protocol::{ParametersReset, method};
+
+/// Called (on the bridge's thread) whenever a client has something new to send. It must be cheap
+/// and must not call back into the bridge (e.g. wake a task or notify a condition variable).
+pub type Waker = Box<dyn Fn() + Send + Sync>;
+
+/// Queued notifications a client may have before the queue is replaced by one `parametersReset`.
+pub const QUEUE_LIMIT: usize = 1024;
+
+/// What [`crate::Client::next_timeout`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// A message to send to the client.
+    Message(Arc<str>),
+    /// Nothing arrived in time.
+    Timeout,
+    /// The bridge shut down: the transport should close the connection.
+    Closed,
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<Arc<str>>,
+    /// Set when the queue overflowed: the seq of the newest change dropped.
+    lagged: Option<u64>,
+    meter: Option<Arc<str>>,
+    closed: bool,
+}
+
+/// One client's outgoing messages.
+pub(crate) struct Outbox {
+    state: Mutex<State>,
+    ready: Condvar,
+    waker: Option<Waker>,
+}
+
+impl Outbox {
+    pub fn new(waker: Option<Waker>) -> Self {
+        Self {
+            state: Mutex::new(State::default()),
+            ready: Condvar::new(),
+            waker,
+        }
+    }
+
+    /// Queues a notification carrying change number `seq`.
+    pub fn push_event(&self, text: &Arc<str>, seq: u64) {
+        {
+            let mut state = self.state.lock();
+            if state.closed {
+                return;
+            }
+            if state.lagged.is_some() || state.queue.len() >= QUEUE_LIMIT {
+                state.queue.clear();
+                state.lagged = Some(seq);
+            } else {
+                state.queue.push_back(text.clone());
+            }
+        }
+        self.wake();
+    }
+
+    /// Replaces the pending meter frame, if any, with `text`.
+    pub fn put_meter(&self, text: &Arc<str>) {
+        {
+            let mut state = self.state.lock();
+            if state.closed {
+                return;
+            }
+            state.meter = Some(text.clone());
+        }
+        self.wake();
+    }
+
+    /// Marks the outbox closed: what is queued can still be taken, then [`Next::Closed`].
+    pub fn close(&self) {
+        self.state.lock().closed = true;
+        self.wake();
+    }
+
+    pub fn try_next(&self) -> Option<Arc<str>> {
+        Self::take(&mut self.state.lock())
+    }
+
+    pub fn next_timeout(&self, timeout: Duration) -> Next {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock();
+        loop {
+            if let Some(message) = Self::take(&mut state) {
+                return Next::Message(message);
+            }
+            if state.closed {
+                return Next::Closed;
+            }
+            if self.ready.wait_until(&mut state, deadline).timed_out() {
+                return Self::take(&mut state).map_or(Next::Timeout, Next::Message);
+            }
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.state.lock().closed
+    }
+
+    fn take(state: &mut State) -> Option<Arc<str>> {
+        if let Some(seq) = state.lagged.take() {
+            return Some(notification(method::PARAMETERS_RESET, &ParametersReset { seq }).into());
+        }
+        state.queue.pop_front().or_else(|| state.meter.take())
+    }
+
+    fn wake(&self) {
+        self.ready.notify_all();
+        if let Some(waker) = &self.waker {
+            waker();
+        }
+    }
+}

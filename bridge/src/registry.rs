@@ -1,0 +1,151 @@
+//! The client registry of one bridge: connected clients with their outboxes and meter
+//! subscriptions, gesture ownership per parameter, and the change counter (`seq`).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::outbox::Outbox;
+
+/// Identifies a client within its bridge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientId(u64);
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "client {}", self.0)
+    }
+}
+
+/// One connected client.
+pub(crate) struct ClientEntry {
+    pub id: ClientId,
+    pub outbox: Arc<Outbox>,
+    pub transport: String,
+    pub may_resize: bool,
+    /// Subscribed meter rate, 0 when not subscribed.
+    meter_hz: f64,
+    meter_due: Instant,
+}
+
+pub(crate) struct Registry {
+    seq: u64,
+    next_id: u64,
+    clients: Vec<ClientEntry>,
+    /// The owner of each parameter's gesture, by parameter index.
+    gestures: Vec<Option<ClientId>>,
+}
+
+impl Registry {
+    pub fn new(params: usize) -> Self {
+        Self {
+            seq: 0,
+            next_id: 1,
+            clients: Vec::new(),
+            gestures: vec![None; params],
+        }
+    }
+
+    pub fn add(&mut self, outbox: Arc<Outbox>, transport: String, may_resize: bool) -> ClientId {
+        let id = ClientId(self.next_id);
+        self.next_id += 1;
+        self.clients.push(ClientEntry {
+            id,
+            outbox,
+            transport,
+            may_resize,
+            meter_hz: 0.0,
+            meter_due: Instant::now(),
+        });
+        id
+    }
+
+    /// Removes a client; returns the parameters whose gestures it owned (now ownerless).
+    pub fn remove(&mut self, id: ClientId) -> Vec<usize> {
+        self.clients.retain(|c| c.id != id);
+        let mut owned = Vec::new();
+        for (index, owner) in self.gestures.iter_mut().enumerate() {
+            if *owner == Some(id) {
+                *owner = None;
+                owned.push(index);
+            }
+        }
+        owned
+    }
+
+    /// Closes and removes every client; returns every parameter that had a gesture.
+    pub fn close_all(&mut self) -> Vec<usize> {
+        for client in self.clients.drain(..) {
+            client.outbox.close();
+        }
+        let mut owned = Vec::new();
+        for (index, owner) in self.gestures.iter_mut().enumerate() {
+            if owner.take().is_some() {
+                owned.push(index);
+            }
+        }
+        owned
+    }
+
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    pub fn client(&self, id: ClientId) -> Option<&ClientEntry> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// Counts one change and returns its number.
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Queues a notification for every client.
+    pub fn broadcast(&self, text: &Arc<str>, seq: u64) {
+        for client in &self.clients {
+            client.outbox.push_event(text, seq);
+        }
+    }
+
+    pub fn gesture_owner(&self, index: usize) -> Option<ClientId> {
+        self.gestures[index]
+    }
+
+    pub fn set_gesture_owner(&mut self, index: usize, owner: Option<ClientId>) {
+        self.gestures[index] = owner;
+    }
+
+    /// Sets a client's meter rate (0 stops).
+    pub fn set_meter_rate(&mut self, id: ClientId, hz: f64) {
+        if let Some(client) = self.clients.iter_mut().find(|c| c.id == id) {
+            client.meter_hz = hz;
+            client.meter_due = Instant::now();
+        }
+    }
+
+    /// The highest subscribed meter rate, 0 when nobody subscribed.
+    pub fn max_meter_hz(&self) -> f64 {
+        self.clients.iter().map(|c| c.meter_hz).fold(0.0, f64::max)
+    }
+
+    /// Offers a frame read at `now` to every subscriber whose next frame is due; `tick` is the
+    /// sampler's period, so a subscriber at the sampler's own rate gets every frame.
+    pub fn fan_out_meter(&mut self, text: &Arc<str>, now: Instant, tick: Duration) {
+        for client in &mut self.clients {
+            if client.meter_hz <= 0.0 || client.meter_due > now + tick / 2 {
+                continue;
+            }
+            client.outbox.put_meter(text);
+            let period = Duration::from_secs_f64(1.0 / client.meter_hz);
+            client.meter_due += period;
+            if client.meter_due + period < now {
+                client.meter_due = now + period;
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The meter sampler: the one reader of an instance's meters. A thread reads them at the highest
+//! subscribed rate (at most [`MAX_METER_HZ`]) and offers each frame to the subscribers whose next
+//! frame is due; each client keeps only the newest frame (see `outbox.rs`).
+
+use std::sync::{Arc, Weak};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::bridge::{MeterSource, Shared};
+use crate::jsonrpc::notification;
+use crate::protocol::{MeterFrame, method};
+
+/// The highest meter rate a client can subscribe to.
+pub const MAX_METER_HZ: f64 = 60.0;
+
+/// How long the idle thread sleeps before checking whether its bridge is gone.
+const IDLE_CHECK: Duration = Duration::from_millis(200);
+
+#[derive(Default)]
+struct Control {
+    hz: f64,
+    stopped: bool,
+}
+
+pub(crate) struct Sampler {
+    source: Arc<dyn MeterSource>,
+    /// The newest frame; the lock also makes reads of `source` one at a time.
+    latest: Mutex<MeterFrame>,
+    control: Mutex<Control>,
+    wake: Condvar,
+}
+
+impl Sampler {
+    pub fn new(source: Arc<dyn MeterSource>) -> Self {
+        Self {
+            source,
+            latest: Mutex::new(MeterFrame::default()),
+            control: Mutex::new(Control::default()),
+            wake: Condvar::new(),
+        }
+    }
+
+    /// Starts the sampling thread; it ends after [`Sampler::stop`] or once the bridge is gone.
+    pub fn spawn_thread(shared: &Arc<Shared>) {
+        let weak = Arc::downgrade(shared);
+        let spawned = thread::Builder::new()
+            .name("webstrip-meter-sampler".into())
+            .spawn(move || run(&weak));
+        // Without the thread, subscriptions get no frames; requests still work.
+        drop(spawned);
+    }
+
+    /// Re-reads the highest subscribed rate after a subscription changed.
+    pub fn rate_changed(&self, shared: &Shared) {
+        let hz = shared.registry.lock().max_meter_hz();
+        self.control.lock().hz = hz;
+        self.wake.notify_all();
+    }
+
+    pub fn stop(&self) {
+        self.control.lock().stopped = true;
+        self.wake.notify_all();
+    }
+
+    /// The frame for `getMeterFrame`: the sampler's newest while it runs, else a fresh reading.
+    pub fn frame(&self, started: Instant) -> MeterFrame {
+        if self.control.lock().hz > 0.0 {
+            self.latest.lock().clone()
+        } else {
+            self.read(started)
+        }
+    }
+
+    fn read(&self, started: Instant) -> MeterFrame {
+        let mut latest = self.latest.lock();
+        self.source.read_into(&mut latest.channels);
+        latest.t = started.elapsed().as_secs_f64();
+        latest.clone()
+    }
+}
+
+fn run(weak: &Weak<Shared>) {
+    loop {
+        let Some(shared) = weak.upgrade() else {
+            return;
+        };
+        let sampler = &shared.sampler;
+        let hz = {
+            let mut control = sampler.control.lock();
+            if control.stopped {
+                return;
+            }
+            if control.hz <= 0.0 {
+                sampler.wake.wait_for(&mut control, IDLE_CHECK);
+                continue;
+            }
+            control.hz
+        };
+        let tick = Duration::from_secs_f64(1.0 / hz.min(MAX_METER_HZ));
+        let next = Instant::now() + tick;
+        {
+            let mut control = sampler.control.lock();
+            while !control.stopped && Instant::now() < next {
+                if sampler.wake.wait_until(&mut control, next).timed_out() {
+                    break;
+                }
+            }
+            if control.stopped {
+                return;
+            }
+        }
+        let frame = sampler.read(shared.started);
+        let text: Arc<str> = notification(method::METER_FRAME, &frame).into();
+        shared
+            .registry
+            .lock()
+            .fan_out_meter(&text, Instant::now(), tick);
+    }
+}

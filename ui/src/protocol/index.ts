@@ -1,0 +1,321 @@
+// Generated from bridge/src/protocol.rs by bridge/src/typescript.rs: do not edit.
+// Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge typescript`.
+
+/**
+ * How a parameter's plain value is to be read.
+ */
+export type ParamKind = "float" | "int" | "bool" | "enum";
+
+/**
+ * Everything a UI needs to draw one parameter (`getAllParameters`).
+ */
+export type ParamInfo = { 
+/**
+ * Stable parameter id (never renamed: saved sessions use it).
+ */
+id: string, 
+/**
+ * Human readable name.
+ */
+name: string, 
+/**
+ * How to read `value`.
+ */
+kind: ParamKind, 
+/**
+ * The plain value: a number in `min..=max` (bool: 0/1, enum: variant index).
+ */
+value: number, 
+/**
+ * The value as the host sees it, 0..=1.
+ */
+normalized: number, 
+/**
+ * The plain default value.
+ */
+default: number, 
+/**
+ * The smallest plain value.
+ */
+min: number, 
+/**
+ * The largest plain value.
+ */
+max: number, 
+/**
+ * Distance between discrete plain values, when the parameter is discrete.
+ */
+step?: number, 
+/**
+ * Unit without leading space, e.g. `dB`; empty when none.
+ */
+unit: string, 
+/**
+ * The value as the plugin formats it, unit included.
+ */
+text: string, 
+/**
+ * Names of the enum's variants, by index (enums only).
+ */
+variants?: Array<string>, 
+/**
+ * The group the parameter belongs to, when not top level.
+ */
+group?: string, };
+
+/**
+ * One parameter's current value (`getParameter`, `setParameter`).
+ */
+export type ParamValue = { 
+/**
+ * Parameter id.
+ */
+id: string, 
+/**
+ * Plain value.
+ */
+value: number, 
+/**
+ * Normalized value, 0..=1.
+ */
+normalized: number, 
+/**
+ * Formatted value, unit included.
+ */
+text: string, };
+
+/**
+ * Result of `getAllParameters`.
+ */
+export type AllParameters = { 
+/**
+ * Every parameter, in the plugin's order.
+ */
+parameters: Array<ParamInfo>, 
+/**
+ * The change counter these values include: notifications with a larger `seq` are newer.
+ */
+seq: number, };
+
+/**
+ * Params of `getParameter`, `beginGesture` and `endGesture`.
+ */
+export type ParamRef = { 
+/**
+ * Parameter id.
+ */
+id: string, };
+
+/**
+ * Params of `setParameter`: exactly one of `value` (plain) and `normalized`.
+ */
+export type SetParameter = { 
+/**
+ * Parameter id.
+ */
+id: string, 
+/**
+ * Plain value in `min..=max`.
+ */
+value?: number, 
+/**
+ * Normalized value in `0..=1`.
+ */
+normalized?: number, };
+
+/**
+ * Params and result of `subscribeMeters`.
+ */
+export type MeterSubscription = { 
+/**
+ * Frames per second: 0 stops; capped at 60 (the result carries the applied rate).
+ */
+hz: number, };
+
+/**
+ * Params of `requestResize`.
+ */
+export type ResizeRequest = { 
+/**
+ * Requested width in physical pixels.
+ */
+width: number, 
+/**
+ * Requested height in physical pixels.
+ */
+height: number, };
+
+/**
+ * Result of `requestResize`.
+ */
+export type ResizeResult = { 
+/**
+ * Whether the host took the new size.
+ */
+accepted: boolean, };
+
+/**
+ * Result of `ping`.
+ */
+export type Pong = { 
+/**
+ * Always `true`.
+ */
+pong: boolean, };
+
+/**
+ * Result of `beginGesture` and `endGesture`: an empty object.
+ */
+export type Empty = Record<string, never>;
+
+/**
+ * Result of `getInfo`.
+ */
+export type Info = { 
+/**
+ * Plugin name.
+ */
+name: string, 
+/**
+ * Plugin version.
+ */
+version: string, 
+/**
+ * Plugin vendor.
+ */
+vendor: string, 
+/**
+ * Protocol version ([`PROTOCOL_VERSION`]).
+ */
+protocol: number, 
+/**
+ * The transport this client is connected through, e.g. `websocket`, `pipe`, `editor`.
+ */
+transport: string, };
+
+/**
+ * One channel of a meter frame; linear amplitude.
+ */
+export type ChannelMeter = { 
+/**
+ * Largest `|x|` since the previous frame.
+ */
+peak: number, 
+/**
+ * RMS over the plugin's window (300 ms for Webstrip).
+ */
+rms: number, 
+/**
+ * Whether the signal reached full scale since the previous frame.
+ */
+clip: boolean, };
+
+/**
+ * A meter frame (`getMeterFrame` result and `meterFrame` notification params).
+ */
+export type MeterFrame = { 
+/**
+ * Seconds since the bridge started, when the frame was read.
+ */
+t: number, 
+/**
+ * One entry per active output channel.
+ */
+channels: Array<ChannelMeter>, };
+
+/**
+ * Params of the `parameterChanged` notification.
+ */
+export type ParameterChanged = { 
+/**
+ * Parameter id.
+ */
+id: string, 
+/**
+ * Plain value.
+ */
+value: number, 
+/**
+ * Normalized value.
+ */
+normalized: number, 
+/**
+ * Formatted value, unit included.
+ */
+text: string, 
+/**
+ * This change's number: one more than the previous change of this instance.
+ */
+seq: number, };
+
+/**
+ * Params of the `parametersReset` notification: refetch everything with `getAllParameters`.
+ */
+export type ParametersReset = { 
+/**
+ * This change's number.
+ */
+seq: number, };
+
+/** The protocol version `getInfo` reports. */
+export const PROTOCOL_VERSION = 1;
+
+/** Every request: its params and its result. */
+export interface Methods {
+  getAllParameters: { params: Record<string, never> | undefined; result: AllParameters };
+  getParameter: { params: ParamRef; result: ParamValue };
+  setParameter: { params: SetParameter; result: ParamValue };
+  beginGesture: { params: ParamRef; result: Empty };
+  endGesture: { params: ParamRef; result: Empty };
+  getMeterFrame: { params: Record<string, never> | undefined; result: MeterFrame };
+  subscribeMeters: { params: MeterSubscription; result: MeterSubscription };
+  ping: { params: Record<string, never> | undefined; result: Pong };
+  getInfo: { params: Record<string, never> | undefined; result: Info };
+  requestResize: { params: ResizeRequest; result: ResizeResult };
+}
+
+/** Every notification the plugin sends: its params. */
+export interface Notifications {
+  parameterChanged: ParameterChanged;
+  meterFrame: MeterFrame;
+  parametersReset: ParametersReset;
+}
+
+/** Every error code the plugin answers with. */
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  Internal: -32603,
+  UnknownParameter: -32000,
+  OutOfRange: -32001,
+  GestureOwned: -32002,
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A request id. */
+export type RequestId = string | number | null;
+
+/** A request for method `M`. */
+export type Request<M extends keyof Methods = keyof Methods> = {
+  jsonrpc: "2.0";
+  id: RequestId;
+  method: M;
+  params?: Methods[M]["params"];
+};
+
+/** An error answer. */
+export type RpcError = { code: ErrorCode | number; message: string; data?: unknown };
+
+/** The answer to a request for method `M`. */
+export type Response<M extends keyof Methods = keyof Methods> =
+  | { jsonrpc: "2.0"; id: RequestId; result: Methods[M]["result"] }
+  | { jsonrpc: "2.0"; id: RequestId; error: RpcError };
+
+/** A notification from the plugin. */
+export type Notification<N extends keyof Notifications = keyof Notifications> = {
+  jsonrpc: "2.0";
+  method: N;
+  params: Notifications[N];
+};
