@@ -1,1 +1,164 @@
-fn main() {}
+//! `process()` of the real plugin on a stereo 512-sample block, every parameter off its default
+//! and a ramp running in every call, next to a plain copy of the same buffer.
+//!
+//! Run with `cargo bench -p webstrip --bench process` (or `cargo xtask bench`).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use nice_plug::context::process::{SendEventError, Transport};
+use nice_plug::prelude::*;
+use webstrip::Webstrip;
+
+const BLOCK: usize = 512;
+const SR: f32 = 48_000.0;
+
+/// The bench's host side: no events, no transport changes.
+struct BenchContext {
+    transport: Transport,
+}
+
+impl ProcessContext<Webstrip> for BenchContext {
+    fn plugin_api(&self) -> PluginApi {
+        PluginApi::Clap
+    }
+    fn execute_background(&self, _task: ()) {}
+    fn execute_gui(&self, _task: ()) {}
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    fn next_event(&mut self) -> Option<PluginNoteEvent<Webstrip>> {
+        None
+    }
+    fn try_send_event(
+        &mut self,
+        event: PluginNoteEvent<Webstrip>,
+    ) -> Result<(), (PluginNoteEvent<Webstrip>, SendEventError)> {
+        Err((event, SendEventError::NoOutputBuffer))
+    }
+    fn set_latency_samples(&self, _samples: u32) {}
+    fn request_restart(&self) {}
+    fn set_current_voice_capacity(&self, _capacity: u32) {}
+}
+
+impl ActivateContext<Webstrip> for BenchContext {
+    fn plugin_api(&self) -> PluginApi {
+        PluginApi::Clap
+    }
+    fn execute(&self, _task: ()) {}
+    fn set_latency_samples(&self, _samples: u32) {}
+    fn set_current_voice_capacity(&self, _capacity: u32) {}
+}
+
+/// The plugin's parameters by id, looked up once (the map is built on every call).
+struct ParamPtrs(Vec<(String, ParamPtr)>);
+
+impl ParamPtrs {
+    fn new(plugin: &Webstrip) -> Self {
+        Self(
+            plugin
+                .params()
+                .param_map()
+                .into_iter()
+                .map(|(id, ptr, _)| (id, ptr))
+                .collect(),
+        )
+    }
+
+    /// Sets parameter `id` to `normalized`, as a host would between blocks.
+    fn set(&self, id: &str, normalized: f32) {
+        let (_, ptr) = self
+            .0
+            .iter()
+            .find(|(pid, _)| pid == id)
+            .expect("parameter id");
+        // SAFETY: the pointer comes from the plugin's own parameter map; the plugin is alive.
+        unsafe { ptr._internal_set_normalized_value(normalized) };
+    }
+
+    /// Every parameter off its default; `flip` picks one of two such sets so each call ramps.
+    fn off_default(&self, flip: bool, tone: f32) {
+        let v = if flip { 0.3 } else { 0.7 };
+        for id in ["input", "output", "pan", "width", "tone_level"] {
+            self.set(id, v);
+        }
+        for id in ["invert_l", "invert_r"] {
+            self.set(id, if flip { 1.0 } else { 0.0 });
+        }
+        self.set("tone", tone);
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let input: Vec<Vec<f32>> = (0..2)
+        .map(|ch| {
+            (0..BLOCK)
+                .map(|i| 0.5 * ((i * (ch + 3)) as f32 * 0.01).sin())
+                .collect()
+        })
+        .collect();
+    let mut io = vec![vec![0.0f32; BLOCK]; 2];
+
+    let mut group = c.benchmark_group("stereo_512");
+    group.throughput(Throughput::Elements(BLOCK as u64));
+
+    group.bench_function("plain_copy", |b| {
+        b.iter(|| {
+            for (dst, src) in io.iter_mut().zip(&input) {
+                dst.copy_from_slice(black_box(src));
+            }
+            black_box(&mut io);
+        })
+    });
+
+    for (name, tone) in [
+        ("process_all_params_ramping_sine", 0.5),
+        ("process_all_params_ramping_pink", 1.0),
+        ("process_all_params_ramping_tone_off", 0.0),
+    ] {
+        let mut plugin = Webstrip::default();
+        let mut ctx = BenchContext {
+            transport: Transport::new(SR),
+        };
+        let layout = Webstrip::AUDIO_IO_LAYOUTS[0];
+        let config = BufferConfig {
+            sample_rate: SR,
+            min_buffer_size: None,
+            max_buffer_size: BLOCK as u32,
+            process_mode: ProcessMode::Realtime,
+        };
+        assert!(plugin.activate(&layout, &config, &mut ctx));
+        plugin.reset();
+        // The buffer points into `channels` for the whole bench, as a host's buffers would.
+        let mut channels = vec![vec![0.0f32; BLOCK]; 2];
+        let mut buffer = Buffer::default();
+        // SAFETY: `channels` outlives `buffer` and is never reallocated; both slices are BLOCK long.
+        unsafe {
+            buffer.set_slices(BLOCK, |slices| {
+                for ch in channels.iter_mut() {
+                    slices.push(std::slice::from_raw_parts_mut(ch.as_mut_ptr(), BLOCK));
+                }
+            });
+        }
+        let mut aux = AuxiliaryBuffers {
+            inputs: &mut [],
+            outputs: &mut [],
+        };
+        let params = ParamPtrs::new(&plugin);
+        let mut flip = false;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                flip = !flip;
+                params.off_default(flip, tone);
+                for (dst, src) in buffer.as_slice().iter_mut().zip(&input) {
+                    dst.copy_from_slice(black_box(src));
+                }
+                black_box(plugin.process(&mut buffer, &mut aux, &mut ctx));
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -86,7 +86,7 @@ impl MeterWriter {
         let used = channels.len().min(METER_CHANNELS);
         meters.active_channels.store(used as u32, Ordering::Release);
         for (channel, atomics) in channels.iter().zip(&meters.channels) {
-            let peak = channel.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+            let peak = peak_of(channel);
             // Non-negative floats order like their bit patterns, so an integer max is a float max.
             atomics.peak.fetch_max(peak.to_bits(), Ordering::AcqRel);
             if peak >= 1.0 {
@@ -99,10 +99,7 @@ impl MeterWriter {
         while start < len {
             let take = ((self.chunk_len - self.filled) as usize).min(len - start);
             for (ch, channel) in channels.iter().take(used).enumerate() {
-                self.partial[ch] += channel[start..start + take]
-                    .iter()
-                    .map(|&x| f64::from(x) * f64::from(x))
-                    .sum::<f64>();
+                self.partial[ch] += f64::from(sum_of_squares(&channel[start..start + take]));
             }
             self.filled += take as u32;
             start += take;
@@ -125,4 +122,33 @@ impl MeterWriter {
         self.next_chunk = (self.next_chunk + 1) % CHUNKS;
         self.filled = 0;
     }
+}
+
+/// Lanes of the reductions below: independent accumulators the compiler keeps in SIMD registers.
+const LANES: usize = 8;
+
+/// `max |x|`.
+fn peak_of(samples: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    let chunks = samples.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (a, x) in acc.iter_mut().zip(chunk) {
+            *a = a.max(x.abs());
+        }
+    }
+    tail.iter().chain(&acc).fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// `Σ x²` (a chunk of at most 10 ms, so `f32` lanes lose nothing that matters).
+fn sum_of_squares(samples: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    let chunks = samples.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (a, x) in acc.iter_mut().zip(chunk) {
+            *a += x * x;
+        }
+    }
+    acc.iter().sum::<f32>() + tail.iter().map(|x| x * x).sum::<f32>()
 }

@@ -1,6 +1,9 @@
 //! [`Strip`]: applies [`Coefficients`] to audio, ramping every change linearly.
 
 use super::RAMP_SECONDS;
+
+/// Samples mixed per inner loop (generator output is staged on the stack in chunks of this).
+const CHUNK: usize = 64;
 use super::law::Coefficients;
 use super::tone::{Pink, SINE_HZ, Sine};
 
@@ -94,47 +97,62 @@ impl Strip {
         if !RAMP && !sine_on && !pink_on {
             return self.apply_settled_matrix(channels, start, end);
         }
-        match channels {
-            [] => {}
-            [left, right, ..] => {
-                for i in start..end {
-                    if RAMP {
-                        self.advance();
-                    }
-                    let c = &self.current;
-                    let (l, r) = (left[i], right[i]);
-                    let mut ol = c[0] * l + c[1] * r;
-                    let mut or = c[2] * l + c[3] * r;
-                    if sine_on {
-                        let s = self.sine.next_sample();
-                        ol += c[4] * s;
-                        or += c[5] * s;
-                    }
-                    if pink_on {
-                        let p = self.pink.next_sample();
-                        ol += c[6] * p;
-                        or += c[7] * p;
-                    }
-                    left[i] = ol;
-                    right[i] = or;
-                }
+        let mut sine = [0.0f32; CHUNK];
+        let mut pink = [0.0f32; CHUNK];
+        let mut at = start;
+        while at < end {
+            let n = (end - at).min(CHUNK);
+            if sine_on {
+                sine[..n]
+                    .iter_mut()
+                    .for_each(|s| *s = self.sine.next_sample());
             }
-            [mono] => {
-                for x in &mut mono[start..end] {
-                    if RAMP {
-                        self.advance();
-                    }
-                    let c = &self.current;
-                    let mut o = c[0] * *x;
-                    if sine_on {
-                        o += c[4] * self.sine.next_sample();
-                    }
-                    if pink_on {
-                        o += c[6] * self.pink.next_sample();
-                    }
-                    *x = o;
-                }
+            if pink_on {
+                pink[..n]
+                    .iter_mut()
+                    .for_each(|s| *s = self.pink.next_sample());
             }
+            // Coefficient of sample `i` in this chunk: `base + slope·(i + 1)`; settled: slope 0.
+            let (base, slope) = if RAMP {
+                let done = (self.ramp_len - self.remaining) as f32;
+                let mut base = self.start;
+                for (b, d) in base.iter_mut().zip(&self.step) {
+                    *b += d * done;
+                }
+                (base, self.step)
+            } else {
+                (self.current, [0.0; 8])
+            };
+            match channels {
+                [] => {}
+                [left, right, ..] if !sine_on && !pink_on => mix_stereo::<false>(
+                    &mut left[at..at + n],
+                    &mut right[at..at + n],
+                    &sine[..n],
+                    &pink[..n],
+                    &base,
+                    &slope,
+                ),
+                [left, right, ..] => mix_stereo::<true>(
+                    &mut left[at..at + n],
+                    &mut right[at..at + n],
+                    &sine[..n],
+                    &pink[..n],
+                    &base,
+                    &slope,
+                ),
+                [mono] => mix_mono(&mut mono[at..at + n], &sine[..n], &pink[..n], &base, &slope),
+            }
+            if RAMP {
+                self.remaining -= n as u32;
+                self.current = if self.remaining == 0 {
+                    self.target
+                } else {
+                    let done = (self.ramp_len - self.remaining) as f32;
+                    std::array::from_fn(|i| self.start[i] + self.step[i] * done)
+                };
+            }
+            at += n;
         }
     }
 
@@ -159,20 +177,6 @@ impl Strip {
             [mono] => scale(&mut mono[start..end], c[0]),
         }
     }
-
-    #[inline]
-    fn advance(&mut self) {
-        self.remaining -= 1;
-        if self.remaining == 0 {
-            self.current = self.target;
-        } else {
-            // From the start each time: no rounding error piles up over a long ramp.
-            let done = (self.ramp_len - self.remaining) as f32;
-            for i in 0..8 {
-                self.current[i] = self.start[i] + self.step[i] * done;
-            }
-        }
-    }
 }
 
 fn scale(samples: &mut [f32], gain: f32) {
@@ -180,5 +184,40 @@ fn scale(samples: &mut [f32], gain: f32) {
         for x in samples {
             *x *= gain;
         }
+    }
+}
+
+/// `out = a·in + sine·g_s + pink·g_p` for two channels, each coefficient `base + slope·(i+1)`.
+/// `GEN = false` skips the generator terms (both off).
+#[inline]
+fn mix_stereo<const GEN: bool>(
+    left: &mut [f32],
+    right: &mut [f32],
+    sine: &[f32],
+    pink: &[f32],
+    base: &[f32; 8],
+    slope: &[f32; 8],
+) {
+    let c = |j: usize, k: f32| base[j] + slope[j] * k;
+    for i in 0..left.len() {
+        let k = (i + 1) as f32;
+        let (l, r) = (left[i], right[i]);
+        let (mut ol, mut or) = (c(0, k) * l + c(1, k) * r, c(2, k) * l + c(3, k) * r);
+        if GEN {
+            ol += c(4, k) * sine[i] + c(6, k) * pink[i];
+            or += c(5, k) * sine[i] + c(7, k) * pink[i];
+        }
+        left[i] = ol;
+        right[i] = or;
+    }
+}
+
+/// The one-channel version of [`mix_stereo`].
+#[inline]
+fn mix_mono(samples: &mut [f32], sine: &[f32], pink: &[f32], base: &[f32; 8], slope: &[f32; 8]) {
+    let c = |j: usize, k: f32| base[j] + slope[j] * k;
+    for (i, x) in samples.iter_mut().enumerate() {
+        let k = (i + 1) as f32;
+        *x = c(0, k) * *x + c(4, k) * sine[i] + c(6, k) * pink[i];
     }
 }
