@@ -1,0 +1,179 @@
+//! Several clients on one bridge: exactly-once notifications, gesture ownership and release,
+//! meter subscriptions without backlog, overflow, shutdown.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use bridge::{Next, QUEUE_LIMIT};
+use serde_json::{Value, json};
+use support::*;
+
+fn seqs_and_ids(notes: &[Value]) -> Vec<(u64, String)> {
+    notes
+        .iter()
+        .map(|n| {
+            assert_eq!(n["method"], "parameterChanged", "{n}");
+            (
+                n["params"]["seq"].as_u64().unwrap(),
+                n["params"]["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_set_is_one_notification_for_every_client_in_both_apply_modes() {
+    for apply in [Apply::OnFlush, Apply::Immediately] {
+        let (host, bridge, _) = setup(apply);
+        let clients: Vec<_> = (0..5).map(|_| connect(&bridge)).collect();
+        ok(
+            &clients[2],
+            "setParameter",
+            json!({ "id": "gain", "value": -6 }),
+        );
+        ok(
+            &clients[4],
+            "setParameter",
+            json!({ "id": "mode", "value": 1 }),
+        );
+        host.flush();
+        for client in &clients {
+            assert_eq!(
+                seqs_and_ids(&param_notifications(client)),
+                [(1, "gain".to_owned()), (2, "mode".to_owned())]
+            );
+        }
+    }
+}
+
+#[test]
+fn host_automation_is_one_notification_and_repeats_are_none() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let a = connect(&bridge);
+    let b = connect(&bridge);
+    host.automate("gain", 0.25);
+    host.automate("gain", 0.25); // unchanged: the wrapper does not echo it
+    host.automate("on", 0.0);
+    for client in [&a, &b] {
+        let notes = param_notifications(client);
+        assert_eq!(
+            seqs_and_ids(&notes),
+            [(1, "gain".to_owned()), (2, "on".to_owned())]
+        );
+        assert_eq!(notes[0]["params"]["value"], -12.0);
+        assert_eq!(notes[1]["params"]["text"], "Off");
+    }
+    // The view after the notifications equals a fresh snapshot.
+    let all = ok(&a, "getAllParameters", json!({}));
+    assert_eq!(all["seq"], 2);
+    assert_eq!(all["parameters"][0]["value"], -12.0);
+}
+
+#[test]
+fn state_load_is_parameters_reset() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let a = connect(&bridge);
+    host.load_state(&[("gain", 1.0), ("steps", 0.0)]);
+    assert_eq!(
+        param_notifications(&a),
+        [json!({ "jsonrpc": "2.0", "method": "parametersReset", "params": { "seq": 1 } })]
+    );
+    let all = ok(&a, "getAllParameters", json!({}));
+    assert_eq!(
+        (all["seq"].clone(), all["parameters"][0]["value"].clone()),
+        (json!(1), json!(24.0))
+    );
+}
+
+#[test]
+fn a_client_that_goes_away_ends_its_gestures() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let a = connect(&bridge);
+    let b = connect(&bridge);
+    ok(&a, "beginGesture", json!({ "id": "gain" }));
+    ok(&a, "beginGesture", json!({ "id": "mode" }));
+    ok(&a, "setParameter", json!({ "id": "gain", "value": 3 }));
+    assert_eq!(
+        err(&b, "setParameter", json!({ "id": "gain", "value": 4 })),
+        -32002
+    );
+    host.take_events();
+    drop(a);
+    let mut events = host.take_events();
+    events.sort_by_key(|e| format!("{e:?}"));
+    assert_eq!(
+        events,
+        [HostEvent::End("gain".into()), HostEvent::End("mode".into())]
+    );
+    ok(&b, "beginGesture", json!({ "id": "gain" }));
+    ok(&b, "setParameter", json!({ "id": "gain", "value": 4 }));
+    assert_eq!(bridge.client_count(), 1);
+    // Shutdown ends the gestures still open and closes every client.
+    host.take_events();
+    bridge.shutdown();
+    assert_eq!(host.take_events(), [HostEvent::End("gain".into())]);
+    assert_eq!(b.next_timeout(Duration::from_millis(10)), Next::Closed);
+    assert!(bridge.connect(bridge::ClientOptions::new("late")).is_none());
+    drop(b);
+    assert!(host.take_events().is_empty());
+}
+
+#[test]
+fn meters_at_the_subscribed_rate_newest_frame_only() {
+    let (_host, bridge, meters) = setup(Apply::OnFlush);
+    let fast = connect(&bridge);
+    let slow = connect(&bridge);
+    let idle = connect(&bridge);
+    ok(&fast, "subscribeMeters", json!({ "hz": 60 }));
+    ok(&slow, "subscribeMeters", json!({ "hz": 10 }));
+    let start = Instant::now();
+    let mut fast_frames = 0;
+    while start.elapsed() < Duration::from_secs(1) {
+        if let Next::Message(m) = fast.next_timeout(Duration::from_millis(50)) {
+            assert!(m.contains("\"meterFrame\""));
+            fast_frames += 1;
+        }
+    }
+    // The slow client never read: one frame is waiting, the newest.
+    let waiting = drain(&slow);
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert!(drain(&idle).is_empty());
+    assert!(
+        (50..=62).contains(&fast_frames),
+        "{fast_frames} frames in 1 s at 60 Hz"
+    );
+    // Reads happen at the highest rate only (one reader), not once per subscriber.
+    let reads = *meters.reads.lock();
+    assert!((50..=64).contains(&reads), "{reads} reads in 1 s");
+    // While sampling, getMeterFrame returns the sampler's frame and does not read.
+    let frame = ok(&idle, "getMeterFrame", json!({}));
+    assert_eq!(frame["channels"].as_array().unwrap().len(), 2);
+    ok(&fast, "subscribeMeters", json!({ "hz": 0 }));
+    ok(&slow, "subscribeMeters", json!({ "hz": 0 }));
+    std::thread::sleep(Duration::from_millis(100));
+    drain(&fast);
+    drain(&slow);
+    let reads = *meters.reads.lock();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(*meters.reads.lock(), reads, "no reads without subscribers");
+    assert!(drain(&fast).is_empty());
+}
+
+#[test]
+fn a_client_that_never_reads_gets_one_reset_instead_of_a_backlog() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let reader = connect(&bridge);
+    let sleeper = connect(&bridge);
+    for i in 0..(QUEUE_LIMIT + 10) {
+        host.automate("gain", (i % 2) as f32);
+        assert_eq!(param_notifications(&reader).len(), 1);
+    }
+    let notes = param_notifications(&sleeper);
+    assert_eq!(
+        notes,
+        [
+            json!({ "jsonrpc": "2.0", "method": "parametersReset", "params": { "seq": QUEUE_LIMIT + 10 } })
+        ]
+    );
+}
