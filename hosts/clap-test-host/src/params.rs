@@ -155,3 +155,36 @@ impl ParamEvent {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_through_a_clap_event_buffer() {
+        let events = [
+            ParamEvent::value(3, 42, 0.25),
+            ParamEvent::Mod {
+                time: 4,
+                id: 7,
+                amount: -0.5,
+            },
+            ParamEvent::GestureBegin { time: 5, id: 42 },
+            ParamEvent::GestureEnd { time: 9, id: 42 },
+        ];
+        let mut buffer = EventBuffer::new();
+        for event in &events {
+            event.push_to(&mut buffer);
+        }
+        let back: Vec<ParamEvent> = buffer.iter().filter_map(ParamEvent::from_clap).collect();
+        assert_eq!(back, events);
+        assert_eq!(
+            back.iter().map(ParamEvent::time).collect::<Vec<_>>(),
+            [3, 4, 5, 9]
+        );
+        assert_eq!(
+            back.iter().map(ParamEvent::id).collect::<Vec<_>>(),
+            [42, 7, 42, 42]
+        );
+    }
+}
