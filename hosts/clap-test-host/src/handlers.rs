@@ -26,8 +26,8 @@ pub struct LogEntry {
 
 /// Everything the plugin asked of the host, in the order it asked.
 ///
-/// Shared between the host callbacks (which may run on any thread) and the [`Instance`]
-/// (crate::Instance) that reads it.
+/// Shared between the host callbacks (which may run on any thread) and the
+/// [`Instance`](crate::Instance) that reads it.
 #[derive(Debug)]
 pub struct HostRecord {
     main_thread: ThreadId,

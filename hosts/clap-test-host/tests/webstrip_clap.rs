@@ -307,6 +307,12 @@ fn describes_itself_and_its_ten_parameters() {
         Some("-60.00 dB")
     );
     assert_eq!(plugin.param_value(12345), None, "unknown ids have no value");
+    let parsed = plugin.text_to_value(id("input"), "-6 dB").unwrap();
+    assert!((parsed - input_db(-6.0)).abs() < 1e-6, "parsed {parsed}");
+    assert_eq!(
+        plugin.text_to_value(id("tone"), "Pink noise"),
+        Some(TONE_PINK)
+    );
 
     let ports_in = plugin.audio_ports(true);
     let ports_out = plugin.audio_ports(false);
@@ -320,6 +326,8 @@ fn describes_itself_and_its_ten_parameters() {
         (ports_out[0].channel_count, ports_out[0].port_type.as_str()),
         (2, "stereo")
     );
+    assert!(ports_in[0].is_main && ports_out[0].is_main);
+    assert_eq!(ports_in[0].in_place_pair, Some(ports_out[0].id));
     assert!(plugin.logs().is_empty(), "logs: {:?}", plugin.logs());
 }
 
@@ -580,6 +588,11 @@ fn parameters_set_by_process_events_read_back_and_are_audible() {
                 }
             }
         }
+        let echoed = plugin.take_output_events();
+        assert!(
+            echoed.is_empty(),
+            "{context}: host changes are not echoed: {echoed:?}"
+        );
         let read = plugin.param_value(id(case.name)).unwrap();
         assert!(
             (read - case.value).abs() < 1e-6,
