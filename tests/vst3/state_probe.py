@@ -88,6 +88,12 @@ def component_variants(b_json: bytes) -> dict[str, bytes]:
         ),
         "input_wrong_type": _edit(doc, "input", {"bool": True}),
         "tone_unknown_variant": _edit(doc, "tone", {"string": "square"}),
+        "tone_index_out_of_range": _edit(
+            doc, "tone", {"i32": 7}, bypass={"bool": False}, mute={"bool": False}
+        ),
+        "tone_index_negative": _edit(
+            doc, "tone", {"i32": -1}, bypass={"bool": False}, mute={"bool": False}
+        ),
     }
 
 
