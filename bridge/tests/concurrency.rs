@@ -111,7 +111,7 @@ fn sixty_four_clients_converge_on_the_hosts_values() {
             let mut automations = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 host.flush();
-                if rng.next() % 8 == 0 {
+                if rng.next().is_multiple_of(8) {
                     host.automate(rng.id(), rng.unit() as f32);
                     automations += 1;
                 }
@@ -132,7 +132,7 @@ fn sixty_four_clients_converge_on_the_hosts_values() {
                 let (mut sets, mut refused) = (0u64, 0u64);
                 while Instant::now() < deadline {
                     let id = rng.id();
-                    if rng.next() % 4 == 0 {
+                    if rng.next().is_multiple_of(4) {
                         // A gesture: begin, a few sets, end. Another client may own it.
                         if call(&client, "beginGesture", json!({ "id": id }))
                             .get("error")

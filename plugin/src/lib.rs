@@ -4,8 +4,10 @@
 //! - [`dsp`]: the signal path, independent of any plugin API.
 //! - [`params`]: the declarative parameters (stable ids).
 //! - [`meters`]: the atomics the audio thread writes and one reader samples.
+//! - [`editor`]: the editor, which runs the UI bridge on the instance's `GuiContext`.
 
 pub mod dsp;
+pub mod editor;
 pub mod meters;
 pub mod params;
 
@@ -74,12 +76,19 @@ impl Plugin for Webstrip {
         },
     ];
 
-    type Editor = ();
+    type Editor = editor::WebstripEditor;
     type SysExMessage = ();
     type BackgroundTask = ();
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        Some(editor::WebstripEditor::new(
+            self.params.clone(),
+            self.meters.clone(),
+        ))
     }
 
     fn activate(

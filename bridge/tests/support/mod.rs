@@ -117,10 +117,10 @@ impl FakeHost {
 
     /// Applies one value as the wrapper does, echoing it to the editor when it changed.
     fn apply(&self, ptr: ParamPtr, normalized: f32) {
-        if unsafe { ptr._internal_set_normalized_value(normalized) } {
-            if let Some(bridge) = self.bridge.get() {
-                bridge.param_value_changed(&self.id(ptr));
-            }
+        if unsafe { ptr._internal_set_normalized_value(normalized) }
+            && let Some(bridge) = self.bridge.get()
+        {
+            bridge.param_value_changed(&self.id(ptr));
         }
     }
 
