@@ -4,12 +4,14 @@
 //! - [`dsp`]: the signal path, independent of any plugin API.
 //! - [`params`]: the declarative parameters (stable ids).
 //! - [`meters`]: the atomics the audio thread writes and one reader samples.
+//! - [`state`]: checks a saved state before it is applied.
 //! - [`editor`]: the editor, which runs the UI bridge on the instance's `GuiContext`.
 
 pub mod dsp;
 pub mod editor;
 pub mod meters;
 pub mod params;
+pub mod state;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -89,6 +91,14 @@ impl Plugin for Webstrip {
             self.params.clone(),
             self.meters.clone(),
         ))
+    }
+
+    fn filter_state(state: &mut PluginState) {
+        if let Err(err) = state::validate(state) {
+            nice_warn!("refusing the saved state, keeping the current one: {err}");
+            state.params.clear();
+            state.fields.clear();
+        }
     }
 
     fn activate(

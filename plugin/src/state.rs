@@ -1,0 +1,60 @@
+//! Checking a saved state before nice-plug applies it: a state is taken whole or not at all.
+//!
+//! nice-plug applies each stored value as it is, so a bad entry could put a parameter out of its
+//! range, or store an enum index that later panics when the host saves the project. Webstrip
+//! therefore refuses a state with any wrong-typed, non-finite, out-of-range or unknown-variant
+//! value (the instance keeps its current values and a warning is logged). Ids the plugin does not
+//! know are skipped, so a state from a newer version still loads what this version has.
+
+use nice_plug::plugin::ParamValue;
+use nice_plug::prelude::*;
+
+use crate::params::WebstripParams;
+
+/// Why a state was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateError(pub String);
+
+impl std::fmt::Display for StateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks every stored parameter value of `state` against Webstrip's parameters.
+pub fn validate(state: &PluginState) -> Result<(), StateError> {
+    let params = WebstripParams::default();
+    let map = params.param_map();
+    for (id, value) in &state.params {
+        let Some((_, ptr, _)) = map.iter().find(|(pid, _, _)| pid == id) else {
+            continue;
+        };
+        let bad = |why: &str| Err(StateError(format!("parameter '{id}': {why} ({value:?})")));
+        // SAFETY: every pointer comes from `params`, which lives until the end of this function.
+        unsafe {
+            match (ptr, value) {
+                (ParamPtr::FloatParam(_), ParamValue::F32(v)) => {
+                    let normalized = ptr.preview_normalized(*v);
+                    let back = ptr.preview_plain(normalized);
+                    if !v.is_finite() || (back - v).abs() > 1e-4 * v.abs().max(1.0) {
+                        return bad("outside the parameter's range");
+                    }
+                }
+                (ParamPtr::BoolParam(_), ParamValue::Bool(_)) => {}
+                (ParamPtr::EnumParam(_), ParamValue::I32(index)) => {
+                    let last = ptr.step_count().unwrap_or(0) as i32;
+                    if !(0..=last).contains(index) {
+                        return bad("no such choice");
+                    }
+                }
+                (ParamPtr::EnumParam(inner), ParamValue::String(choice)) => {
+                    if !(**inner).set_from_id(choice) {
+                        return bad("no such choice");
+                    }
+                }
+                _ => return bad("wrong type"),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! `cargo xtask test`: every test of the project, after installing what they need.
+//!
+//! 1. system packages (apt when root), 2. formatting and lints, 3. the plugin bundles in debug
+//! with `assert_process_allocs` (any allocation in `process()` aborts), 4. `cargo test` for the
+//! whole workspace (unit tests, the CLAP host tests against the bundle), 5. the VST3 tests in
+//! pedalboard from a Python venv under `target/`.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cmd, deps};
+
+/// Python requirements of the VST3 host tests.
+const REQUIREMENTS: &str = "tests/vst3/requirements.txt";
+
+/// Runs every test.
+pub fn test(args: &[String]) -> Result<()> {
+    if let Some(arg) = args.first() {
+        bail!("`cargo xtask test` takes no arguments (got '{arg}')");
+    }
+    deps::ensure(deps::BUILD)?;
+    deps::ensure(deps::PYTHON)?;
+
+    cmd::run(&mut cmd::cargo(["fmt", "--all", "--", "--check"]))?;
+    cmd::run(&mut cmd::cargo([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--features",
+        "webstrip/assert_process_allocs",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    nice_plug_xtask::main_with_args(
+        "cargo xtask",
+        ["bundle", "webstrip", "--features", "assert_process_allocs"].map(String::from),
+    )
+    .context("bundling the plugin for the tests")?;
+    let bundled = std::fs::canonicalize(cmd::target_dir().join("bundled"))?;
+    let clap = bundled.join("Webstrip.clap");
+    let vst3 = bundled.join("Webstrip.vst3");
+
+    cmd::run(
+        cmd::cargo([
+            "test",
+            "--workspace",
+            "--features",
+            "webstrip/assert_process_allocs",
+        ])
+        .env("WEBSTRIP_CLAP", &clap)
+        .env("WEBSTRIP_VST3", &vst3),
+    )?;
+
+    let python = venv(&cmd::target_dir().join("venv"))?;
+    cmd::run(
+        Command::new(python)
+            .args(["-m", "pytest", "tests/vst3", "-q"])
+            .env("WEBSTRIP_VST3", &vst3),
+    )?;
+    eprintln!("xtask: all tests passed");
+    Ok(())
+}
+
+/// Creates (or reuses) a venv at `dir` with the test requirements; returns its python.
+fn venv(dir: &Path) -> Result<std::path::PathBuf> {
+    let python = dir.join("bin").join("python");
+    let requirements =
+        std::fs::read_to_string(REQUIREMENTS).with_context(|| format!("reading {REQUIREMENTS}"))?;
+    let stamp = dir.join("requirements.installed");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(requirements.as_str()) {
+        return Ok(python);
+    }
+    let host_python = ["python3", "python"]
+        .into_iter()
+        .find(|p| Command::new(p).arg("--version").output().is_ok())
+        .context("no python3 on PATH: install it with: apt-get install -y python3 python3-venv")?;
+    cmd::run(
+        Command::new(host_python)
+            .args(["-m", "venv", "--clear"])
+            .arg(dir),
+    )?;
+    cmd::run(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(REQUIREMENTS),
+    )?;
+    std::fs::write(&stamp, requirements)?;
+    Ok(python)
+}
