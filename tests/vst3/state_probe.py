@@ -81,8 +81,7 @@ def component_variants(b_json: bytes) -> dict[str, bytes]:
         "json_array": b"[1, 2, 3]",
         "params_not_a_map": json.dumps({**doc, "params": 5}).encode(),
         "trailing_garbage": b_json + b"}}garbage",
-        # Well-formed JSON whose content is wrong. nice-plug 0.4 does not refuse these whole:
-        # see the xfail tests.
+        # Well-formed JSON whose content is wrong: Webstrip's filter_state refuses these whole.
         "input_out_of_range": _edit(
             doc, "input", {"f32": 1000.0}, bypass={"bool": False}, mute={"bool": False}
         ),

@@ -549,10 +549,6 @@ def test_corrupt_state_is_refused(bundle, variant):
     assert_refused(run_probe(variant, bundle))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plugin bug: an out-of-range value in a state is applied unclamped (input 1000 dB is kept "
-    "as 1000 dB, pedalboard shows 24 dB, the output is inf); nice-plug's state load does not "
-    "clamp plain values"))
 def test_state_with_out_of_range_value_is_refused_or_clamped(bundle):
     r = run_probe("input_out_of_range", bundle)
     saved = json.loads(r["component_after"])["params"]["input"]["f32"]
@@ -560,19 +556,11 @@ def test_state_with_out_of_range_value_is_refused_or_clamped(bundle):
     assert r["audio_finite"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "nice-plug loads states leniently: an entry of the wrong type or an unknown enum variant is "
-    "skipped and every other parameter is still loaded, so the state is not refused whole"))
 @pytest.mark.parametrize("variant", ["input_wrong_type", "tone_unknown_variant"])
 def test_state_with_one_malformed_entry_is_refused_whole(bundle, variant):
     assert_refused(run_probe(variant, bundle))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plugin bug, kills the host: a state with an out-of-range enum index (\"tone\": {\"i32\": 7} "
-    "or -1) is accepted, pedalboard then shows 'Pink noise' / 'Off' while the DSP runs no tone, "
-    "and the next getState panics (nice-plug-core enums.rs:434 index out of bounds) inside an "
-    "extern \"C\" fn: abort, SIGABRT"))
 @pytest.mark.parametrize("variant", ["tone_index_out_of_range", "tone_index_negative"])
 def test_state_with_out_of_range_enum_index_neither_crashes_nor_loads(bundle, variant):
     r = run_probe(variant, bundle)  # fails here today: the probe dies with SIGABRT
