@@ -34,7 +34,7 @@ mod params;
 use std::ffi::CString;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
 use clack_extensions::audio_ports_config::{AudioPortsConfigBuffer, PluginAudioPortsConfig};
@@ -111,9 +111,32 @@ pub struct Bundle {
     path: PathBuf,
 }
 
+/// Entries of bundles loaded with [`Bundle::load`]: kept so that they are never deinitialised and
+/// unloaded before the process exits.
+static KEEP_LOADED: Mutex<Vec<(PathBuf, PluginEntry)>> = Mutex::new(Vec::new());
+
 impl Bundle {
-    /// Loads the bundle at `path` and initialises its entry.
+    /// Loads the bundle at `path`, initialises its entry and keeps it loaded until the process
+    /// exits, as most DAWs do.
+    ///
+    /// Why pinned: a Rust plugin's own copy of `std` registers pthread TSD destructors in every
+    /// thread that runs plugin code; if the library is unloaded while such a thread still lives,
+    /// that thread crashes when it exits (seen with Webstrip: SIGSEGV in
+    /// `__nptl_deallocate_tsd` when tests load and unload the bundle in parallel). Use
+    /// [`load_transient`](Self::load_transient) to test unloading on purpose.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let bundle = Self::load_transient(path)?;
+        let mut kept = KEEP_LOADED.lock().unwrap_or_else(PoisonError::into_inner);
+        if !kept.iter().any(|(p, _)| *p == bundle.path) {
+            kept.push((bundle.path.clone(), bundle.entry.clone()));
+        }
+        Ok(bundle)
+    }
+
+    /// Loads the bundle at `path` and initialises its entry; it is deinitialised and unloaded
+    /// when the last [`Bundle`] and [`Instance`] from it are dropped (unless it is also loaded
+    /// with [`load`](Self::load)).
+    pub fn load_transient(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref().to_path_buf();
         if !path.is_file() {
             return Err(Error::Load(format!("{} is not a file", path.display())));
@@ -246,6 +269,20 @@ impl Instance {
             ran = true;
         }
         ran
+    }
+
+    /// Whether the plugin returns an implementation for extension `id` (e.g. `"clap.gui"`).
+    pub fn has_extension(&self, id: &str) -> bool {
+        let Ok(id) = CString::new(id) else {
+            return false;
+        };
+        let raw = self.plugin.raw_instance();
+        let Some(get_extension) = raw.get_extension else {
+            return false;
+        };
+        // SAFETY: `raw` is the live plugin instance this host created; `get_extension` is
+        // callable from any thread and `id` outlives the call.
+        !unsafe { get_extension(raw, id.as_ptr()) }.is_null()
     }
 
     // ----- parameters -------------------------------------------------------------------------
