@@ -362,9 +362,9 @@ impl Instance {
 
     /// Sends `events` through `clap_plugin_params.flush()` and returns what the plugin emitted.
     ///
-    /// Inactive: called as a main-thread call. Active: called in the audio-thread role, which
-    /// CLAP only allows while processing is stopped (otherwise events go through
-    /// [`process`](Self::process)).
+    /// Inactive: a main-thread call. Active: an audio-thread call between two
+    /// [`process`](Self::process) calls (while processing, events normally go through
+    /// `process`).
     pub fn flush(&mut self, events: &[ParamEvent]) -> Result<Vec<ParamEvent>, Error> {
         let params = self.params_ext()?;
         let mut input = EventBuffer::with_capacity(events.len());
@@ -382,11 +382,6 @@ impl Instance {
                 params.flush(&mut handle, &input.as_input(), &mut output.as_output());
             }
             Some(processor) => {
-                if processor.is_started() {
-                    return Err(usage(
-                        "flush while processing: send the events with process()",
-                    ));
-                }
                 self.record.set_audio_context(true);
                 params.flush_active(
                     &mut processor.plugin_handle(),

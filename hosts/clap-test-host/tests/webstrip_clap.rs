@@ -452,6 +452,21 @@ fn parameters_set_by_flush_read_back_and_are_audible() {
             );
         }
     }
+
+    // Flush between two process calls while processing: mute.
+    plugin.flush(&[set("mute", 1.0)]).unwrap();
+    assert_eq!(plugin.param_value(id("mute")), Some(1.0));
+    let outputs = run(&mut plugin, &inputs, 256, &[]);
+    for (ch, channel) in outputs.iter().enumerate() {
+        assert!(
+            channel[..10].iter().any(|&x| x != 0.0),
+            "channel {ch} ramps down"
+        );
+        assert!(
+            channel[from..].iter().all(|&x| x == 0.0),
+            "channel {ch} muted"
+        );
+    }
 }
 
 /// `(left in, right in) → (left out, right out)`.
