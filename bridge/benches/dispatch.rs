@@ -1,1 +1,117 @@
-fn main() {}
+//! Dispatch cost of `setParameter` and `getAllParameters`, the cost of one host echo broadcast to
+//! 64 clients, and meter fan-out to 64 subscribers per frame.
+//!
+//! Run: `cargo bench -p bridge --bench dispatch`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use bridge::protocol::ChannelMeter;
+use bridge::{Bridge, ClientOptions, MeterSource, PluginInfo};
+use criterion::{Criterion, criterion_group, criterion_main};
+use nice_plug::context::PluginApi;
+use nice_plug::context::gui::{GuiContext, GuiContextInner};
+use nice_plug::params::internals::ParamPtr;
+use nice_plug::prelude::*;
+
+#[path = "../tests/support/mod.rs"]
+#[allow(dead_code)]
+mod support;
+
+/// A host that accepts every edit and does nothing with it.
+struct NullHost;
+
+impl GuiContextInner for NullHost {
+    fn plugin_api(&self) -> PluginApi {
+        PluginApi::Clap
+    }
+    unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {}
+    unsafe fn raw_set_parameter_normalized(&self, _param: ParamPtr, _normalized: f32) {}
+    unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
+    fn get_state(&self) -> PluginState {
+        unimplemented!("not used by the bridge")
+    }
+    fn set_state(&self, _state: PluginState) {}
+    fn request_restart(&self) {}
+}
+
+struct StereoMeters;
+
+impl MeterSource for StereoMeters {
+    fn read_into(&self, channels: &mut Vec<ChannelMeter>) {
+        channels.clear();
+        channels.extend(
+            [ChannelMeter {
+                peak: 0.5,
+                rms: 0.25,
+                clip: false,
+            }; 2],
+        );
+    }
+}
+
+fn bridge() -> Bridge {
+    Bridge::start(
+        Arc::new(support::TestParams::default()),
+        GuiContext::new(Arc::new(NullHost)),
+        Arc::new(StereoMeters),
+        PluginInfo {
+            name: "Bench".into(),
+            version: "0".into(),
+            vendor: "Bench".into(),
+        },
+    )
+}
+
+fn dispatch(c: &mut Criterion) {
+    let bridge = bridge();
+    let client = bridge.connect(ClientOptions::new("bench")).unwrap();
+    let set =
+        r#"{"jsonrpc":"2.0","id":1,"method":"setParameter","params":{"id":"gain","value":-6.5}}"#;
+    let get_all = r#"{"jsonrpc":"2.0","id":2,"method":"getAllParameters"}"#;
+    let ping = r#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#;
+    c.bench_function("dispatch/setParameter", |b| {
+        b.iter(|| client.handle(black_box(set)))
+    });
+    c.bench_function("dispatch/getAllParameters (4 params)", |b| {
+        b.iter(|| client.handle(black_box(get_all)))
+    });
+    c.bench_function("dispatch/ping", |b| {
+        b.iter(|| client.handle(black_box(ping)))
+    });
+}
+
+fn fan_out(c: &mut Criterion) {
+    let bridge = bridge();
+    let clients: Vec<_> = (0..64)
+        .map(|_| bridge.connect(ClientOptions::new("bench")).unwrap())
+        .collect();
+    c.bench_function("echo/parameterChanged to 64 clients", |b| {
+        b.iter(|| {
+            bridge.param_value_changed(black_box("gain"));
+            for client in &clients {
+                black_box(client.try_next());
+            }
+        })
+    });
+    for client in &clients {
+        client.handle(r#"{"jsonrpc":"2.0","id":1,"method":"subscribeMeters","params":{"hz":60}}"#);
+    }
+    c.bench_function("meters/fan-out to 64 subscribers (one frame)", |b| {
+        b.iter(|| bridge.send_meter_frame_now())
+    });
+    c.bench_function(
+        "meters/fan-out to 64 subscribers + 64 takes (serialize)",
+        |b| {
+            b.iter(|| {
+                bridge.send_meter_frame_now();
+                for client in &clients {
+                    black_box(client.try_next());
+                }
+            })
+        },
+    );
+}
+
+criterion_group!(benches, dispatch, fan_out);
+criterion_main!(benches);

@@ -162,6 +162,14 @@ impl Bridge {
         registry.broadcast(&text, seq);
     }
 
+    /// Reads the meters now and sends the frame to every subscriber at once, whatever its rate
+    /// (each rate's schedule restarts from now): e.g. to refresh meters as soon as the editor is
+    /// shown. Otherwise the sampler sends frames at the subscribed rates by itself.
+    pub fn send_meter_frame_now(&self) {
+        let tick = Duration::from_secs_f64(1.0 / crate::sampler::MAX_METER_HZ);
+        self.shared.sampler.sample(&self.shared, tick, true);
+    }
+
     /// The number of changes so far (the `seq` of the newest notification).
     pub fn seq(&self) -> u64 {
         self.shared.registry.lock().seq()

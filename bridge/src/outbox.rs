@@ -1,5 +1,6 @@
 //! A client's outgoing messages: parameter notifications in order, and one slot holding only the
-//! newest meter frame, so a slow client never accumulates a backlog of frames.
+//! newest meter frame, so a slow client never accumulates a backlog of frames. Frames a client did
+//! not take are merged into the newest (peak: maximum, clip: any), so no peak or clip is lost.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use crate::jsonrpc::notification;
-use crate::protocol::{ParametersReset, method};
+use crate::protocol::{MeterFrame, ParametersReset, method};
 
 /// Called (on the bridge's thread) whenever a client has something new to send. It must be cheap
 /// and must not call back into the bridge (e.g. wake a task or notify a condition variable).
@@ -33,7 +34,10 @@ struct State {
     queue: VecDeque<Arc<str>>,
     /// Set when the queue overflowed: the seq of the newest change dropped.
     lagged: Option<u64>,
-    meter: Option<Arc<str>>,
+    /// Frames since the last one taken, merged.
+    meter: Option<MeterFrame>,
+    /// Whether the merged frame is due for sending (the client's rate allows it).
+    meter_ready: bool,
     closed: bool,
 }
 
@@ -70,14 +74,21 @@ impl Outbox {
         self.wake();
     }
 
-    /// Replaces the pending meter frame, if any, with `text`.
-    pub fn put_meter(&self, text: &Arc<str>) {
+    /// Merges `frame` into the pending meter frame; `ready` makes it available for sending.
+    pub fn put_meter(&self, frame: &MeterFrame, ready: bool) {
         {
             let mut state = self.state.lock();
             if state.closed {
                 return;
             }
-            state.meter = Some(text.clone());
+            match &mut state.meter {
+                Some(pending) => merge(pending, frame),
+                None => state.meter = Some(frame.clone()),
+            }
+            state.meter_ready |= ready;
+            if !ready {
+                return;
+            }
         }
         self.wake();
     }
@@ -116,7 +127,15 @@ impl Outbox {
         if let Some(seq) = state.lagged.take() {
             return Some(notification(method::PARAMETERS_RESET, &ParametersReset { seq }).into());
         }
-        state.queue.pop_front().or_else(|| state.meter.take())
+        if let Some(event) = state.queue.pop_front() {
+            return Some(event);
+        }
+        if !state.meter_ready {
+            return None;
+        }
+        state.meter_ready = false;
+        let frame = state.meter.take()?;
+        Some(notification(method::METER_FRAME, &frame).into())
     }
 
     fn wake(&self) {
@@ -125,4 +144,18 @@ impl Outbox {
             waker();
         }
     }
+}
+
+/// Folds a newer frame into a pending one: newest time and RMS, largest peak, any clip.
+fn merge(pending: &mut MeterFrame, newer: &MeterFrame) {
+    if pending.channels.len() != newer.channels.len() {
+        pending.channels.clone_from(&newer.channels);
+    } else {
+        for (p, n) in pending.channels.iter_mut().zip(&newer.channels) {
+            p.peak = p.peak.max(n.peak);
+            p.rms = n.rms;
+            p.clip |= n.clip;
+        }
+    }
+    pending.t = newer.t;
 }

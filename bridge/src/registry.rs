@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::outbox::Outbox;
+use crate::protocol::MeterFrame;
 
 /// Identifies a client within its bridge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -133,18 +134,22 @@ impl Registry {
         self.clients.iter().map(|c| c.meter_hz).fold(0.0, f64::max)
     }
 
-    /// Offers a frame read at `now` to every subscriber whose next frame is due; `tick` is the
+    /// Offers a frame read at `now` to every subscriber; it is sent to those whose next frame is
+    /// due (all of them when `force`), and merged into the next frame for the others. `tick` is the
     /// sampler's period, so a subscriber at the sampler's own rate gets every frame.
-    pub fn fan_out_meter(&mut self, text: &Arc<str>, now: Instant, tick: Duration) {
+    pub fn fan_out_meter(&mut self, frame: &MeterFrame, now: Instant, tick: Duration, force: bool) {
         for client in &mut self.clients {
-            if client.meter_hz <= 0.0 || client.meter_due > now + tick / 2 {
+            if client.meter_hz <= 0.0 {
                 continue;
             }
-            client.outbox.put_meter(text);
             let period = Duration::from_secs_f64(1.0 / client.meter_hz);
-            client.meter_due += period;
-            if client.meter_due + period < now {
-                client.meter_due = now + period;
+            let due = force || client.meter_due <= now + tick / 2;
+            client.outbox.put_meter(frame, due);
+            if due {
+                client.meter_due = if force { now } else { client.meter_due } + period;
+                if client.meter_due + period < now {
+                    client.meter_due = now + period;
+                }
             }
         }
     }

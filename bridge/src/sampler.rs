@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use crate::bridge::{MeterSource, Shared};
-use crate::jsonrpc::notification;
-use crate::protocol::{MeterFrame, method};
+use crate::protocol::MeterFrame;
 
 /// The highest meter rate a client can subscribe to.
 pub const MAX_METER_HZ: f64 = 60.0;
@@ -73,6 +72,16 @@ impl Sampler {
         }
     }
 
+    /// Reads the meters once and offers the frame to the subscribers (see
+    /// `Registry::fan_out_meter`).
+    pub fn sample(&self, shared: &Shared, tick: Duration, force: bool) {
+        let frame = self.read(shared.started);
+        shared
+            .registry
+            .lock()
+            .fan_out_meter(&frame, Instant::now(), tick, force);
+    }
+
     fn read(&self, started: Instant) -> MeterFrame {
         let mut latest = self.latest.lock();
         self.source.read_into(&mut latest.channels);
@@ -111,11 +120,6 @@ fn run(weak: &Weak<Shared>) {
                 return;
             }
         }
-        let frame = sampler.read(shared.started);
-        let text: Arc<str> = notification(method::METER_FRAME, &frame).into();
-        shared
-            .registry
-            .lock()
-            .fan_out_meter(&text, Instant::now(), tick);
+        sampler.sample(&shared, tick, false);
     }
 }

@@ -177,3 +177,27 @@ fn a_client_that_never_reads_gets_one_reset_instead_of_a_backlog() {
         ]
     );
 }
+
+#[test]
+fn a_slow_subscriber_still_sees_every_peak_and_clip() {
+    let (_host, bridge, meters) = setup(Apply::OnFlush);
+    let fast = connect(&bridge);
+    let slow = connect(&bridge);
+    ok(&fast, "subscribeMeters", json!({ "hz": 60 }));
+    ok(&slow, "subscribeMeters", json!({ "hz": 2 }));
+    bridge.send_meter_frame_now();
+    assert_eq!(drain(&slow).len(), 1);
+    *meters.spike.lock() = Some(5.0);
+    // Within 0.6 s the slow client gets one frame, merged over ~30 readings, spike included.
+    std::thread::sleep(Duration::from_millis(600));
+    let frames = drain(&slow);
+    assert_eq!(frames.len(), 1, "{frames:?}");
+    assert_eq!(frames[0]["params"]["channels"][0]["peak"], 5.0);
+    assert_eq!(frames[0]["params"]["channels"][0]["clip"], true);
+    // The fast client got the spike in exactly one frame.
+    let spikes = drain(&fast)
+        .iter()
+        .filter(|f| f["params"]["channels"][0]["peak"] == 5.0)
+        .count();
+    assert_eq!(spikes, 1);
+}

@@ -199,10 +199,11 @@ impl GuiContextInner for Context {
     fn request_restart(&self) {}
 }
 
-/// Meters that report a rising peak on each read.
+/// Meters that report a rising peak on each read, or a one-read spike on channel 0.
 #[derive(Default)]
 pub struct FakeMeters {
     pub reads: Mutex<u64>,
+    pub spike: Mutex<Option<f32>>,
 }
 
 impl MeterSource for FakeMeters {
@@ -216,6 +217,10 @@ impl MeterSource for FakeMeters {
                 rms: 0.25,
                 clip: false,
             });
+        }
+        if let Some(spike) = self.spike.lock().take() {
+            channels[0].peak = spike;
+            channels[0].clip = true;
         }
     }
 }
