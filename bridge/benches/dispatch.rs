@@ -15,7 +15,6 @@ use nice_plug::params::internals::ParamPtr;
 use nice_plug::prelude::*;
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 /// A host that accepts every edit and does nothing with it.
