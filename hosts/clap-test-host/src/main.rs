@@ -1,13 +1,34 @@
 //! `clap-test-host <bundle.clap> [plugin-id]`: lists the bundle's plugins and, for each (or
-//! only `plugin-id`), its parameters, audio ports and port configurations.
+//! only `plugin-id`), its extensions, parameters, audio ports and port configurations.
 
 use std::process::ExitCode;
 
 use clap_test_host::{Bundle, Error};
 
+/// Plugin extensions the listing probes for.
+const KNOWN_EXTENSIONS: [&str; 12] = [
+    "clap.params",
+    "clap.state",
+    "clap.audio-ports",
+    "clap.audio-ports-config",
+    "clap.configurable-audio-ports",
+    "clap.gui",
+    "clap.latency",
+    "clap.tail",
+    "clap.render",
+    "clap.note-ports",
+    "clap.remote-controls",
+    "clap.track-info",
+];
+
 fn describe(bundle: &Bundle, id: &str) -> Result<(), Error> {
     let mut plugin = bundle.instantiate(id)?;
     println!("{id}");
+    let extensions: Vec<&str> = KNOWN_EXTENSIONS
+        .into_iter()
+        .filter(|ext| plugin.has_extension(ext))
+        .collect();
+    println!("  extensions: {}", extensions.join(", "));
     println!("  parameters:");
     for info in plugin.param_infos()? {
         let value = plugin.param_value(info.id).unwrap_or(f64::NAN);
