@@ -1,0 +1,521 @@
+//! The bridge on the real nice-plug CLAP wrapper, in process: a small CLAP host (clack-host) loads
+//! this crate's own `clap_entry`, opens the editor through `clap.gui` (so the wrapper spawns the
+//! editor with its real `GuiContext`), and clients talk to the bridge the editor started.
+//!
+//! Checked: a client's set is applied by the wrapper and audible at the output; it comes back as
+//! exactly one `parameterChanged` per client; host automation likewise; a client's gesture reaches
+//! the host as gesture events and ends when the client goes away; a state load is one
+//! `parametersReset`; meters reach subscribers; closing the editor closes the clients.
+
+use std::ffi::CStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
+
+use bridge::{Bridge, Client, ClientOptions, Next};
+use clack_extensions::gui::{
+    GuiApiType, GuiConfiguration, GuiSize, HostGui, HostGuiImpl, PluginGui,
+};
+use clack_extensions::params::{
+    HostParams, HostParamsImplMainThread, HostParamsImplShared, ParamClearFlags, ParamInfoBuffer,
+    ParamRescanFlags, PluginParams,
+};
+use clack_extensions::state::{HostState, HostStateImpl, PluginState};
+use clack_extensions::thread_check::{HostThreadCheck, HostThreadCheckImpl};
+use clack_host::entry::EntryDescriptor;
+use clack_host::events::Pckn;
+use clack_host::events::event_types::{
+    ParamGestureBeginEvent, ParamGestureEndEvent, ParamValueEvent,
+};
+use clack_host::events::io::EventBuffer;
+use clack_host::prelude::*;
+use serde_json::{Value, json};
+
+// ----- the host ------------------------------------------------------------------------------
+
+struct Record {
+    main_thread: ThreadId,
+    audio_context: AtomicBool,
+    callback_requested: AtomicBool,
+    flush_requested: AtomicBool,
+}
+
+impl Record {
+    fn on_main_thread(&self) -> bool {
+        !self.audio_context.load(Ordering::SeqCst) && thread::current().id() == self.main_thread
+    }
+}
+
+struct TestHost;
+
+struct Shared {
+    record: Arc<Record>,
+}
+
+struct MainThread;
+
+impl HostHandlers for TestHost {
+    type Shared<'a> = Shared;
+    type MainThread<'a> = MainThread;
+    type AudioProcessor<'a> = ();
+
+    fn declare_extensions(builder: &mut HostExtensions<Self>, _shared: &Self::Shared<'_>) {
+        builder
+            .register::<HostParams>()
+            .register::<HostState>()
+            .register::<HostThreadCheck>()
+            .register::<HostGui>();
+    }
+}
+
+impl SharedHandler<'_> for Shared {
+    fn request_restart(&self) {}
+    fn request_process(&self) {}
+    fn request_callback(&self) {
+        self.record.callback_requested.store(true, Ordering::SeqCst);
+    }
+}
+
+impl MainThreadHandler<'_> for MainThread {}
+
+impl HostParamsImplShared for Shared {
+    fn request_flush(&self) {
+        self.record.flush_requested.store(true, Ordering::SeqCst);
+    }
+}
+
+impl HostParamsImplMainThread for MainThread {
+    fn rescan(&self, _flags: ParamRescanFlags) {}
+    fn clear(&self, _param_id: ClapId, _flags: ParamClearFlags) {}
+}
+
+impl HostStateImpl for MainThread {
+    fn mark_dirty(&self) {}
+}
+
+impl HostThreadCheckImpl for Shared {
+    fn is_main_thread(&self) -> bool {
+        self.record.on_main_thread()
+    }
+    fn is_audio_thread(&self) -> bool {
+        self.record.audio_context.load(Ordering::SeqCst)
+    }
+}
+
+impl HostGuiImpl for Shared {
+    fn resize_hints_changed(&self) {}
+    fn request_resize(&self, _new_size: GuiSize) -> Result<(), HostError> {
+        Err(HostError::Message("fixed size"))
+    }
+    fn request_show(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_hide(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn closed(&self, _was_destroyed: bool) {}
+}
+
+/// A parameter event the plugin emitted or the host sends.
+#[derive(Clone, Debug, PartialEq)]
+enum Event {
+    Value(u32, f64),
+    Begin(u32),
+    End(u32),
+}
+
+fn read_events(buffer: &EventBuffer) -> Vec<Event> {
+    buffer
+        .iter()
+        .filter_map(|e| {
+            if let Some(e) = e.as_event::<ParamValueEvent>() {
+                return Some(Event::Value(e.param_id()?.get(), e.value()));
+            }
+            if let Some(e) = e.as_event::<ParamGestureBeginEvent>() {
+                return Some(Event::Begin(e.param_id()?.get()));
+            }
+            if let Some(e) = e.as_event::<ParamGestureEndEvent>() {
+                return Some(Event::End(e.param_id()?.get()));
+            }
+            None
+        })
+        .collect()
+}
+
+const FRAMES: usize = 256;
+
+/// One in-process Webstrip instance hosted through the CLAP ABI.
+struct Host {
+    plugin: PluginInstance<TestHost>,
+    record: Arc<Record>,
+    params: PluginParams,
+    gui: PluginGui,
+    state: PluginState,
+    processor: Option<StartedPluginAudioProcessor<TestHost>>,
+    steady_time: u64,
+}
+
+impl Host {
+    fn new(entry: &PluginEntry) -> Self {
+        let record = Arc::new(Record {
+            main_thread: thread::current().id(),
+            audio_context: AtomicBool::new(false),
+            callback_requested: AtomicBool::new(false),
+            flush_requested: AtomicBool::new(false),
+        });
+        let shared_record = record.clone();
+        let info = HostInfo::new("bridge-test", "Webstrip", "", "0").unwrap();
+        let plugin = PluginInstance::<TestHost>::new(
+            move |_| Shared {
+                record: shared_record,
+            },
+            |_| MainThread,
+            entry,
+            c"org.webstrip.webstrip",
+            &info,
+        )
+        .unwrap();
+        let handle = plugin.plugin_shared_handle();
+        let (params, gui, state) = (
+            handle.get_extension().unwrap(),
+            handle.get_extension().unwrap(),
+            handle.get_extension().unwrap(),
+        );
+        let mut host = Self {
+            plugin,
+            record,
+            params,
+            gui,
+            state,
+            processor: None,
+            steady_time: 0,
+        };
+        host.main_thread_callbacks();
+        host
+    }
+
+    fn main_thread_callbacks(&mut self) {
+        while self.record.callback_requested.swap(false, Ordering::SeqCst) {
+            self.plugin.call_on_main_thread_callback();
+        }
+    }
+
+    /// CLAP id of the parameter named `name`.
+    fn param_id(&mut self, name: &str) -> u32 {
+        let count = self.params.count(&self.plugin.plugin_handle());
+        let mut buffer = ParamInfoBuffer::new();
+        (0..count)
+            .find_map(|i| {
+                let info = self
+                    .params
+                    .get_info(&self.plugin.plugin_handle(), i, &mut buffer)?;
+                (info.name == name.as_bytes()).then(|| info.id.get())
+            })
+            .unwrap()
+    }
+
+    fn open_editor(&mut self) {
+        let config = GuiConfiguration {
+            api_type: GuiApiType::X11,
+            is_floating: false,
+        };
+        self.gui
+            .create(&self.plugin.plugin_handle(), config)
+            .unwrap();
+    }
+
+    fn close_editor(&mut self) {
+        self.gui.destroy(&self.plugin.plugin_handle());
+    }
+
+    /// `clap_plugin_params.flush` while inactive (main thread): returns what the plugin emitted.
+    fn flush_inactive(&mut self) -> Vec<Event> {
+        let input = EventBuffer::new();
+        let mut output = EventBuffer::with_capacity(64);
+        let mut handle = self.plugin.inactive_plugin_handle().unwrap();
+        self.params
+            .flush(&mut handle, &input.as_input(), &mut output.as_output());
+        self.main_thread_callbacks();
+        read_events(&output)
+    }
+
+    fn start(&mut self) {
+        let config = PluginAudioConfiguration {
+            sample_rate: 48_000.0,
+            min_frames_count: 1,
+            max_frames_count: FRAMES as u32,
+        };
+        let processor = self.plugin.activate(|_, _| (), config).unwrap();
+        self.record.audio_context.store(true, Ordering::SeqCst);
+        self.processor = Some(processor.start_processing().unwrap());
+        self.record.audio_context.store(false, Ordering::SeqCst);
+        self.main_thread_callbacks();
+    }
+
+    fn stop(&mut self) {
+        let processor = self.processor.take().unwrap();
+        self.record.audio_context.store(true, Ordering::SeqCst);
+        let stopped = processor.stop_processing();
+        self.record.audio_context.store(false, Ordering::SeqCst);
+        self.plugin.deactivate(stopped);
+        self.main_thread_callbacks();
+    }
+
+    /// Processes one stereo block of constant `level` with `events`; returns the output and the
+    /// parameter events the plugin emitted.
+    fn process(&mut self, level: f32, events: &[Event]) -> ([Vec<f32>; 2], Vec<Event>) {
+        let mut inputs = [vec![level; FRAMES], vec![level; FRAMES]];
+        let mut outputs = [vec![0.0f32; FRAMES], vec![0.0f32; FRAMES]];
+        let mut input_events = EventBuffer::with_capacity(16);
+        for event in events {
+            match *event {
+                Event::Value(id, v) => input_events.push(&ParamValueEvent::new(
+                    0,
+                    ClapId::new(id),
+                    Pckn::match_all(),
+                    v,
+                )),
+                Event::Begin(id) => {
+                    input_events.push(&ParamGestureBeginEvent::new(0, ClapId::new(id)))
+                }
+                Event::End(id) => input_events.push(&ParamGestureEndEvent::new(0, ClapId::new(id))),
+            }
+        }
+        let mut output_events = EventBuffer::with_capacity(64);
+        let mut input_ports = AudioPorts::with_capacity(2, 1);
+        let mut output_ports = AudioPorts::with_capacity(2, 1);
+        let input_audio = input_ports.with_input_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_input_only(
+                inputs
+                    .iter_mut()
+                    .map(|b| InputChannel::variable(&mut b[..])),
+            ),
+        }]);
+        let [out_l, out_r] = &mut outputs;
+        let mut output_audio = output_ports.with_output_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_output_only(
+                [&mut out_l[..], &mut out_r[..]].into_iter(),
+            ),
+        }]);
+        let processor = self.processor.as_mut().unwrap();
+        self.record.audio_context.store(true, Ordering::SeqCst);
+        processor
+            .process(
+                &input_audio,
+                &mut output_audio,
+                &input_events.as_input(),
+                &mut output_events.as_output(),
+                Some(self.steady_time),
+                None,
+            )
+            .unwrap();
+        self.record.audio_context.store(false, Ordering::SeqCst);
+        self.steady_time += FRAMES as u64;
+        self.main_thread_callbacks();
+        (outputs, read_events(&output_events))
+    }
+
+    fn save_state(&mut self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.state
+            .save(&self.plugin.plugin_handle(), &mut bytes)
+            .unwrap();
+        bytes
+    }
+
+    fn load_state(&mut self, bytes: &[u8]) {
+        let mut reader = bytes;
+        self.state
+            .load(&self.plugin.plugin_handle(), &mut reader)
+            .unwrap();
+        self.main_thread_callbacks();
+    }
+}
+
+// ----- the clients ---------------------------------------------------------------------------
+
+fn ok(client: &Client, method: &str, params: Value) -> Value {
+    let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+    let response: Value =
+        serde_json::from_str(&client.handle(&request.to_string()).unwrap()).unwrap();
+    assert!(response.get("error").is_none(), "{method}: {response}");
+    response["result"].clone()
+}
+
+/// The `parameterChanged` / `parametersReset` notifications waiting for a client.
+fn notifications(client: &Client) -> Vec<Value> {
+    std::iter::from_fn(|| client.try_next())
+        .map(|m| serde_json::from_str::<Value>(&m).unwrap())
+        .filter(|m| m["method"] != "meterFrame")
+        .collect()
+}
+
+fn changed(id: &str, seq: u64, note: &Value) {
+    assert_eq!(note["method"], "parameterChanged", "{note}");
+    assert_eq!(
+        (
+            note["params"]["id"].as_str(),
+            note["params"]["seq"].as_u64()
+        ),
+        (Some(id), Some(seq)),
+        "{note}"
+    );
+}
+
+#[test]
+fn the_bridge_on_nice_plugs_clap_wrapper() {
+    let opened: Arc<Mutex<Vec<Bridge>>> = Arc::default();
+    let sink = opened.clone();
+    webstrip::editor::on_open(move |session| {
+        sink.lock().unwrap().push(session.bridge().clone());
+        Box::new(())
+    });
+    // SAFETY: `clap_entry` is this crate's CLAP entry (the same the `.clap` exports), and the
+    // nice-plug and clack `clap_plugin_entry` types are the same C struct.
+    let descriptor: &'static EntryDescriptor =
+        unsafe { &*(&raw const webstrip::clap_entry).cast::<EntryDescriptor>() };
+    let path: &CStr = c"/in-process/Webstrip.clap";
+    let entry = unsafe { PluginEntry::load_from_raw(descriptor, path) }.unwrap();
+    let mut host = Host::new(&entry);
+    let output_id = host.param_id("Output");
+    let input_id = host.param_id("Input");
+
+    host.open_editor();
+    let bridge = opened
+        .lock()
+        .unwrap()
+        .pop()
+        .expect("the editor started a bridge");
+    let a = bridge.connect(ClientOptions::new("test")).unwrap();
+    let b = bridge.connect(ClientOptions::new("test")).unwrap();
+    assert_eq!(ok(&a, "getInfo", json!({}))["name"], "Webstrip");
+    assert_eq!(
+        ok(&a, "getAllParameters", json!({}))["parameters"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+
+    // Inactive: a set is a complete gesture for the host, applied on flush, echoed exactly once.
+    let applied = ok(&a, "setParameter", json!({ "id": "output", "value": -6.0 }));
+    assert_eq!(applied["value"], -6.0);
+    assert!(
+        notifications(&a).is_empty(),
+        "nothing before the host applies it"
+    );
+    assert!(
+        host.record.flush_requested.swap(false, Ordering::SeqCst),
+        "the wrapper asked for a flush"
+    );
+    let emitted = host.flush_inactive();
+    assert_eq!(emitted.len(), 3, "{emitted:?}");
+    assert_eq!(
+        (emitted[0].clone(), emitted[2].clone()),
+        (Event::Begin(output_id), Event::End(output_id))
+    );
+    for client in [&a, &b] {
+        let notes = notifications(client);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        changed("output", 1, &notes[0]);
+        assert_eq!(notes[0]["params"]["value"], -6.0);
+    }
+
+    // Processing: the set is audible, and echoed exactly once.
+    host.start();
+    let (out, _) = host.process(0.5, &[]);
+    assert!(
+        (out[0][FRAMES - 1] - 0.25).abs() < 0.01,
+        "−6 dB of 0.5: {}",
+        out[0][FRAMES - 1]
+    );
+    ok(&b, "setParameter", json!({ "id": "output", "value": 0.0 }));
+    let (_, emitted) = host.process(0.5, &[]);
+    assert_eq!(emitted.len(), 3, "{emitted:?}");
+    let mut last = 0.0;
+    for _ in 0..40 {
+        last = host.process(0.5, &[]).0[1][FRAMES - 1];
+    }
+    assert!(
+        (last - 0.5).abs() < 1e-3,
+        "0 dB of 0.5 once the ramp ends: {last}"
+    );
+    for client in [&a, &b] {
+        let notes = notifications(client);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        changed("output", 2, &notes[0]);
+    }
+
+    // Host automation: one notification per client, none for a repeated value.
+    host.process(0.5, &[Event::Value(input_id, 0.25)]);
+    host.process(0.5, &[Event::Value(input_id, 0.25)]);
+    for client in [&a, &b] {
+        let notes = notifications(client);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        changed("input", 3, &notes[0]);
+        assert_eq!(notes[0]["params"]["value"], -12.0);
+    }
+
+    // A client's gesture: the host sees begin … end, and the end when the client goes away.
+    ok(&a, "beginGesture", json!({ "id": "output" }));
+    ok(&a, "setParameter", json!({ "id": "output", "value": -3.0 }));
+    let (_, emitted) = host.process(0.5, &[]);
+    assert_eq!(
+        emitted.first(),
+        Some(&Event::Begin(output_id)),
+        "{emitted:?}"
+    );
+    assert!(!emitted.contains(&Event::End(output_id)));
+    drop(a);
+    let (_, emitted) = host.process(0.5, &[]);
+    assert_eq!(emitted, [Event::End(output_id)]);
+    let notes = notifications(&b);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    changed("output", 4, &notes[0]);
+
+    // Meters: the subscriber gets frames with the output's level.
+    ok(&b, "subscribeMeters", json!({ "hz": 60 }));
+    let start = Instant::now();
+    let mut peak = 0.0;
+    while start.elapsed() < Duration::from_millis(300) {
+        host.process(0.5, &[]);
+        while let Some(message) = b.try_next() {
+            let frame: Value = serde_json::from_str(&message).unwrap();
+            peak = frame["params"]["channels"][0]["peak"].as_f64().unwrap();
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    let expected = 0.5 * 10f64.powf(-15.0 / 20.0); // input −12 dB, output −3 dB
+    assert!(
+        (peak - expected).abs() < 0.01,
+        "meter peak {peak}, expected {expected}"
+    );
+    ok(&b, "subscribeMeters", json!({ "hz": 0 }));
+    host.stop();
+
+    // A state load: one parametersReset, and the values are the loaded ones.
+    let saved = host.save_state();
+    let c = bridge.connect(ClientOptions::new("test")).unwrap();
+    ok(&c, "setParameter", json!({ "id": "width", "value": 50 }));
+    host.flush_inactive();
+    changed("width", 5, &notifications(&c)[0]);
+    notifications(&b);
+    host.load_state(&saved);
+    for client in [&b, &c] {
+        let notes = notifications(client);
+        assert_eq!(
+            notes,
+            [json!({ "jsonrpc": "2.0", "method": "parametersReset", "params": { "seq": 6 } })]
+        );
+    }
+    let width = ok(&c, "getParameter", json!({ "id": "width" }));
+    assert_eq!(width["value"], 100.0);
+
+    // Closing the editor closes the clients.
+    host.close_editor();
+    assert_eq!(b.next_timeout(Duration::from_millis(100)), Next::Closed);
+    assert_eq!(bridge.client_count(), 0);
+}
