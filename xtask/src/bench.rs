@@ -33,10 +33,11 @@ fn bench_targets(dir: &Path) -> Result<Vec<String>> {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            if let Some(stem) = path.file_stem() {
-                names.push(stem.to_string_lossy().into_owned());
-            }
+        if let Some(stem) = path
+            .file_stem()
+            .filter(|_| path.extension() == Some("rs".as_ref()))
+        {
+            names.push(stem.to_string_lossy().into_owned());
         }
     }
     names.sort();

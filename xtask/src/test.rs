@@ -1,9 +1,11 @@
 //! `cargo xtask test`: every test of the project, after installing what they need.
 //!
-//! 1. system packages (apt when root), 2. formatting and lints, 3. the plugin bundles in debug
-//! with `assert_process_allocs` (any allocation in `process()` aborts), 4. `cargo test` for the
-//! whole workspace (unit tests, the CLAP host tests against the bundle), 5. the VST3 tests in
-//! pedalboard from a Python venv under `target/`.
+//! 1. system packages (apt when root);
+//! 2. formatting and lints;
+//! 3. the plugin bundles in debug with `assert_process_allocs` (an allocation in `process()`
+//!    aborts);
+//! 4. `cargo test` for the whole workspace (unit tests, the CLAP host tests against the bundle);
+//! 5. the VST3 tests in pedalboard from a Python venv under `target/`.
 
 use std::path::Path;
 use std::process::Command;

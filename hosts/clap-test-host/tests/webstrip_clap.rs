@@ -978,9 +978,6 @@ fn worker_out_of_range_enum() {
 }
 
 #[test]
-#[ignore = "Webstrip bug: unloading the library while threads that ran plugin code still live \
-            crashes those threads when they exit (SIGSEGV in a TSD destructor of the unloaded \
-            std); fix: link the plugin with -z nodelete, then remove this ignore"]
 fn survives_being_unloaded_while_threads_that_used_it_exit() {
     run_worker("worker_parallel_unload");
 }

@@ -60,9 +60,7 @@ impl Strip {
             return;
         }
         let n = self.ramp_len as f32;
-        for i in 0..8 {
-            self.step[i] = (target[i] - self.current[i]) / n;
-        }
+        self.step = std::array::from_fn(|i| (target[i] - self.current[i]) / n);
         self.start = self.current;
         self.target = target;
         self.remaining = self.ramp_len;
