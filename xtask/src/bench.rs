@@ -9,6 +9,14 @@ use crate::{cmd, deps};
 /// Frames per block in the `stereo_512` group of `plugin/benches/process.rs`.
 const BLOCK_FRAMES: f64 = 512.0;
 
+/// Packages with benchmarks, and their folders. Every `benches/*.rs` file is a bench target.
+const PACKAGES: [(&str, &str); 4] = [
+    ("webstrip", "plugin"),
+    ("bridge", "bridge"),
+    ("bridge-ws", "bridge-ws"),
+    ("webstrip-standalone", "standalone"),
+];
+
 /// Runs the benchmarks of every crate that has some, then prints the table.
 pub fn bench(args: &[String]) -> Result<()> {
     deps::ensure(deps::BUILD)?;
