@@ -5,6 +5,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::bridge::Shared;
 use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
@@ -22,48 +23,48 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// The largest editor size `requestResize` accepts, per side.
 pub const MAX_EDITOR_SIDE: u32 = 16_384;
 
-type Outcome = Result<Value, RpcError>;
+type Outcome = Result<Box<RawValue>, RpcError>;
 
 /// Handles one received message from `client`.
 pub(crate) fn handle(shared: &Shared, client: ClientId, text: &str) -> Option<String> {
     if text.len() > MAX_MESSAGE_BYTES {
         let error = RpcError::new(ErrorCode::InvalidRequest, "message too large")
             .with_data(MAX_MESSAGE_BYTES.into());
-        return Some(jsonrpc::failure(Value::Null, &error).to_string());
+        return Some(jsonrpc::failure(&Value::Null, &error));
     }
     let message: Value = match serde_json::from_str(text) {
         Ok(message) => message,
         Err(_) => {
             let error = RpcError::new(ErrorCode::ParseError, "parse error");
-            return Some(jsonrpc::failure(Value::Null, &error).to_string());
+            return Some(jsonrpc::failure(&Value::Null, &error));
         }
     };
     match message {
         Value::Array(batch) if batch.is_empty() => {
             let error = RpcError::new(ErrorCode::InvalidRequest, "empty batch");
-            Some(jsonrpc::failure(Value::Null, &error).to_string())
+            Some(jsonrpc::failure(&Value::Null, &error))
         }
         Value::Array(batch) => {
-            let responses: Vec<Value> = batch
+            let responses: Vec<String> = batch
                 .into_iter()
                 .filter_map(|request| handle_one(shared, client, request))
                 .collect();
-            (!responses.is_empty()).then(|| Value::Array(responses).to_string())
+            (!responses.is_empty()).then(|| format!("[{}]", responses.join(",")))
         }
-        request => handle_one(shared, client, request).map(|r| r.to_string()),
+        request => handle_one(shared, client, request),
     }
 }
 
-fn handle_one(shared: &Shared, client: ClientId, request: Value) -> Option<Value> {
+fn handle_one(shared: &Shared, client: ClientId, request: Value) -> Option<String> {
     let Call { id, method, params } = match jsonrpc::validate(request) {
         Ok(call) => call,
-        Err((id, error)) => return Some(jsonrpc::failure(id, &error)),
+        Err((id, error)) => return Some(jsonrpc::failure(&id, &error)),
     };
     let outcome = call(shared, client, &method, params);
     let id = id?;
     Some(match outcome {
-        Ok(result) => jsonrpc::success(id, result),
-        Err(error) => jsonrpc::failure(id, &error),
+        Ok(result) => jsonrpc::success(&id, &result),
+        Err(error) => jsonrpc::failure(&id, &error),
     })
 }
 
@@ -269,7 +270,8 @@ fn parse<T: DeserializeOwned>(params: Option<Value>) -> Result<T, RpcError> {
 }
 
 fn to_value<T: Serialize>(result: &T) -> Outcome {
-    serde_json::to_value(result).map_err(|e| RpcError::new(ErrorCode::Internal, e.to_string()))
+    serde_json::value::to_raw_value(result)
+        .map_err(|e| RpcError::new(ErrorCode::Internal, e.to_string()))
 }
 
 fn closed() -> RpcError {

@@ -1,7 +1,8 @@
 //! JSON-RPC 2.0 envelopes: validating requests, writing responses and notifications, error codes.
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Every error code the bridge answers with (JSON-RPC's own and the protocol's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,16 +93,6 @@ impl RpcError {
         self.data = Some(data);
         self
     }
-
-    fn to_value(&self) -> Value {
-        let mut error = Map::new();
-        error.insert("code".into(), self.code.code().into());
-        error.insert("message".into(), self.message.clone().into());
-        if let Some(data) = &self.data {
-            error.insert("data".into(), data.clone());
-        }
-        Value::Object(error)
-    }
 }
 
 /// A validated request: `id` is `None` for a notification (no `id` member).
@@ -146,14 +137,47 @@ fn invalid_request(message: &str) -> RpcError {
     RpcError::new(ErrorCode::InvalidRequest, message)
 }
 
-/// A success response as a JSON value.
-pub(crate) fn success(id: Value, result: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "result": result })
+/// A success response's text.
+pub(crate) fn success(id: &Value, result: &RawValue) -> String {
+    #[derive(Serialize)]
+    struct Success<'a> {
+        jsonrpc: &'static str,
+        id: &'a Value,
+        result: &'a RawValue,
+    }
+    serde_json::to_string(&Success {
+        jsonrpc: "2.0",
+        id,
+        result,
+    })
+    .expect("a response always serializes")
 }
 
-/// An error response as a JSON value.
-pub(crate) fn failure(id: Value, error: &RpcError) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "error": error.to_value() })
+/// An error response's text.
+pub(crate) fn failure(id: &Value, error: &RpcError) -> String {
+    #[derive(Serialize)]
+    struct ErrorObject<'a> {
+        code: i64,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        data: Option<&'a Value>,
+    }
+    #[derive(Serialize)]
+    struct Failure<'a> {
+        jsonrpc: &'static str,
+        id: &'a Value,
+        error: ErrorObject<'a>,
+    }
+    serde_json::to_string(&Failure {
+        jsonrpc: "2.0",
+        id,
+        error: ErrorObject {
+            code: error.code.code(),
+            message: &error.message,
+            data: error.data.as_ref(),
+        },
+    })
+    .expect("a response always serializes")
 }
 
 /// A notification's text.

@@ -77,6 +77,20 @@ fn get_parameter_set_parameter_and_echo() {
         [json!({ "jsonrpc": "2.0", "method": "parameterChanged",
                  "params": { "id": "gain", "value": 12.0, "normalized": 0.75, "text": "12.00 dB", "seq": 1 } })]
     );
+    // f32 values are written in their shortest form, in responses as in notifications.
+    let text = client
+        .handle(
+            r#"{"jsonrpc":"2.0","id":1,"method":"setParameter","params":{"id":"gain","value":1}}"#,
+        )
+        .unwrap();
+    assert!(
+        text.starts_with(r#"{"jsonrpc":"2.0","id":1,"result":{"#),
+        "{text}"
+    );
+    assert!(text.contains(r#""normalized":0.5208333,"#), "{text}");
+    host.flush();
+    let note = client.try_next().unwrap();
+    assert!(note.contains(r#""normalized":0.5208333,"#), "{note}");
     // By normalized value, snapped for discrete parameters.
     let applied = ok(
         &client,
@@ -104,8 +118,8 @@ fn get_parameter_set_parameter_and_echo() {
         .iter()
         .map(|n| n["params"]["seq"].clone())
         .collect();
-    assert_eq!(seqs, [json!(2), json!(3)]);
-    assert_eq!(bridge.seq(), 3);
+    assert_eq!(seqs, [json!(3), json!(4)]);
+    assert_eq!(bridge.seq(), 4);
 }
 
 #[test]
