@@ -113,7 +113,9 @@ impl Bridge {
 
     /// Registers a new client; `None` once the bridge has shut down.
     pub fn connect(&self, options: ClientOptions) -> Option<Client> {
-        if self.shared.gui.lock().is_none() {
+        // Holding `gui` keeps a concurrent `shutdown` from missing this client.
+        let gui = self.shared.gui.lock();
+        if gui.is_none() {
             return None;
         }
         let outbox = Arc::new(Outbox::new(options.waker));
@@ -122,6 +124,7 @@ impl Bridge {
                 .registry
                 .lock()
                 .add(outbox.clone(), options.transport, options.may_resize);
+        drop(gui);
         Some(Client {
             shared: self.shared.clone(),
             id,

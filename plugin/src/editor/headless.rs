@@ -2,7 +2,9 @@
 //! standalone's `--dev-server` (no display needed) and, until the webview editor exists, in hosts.
 
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use bridge::Bridge;
 use nice_plug::editor::dpi::NativeSize;
@@ -23,13 +25,16 @@ impl CloseSignal {
         self.changed.notify_all();
     }
 
-    fn wait(&self) {
-        let closed = self.closed.lock().unwrap_or_else(|p| p.into_inner());
-        drop(
-            self.changed
-                .wait_while(closed, |closed| !*closed)
-                .unwrap_or_else(|p| p.into_inner()),
-        );
+    /// Waits until the session is closed or `interrupted` is set.
+    fn wait(&self, interrupted: &AtomicBool) {
+        let mut closed = self.closed.lock().unwrap_or_else(|p| p.into_inner());
+        while !*closed && !interrupted.load(Ordering::Relaxed) {
+            closed = self
+                .changed
+                .wait_timeout(closed, Duration::from_millis(50))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
     }
 }
 
@@ -78,9 +83,16 @@ impl EditorHandle for HeadlessHandle {
     type Window = HeadlessWindow;
     type Error = Infallible;
 
-    /// Blocks until a session hook asks to close ([`super::EditorSession::request_close`]).
+    /// Blocks until SIGINT/SIGTERM (Ctrl+C) or until a session hook asks to close
+    /// ([`super::EditorSession::request_close`]). Only the standalone calls this.
     fn run_until_closed(window: Self::Window) -> Result<(), Self::Error> {
-        window.close.wait();
+        let interrupted = Arc::new(AtomicBool::new(false));
+        #[cfg(unix)]
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // Without the handler only a hook can end the wait; the process still runs.
+            let _ = signal_hook::flag::register(signal, interrupted.clone());
+        }
+        window.close.wait(&interrupted);
         Ok(())
     }
 
