@@ -7,9 +7,10 @@
 //! the host as gesture events and ends when the client goes away; a state load is one
 //! `parametersReset`; meters reach subscribers; closing the editor closes the clients.
 
+use std::collections::HashMap;
 use std::ffi::CStr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -335,6 +336,40 @@ impl Host {
     }
 }
 
+/// Bridges the editor started, newest last (one hook for the whole test binary).
+static OPENED: Mutex<Vec<Bridge>> = Mutex::new(Vec::new());
+/// Tests run one at a time: the hook and the bridges it collects are process-wide.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// The crate's own CLAP entry, loaded once; and the lock that keeps tests apart.
+fn entry() -> (MutexGuard<'static, ()>, &'static PluginEntry) {
+    static ENTRY: OnceLock<PluginEntry> = OnceLock::new();
+    let guard = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let entry = ENTRY.get_or_init(|| {
+        webstrip::editor::on_open(|session| {
+            OPENED.lock().unwrap().push(session.bridge().clone());
+            Box::new(())
+        });
+        // SAFETY: `clap_entry` is this crate's CLAP entry (the same the `.clap` exports), and
+        // the nice-plug and clack `clap_plugin_entry` types are the same C struct.
+        let descriptor: &'static EntryDescriptor =
+            unsafe { &*(&raw const webstrip::clap_entry).cast::<EntryDescriptor>() };
+        let path: &CStr = c"/in-process/Webstrip.clap";
+        unsafe { PluginEntry::load_from_raw(descriptor, path) }.unwrap()
+    });
+    (guard, entry)
+}
+
+/// Opens the editor through `clap.gui`; returns the bridge it started.
+fn open_bridge(host: &mut Host) -> Bridge {
+    host.open_editor();
+    OPENED
+        .lock()
+        .unwrap()
+        .pop()
+        .expect("the editor started a bridge")
+}
+
 // ----- the clients ---------------------------------------------------------------------------
 
 fn ok(client: &Client, method: &str, params: Value) -> Value {
@@ -367,28 +402,11 @@ fn changed(id: &str, seq: u64, note: &Value) {
 
 #[test]
 fn the_bridge_on_nice_plugs_clap_wrapper() {
-    let opened: Arc<Mutex<Vec<Bridge>>> = Arc::default();
-    let sink = opened.clone();
-    webstrip::editor::on_open(move |session| {
-        sink.lock().unwrap().push(session.bridge().clone());
-        Box::new(())
-    });
-    // SAFETY: `clap_entry` is this crate's CLAP entry (the same the `.clap` exports), and the
-    // nice-plug and clack `clap_plugin_entry` types are the same C struct.
-    let descriptor: &'static EntryDescriptor =
-        unsafe { &*(&raw const webstrip::clap_entry).cast::<EntryDescriptor>() };
-    let path: &CStr = c"/in-process/Webstrip.clap";
-    let entry = unsafe { PluginEntry::load_from_raw(descriptor, path) }.unwrap();
-    let mut host = Host::new(&entry);
+    let (_serial, entry) = entry();
+    let mut host = Host::new(entry);
     let output_id = host.param_id("Output");
     let input_id = host.param_id("Input");
-
-    host.open_editor();
-    let bridge = opened
-        .lock()
-        .unwrap()
-        .pop()
-        .expect("the editor started a bridge");
+    let bridge = open_bridge(&mut host);
     let a = bridge.connect(ClientOptions::new("test")).unwrap();
     let b = bridge.connect(ClientOptions::new("test")).unwrap();
     assert_eq!(ok(&a, "getInfo", json!({}))["name"], "Webstrip");
@@ -518,4 +536,164 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     host.close_editor();
     assert_eq!(b.next_timeout(Duration::from_millis(100)), Next::Closed);
     assert_eq!(bridge.client_count(), 0);
+}
+
+/// The value of every parameter as the host reads it (`clap_plugin_params.get_value`), as
+/// normalized values by display name.
+fn host_values(host: &mut Host) -> HashMap<String, f32> {
+    let count = host.params.count(&host.plugin.plugin_handle());
+    let mut buffer = ParamInfoBuffer::new();
+    (0..count)
+        .map(|i| {
+            let info = host
+                .params
+                .get_info(&host.plugin.plugin_handle(), i, &mut buffer)
+                .unwrap();
+            let (id, max, name) = (
+                info.id,
+                info.max_value,
+                String::from_utf8_lossy(info.name).into_owned(),
+            );
+            let value = host
+                .params
+                .get_value(&host.plugin.plugin_handle(), id)
+                .unwrap();
+            (name, (value / max) as f32)
+        })
+        .collect()
+}
+
+/// A client's view: normalized values by display name, built from one snapshot and the
+/// notifications, each of which must carry the next `seq`.
+struct View {
+    names: HashMap<String, String>,
+    values: HashMap<String, f32>,
+    seq: u64,
+}
+
+impl View {
+    fn fetch(client: &Client) -> Self {
+        let all = ok(client, "getAllParameters", json!({}));
+        let mut view = View {
+            names: HashMap::new(),
+            values: HashMap::new(),
+            seq: all["seq"].as_u64().unwrap(),
+        };
+        for p in all["parameters"].as_array().unwrap() {
+            let (id, name) = (p["id"].as_str().unwrap(), p["name"].as_str().unwrap());
+            view.names.insert(id.to_owned(), name.to_owned());
+            view.values
+                .insert(name.to_owned(), p["normalized"].as_f64().unwrap() as f32);
+        }
+        view
+    }
+
+    fn update(&mut self, client: &Client) {
+        for note in notifications(client) {
+            let seq = note["params"]["seq"].as_u64().unwrap();
+            if seq <= self.seq {
+                continue;
+            }
+            assert_eq!(seq, self.seq + 1, "missed or repeated change: {note}");
+            assert_eq!(note["method"], "parameterChanged", "{note}");
+            let name = &self.names[note["params"]["id"].as_str().unwrap()];
+            self.values.insert(
+                name.clone(),
+                note["params"]["normalized"].as_f64().unwrap() as f32,
+            );
+            self.seq = seq;
+        }
+    }
+}
+
+/// 64 clients set random values (plain sets and gestures) for 3 s while the host processes audio
+/// and automates: afterwards every client's view equals what the host reads from the plugin.
+#[test]
+fn sixty_four_clients_converge_on_the_real_wrapper() {
+    let (_serial, entry) = entry();
+    let mut host = Host::new(entry);
+    let bridge = open_bridge(&mut host);
+    let input_id = host.param_id("Input");
+    host.start();
+    let ids = [
+        "input",
+        "output",
+        "pan",
+        "width",
+        "invert_l",
+        "mute",
+        "tone",
+        "tone_level",
+    ];
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let workers: Vec<_> = (0..64u64)
+        .map(|i| {
+            let client = bridge.connect(ClientOptions::new("test")).unwrap();
+            thread::spawn(move || {
+                let mut state = 0x9e37_79b9_7f4a_7c15 ^ (i + 1);
+                let mut rng = move || {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state
+                };
+                let mut view = View::fetch(&client);
+                let mut sets = 0u32;
+                while Instant::now() < deadline {
+                    let id = ids[(rng() % ids.len() as u64) as usize];
+                    let normalized = (rng() % 1001) as f64 / 1000.0;
+                    let gesture = rng().is_multiple_of(4);
+                    let request = |method: &str, params: Value| {
+                        let text = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+                        serde_json::from_str::<Value>(&client.handle(&text.to_string()).unwrap()).unwrap()
+                    };
+                    if !gesture || request("beginGesture", json!({ "id": id })).get("error").is_none() {
+                        let response = request("setParameter", json!({ "id": id, "normalized": normalized }));
+                        match response["error"]["code"].as_i64() {
+                            None => sets += 1,
+                            Some(-32002) => {}
+                            Some(code) => panic!("error {code}: {response}"),
+                        }
+                        if gesture {
+                            request("endGesture", json!({ "id": id }));
+                        }
+                    }
+                    view.update(&client);
+                    thread::sleep(Duration::from_millis(1 + rng() % 3));
+                }
+                (client, view, sets)
+            })
+        })
+        .collect();
+    let mut blocks = 0u64;
+    while Instant::now() < deadline {
+        let automation = blocks
+            .is_multiple_of(50)
+            .then(|| Event::Value(input_id, (blocks % 7) as f64 / 7.0));
+        host.process(0.1, automation.as_slice());
+        blocks += 1;
+        thread::sleep(Duration::from_millis(1));
+    }
+    let results: Vec<_> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    for _ in 0..4 {
+        host.process(0.1, &[]);
+    }
+    let expected = host_values(&mut host);
+    let mut sets = 0;
+    for (client, mut view, s) in results {
+        view.update(&client);
+        assert_eq!(
+            view.values, expected,
+            "a client's view differs from the host's"
+        );
+        assert_eq!(view.seq, bridge.seq());
+        sets += s;
+    }
+    eprintln!(
+        "64 clients, 3 s on the CLAP wrapper: {sets} sets, {blocks} blocks, {} changes",
+        bridge.seq()
+    );
+    assert!(sets > 1000 && bridge.seq() > 100);
+    host.stop();
+    host.close_editor();
 }
