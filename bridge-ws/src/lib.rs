@@ -1,0 +1,34 @@
+//! Webstrip's WebSocket + HTTP transport for the UI bridge.
+//!
+//! One port serves `ws://HOST:PORT/ws` (one bridge [`bridge::Client`] per connection, one JSON-RPC
+//! message per text frame) and the built UI at `/` (embedded at build time). It runs on a tokio
+//! runtime on a thread of its own per server, never on the audio thread; dropping the
+//! [`ServerHandle`] closes the port and joins that thread. The same server can run in the
+//! standalone app and inside a plugin instance in a host (token-guarded).
+//!
+//! Module map, in the order a connection travels:
+//! - `server.rs`: binds ([`Listener::bind`]), accepts, owns the runtime and its shutdown;
+//! - `http.rs`: reads and parses the request head, writes plain HTTP responses;
+//! - `guard.rs`: the Origin and token checks at the handshake (403 / 401);
+//! - `assets.rs`: `GET /` and the UI files (or 503 when the UI was not built);
+//! - `connection.rs`: the WebSocket session: decodes frames and hands their text to
+//!   [`bridge::Client::handle`], carries responses and the client's outbox to the socket, closes
+//!   with 1009 (too big), 1003 (binary), 1008 (could not keep up), 1001 (shutting down);
+//! - `lag.rs`: notices when the bridge had to drop a client's parameter notifications.
+
+mod assets;
+mod config;
+mod connection;
+mod guard;
+mod http;
+mod lag;
+mod server;
+
+pub use config::{ServerConfig, StartError, VITE_DEV_ORIGINS};
+pub use server::{Listener, Server, ServerHandle};
+
+/// The largest message (and frame) a client may send; larger ones close the connection with 1009.
+pub const MAX_MESSAGE_BYTES: usize = bridge::MAX_MESSAGE_BYTES;
+
+/// The path of the WebSocket endpoint.
+pub const WS_PATH: &str = "/ws";

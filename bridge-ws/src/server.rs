@@ -1,0 +1,157 @@
+//! Binding, the accept loop on a runtime of its own, and shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bridge::Bridge;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::config::{ServerConfig, StartError};
+use crate::connection::{self, Context};
+use crate::guard::Guard;
+
+/// How long open connections get to send their close frames when the server stops.
+const CLOSE_GRACE: Duration = Duration::from_millis(250);
+
+/// A bound, not yet serving, port: lets a program learn early that the port is taken (e.g. before
+/// starting audio), then serve a bridge once it exists.
+pub struct Listener {
+    socket: std::net::TcpListener,
+    config: ServerConfig,
+    local: SocketAddr,
+}
+
+impl Listener {
+    /// Checks `config` ([`ServerConfig::validate`]) and binds its address.
+    pub fn bind(config: ServerConfig) -> Result<Self, StartError> {
+        config.validate()?;
+        let socket = std::net::TcpListener::bind(config.addr).map_err(|err| {
+            if err.kind() == std::io::ErrorKind::AddrInUse {
+                StartError::AddrInUse(config.addr)
+            } else {
+                StartError::Bind(config.addr, err)
+            }
+        })?;
+        let local = socket
+            .local_addr()
+            .map_err(|err| StartError::Bind(config.addr, err))?;
+        Ok(Self {
+            socket,
+            config,
+            local,
+        })
+    }
+
+    /// The address actually bound (the port chosen when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// Starts serving `bridge` on this port, on a new thread running a tokio runtime.
+    pub fn serve(self, bridge: Bridge) -> Result<ServerHandle, StartError> {
+        self.socket
+            .set_nonblocking(true)
+            .map_err(StartError::Runtime)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(StartError::Runtime)?;
+        let context = Arc::new(Context {
+            bridge,
+            guard: Guard::new(&self.config, self.local),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let socket = self.socket;
+        let thread = std::thread::Builder::new()
+            .name(format!("webstrip-ws:{}", self.local.port()))
+            .spawn(move || {
+                runtime.block_on(accept_loop(socket, context, stopped));
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })
+            .map_err(StartError::Runtime)?;
+        Ok(ServerHandle {
+            local: self.local,
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+/// The WebSocket + HTTP server of one bridge.
+pub struct Server;
+
+impl Server {
+    /// Binds `config.addr` and serves `bridge` there ([`Listener::bind`], then
+    /// [`Listener::serve`]).
+    pub fn start(bridge: Bridge, config: ServerConfig) -> Result<ServerHandle, StartError> {
+        Listener::bind(config)?.serve(bridge)
+    }
+}
+
+/// A running server. Dropping it closes every connection (close code 1001), closes the port and
+/// joins the server's thread.
+pub struct ServerHandle {
+    local: SocketAddr,
+    stop: watch::Sender<bool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn accept_loop(
+    socket: std::net::TcpListener,
+    context: Arc<Context>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let listener = match tokio::net::TcpListener::from_std(socket) {
+        Ok(listener) => listener,
+        Err(err) => {
+            tracing::error!("WebSocket server cannot listen: {err}");
+            return;
+        }
+    };
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    connections.spawn(connection::serve(
+                        stream,
+                        peer,
+                        context.clone(),
+                        stopped.clone(),
+                    ));
+                }
+                Err(err) => {
+                    // E.g. out of file descriptors: wait instead of spinning.
+                    tracing::warn!("WebSocket server: accept failed: {err}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(CLOSE_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+}
