@@ -50,6 +50,7 @@ pub fn test(args: &[String]) -> Result<()> {
         cmd::cargo([
             "test",
             "--workspace",
+            "--no-fail-fast",
             "--features",
             "webstrip/assert_process_allocs",
         ])
