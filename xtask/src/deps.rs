@@ -7,8 +7,17 @@ use anyhow::{Result, bail};
 /// Needed to build the plugin and the standalone (jack-sys and alsa-sys probe pkg-config).
 pub const BUILD: &[&str] = &["pkg-config", "libasound2-dev", "libjack-jackd2-dev"];
 
-/// Needed by the VST3 host tests (pedalboard's wheels need a C++ runtime; venv needs ensurepip).
-pub const PYTHON: &[&str] = &["libstdc++6"];
+/// Needed by the VST3 host tests when the machine's `python3` cannot make a venv.
+const PYTHON: &[&str] = &["python3", "python3-venv"];
+
+/// Makes sure `python3 -m venv` works, installing Debian's Python when it does not.
+pub fn ensure_python_venv() -> Result<()> {
+    let works = Command::new("python3")
+        .args(["-c", "import venv, ensurepip"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if works { Ok(()) } else { ensure(PYTHON) }
+}
 
 /// Makes sure every package in `packages` is installed: installs the missing ones when root,
 /// otherwise fails naming the exact `apt-get` line to run.

@@ -23,7 +23,7 @@ pub fn test(args: &[String]) -> Result<()> {
         bail!("`cargo xtask test` takes no arguments (got '{arg}')");
     }
     deps::ensure(deps::BUILD)?;
-    deps::ensure(deps::PYTHON)?;
+    deps::ensure_python_venv()?;
 
     cmd::run(&mut cmd::cargo(["fmt", "--all", "--", "--check"]))?;
     cmd::run(&mut cmd::cargo([
