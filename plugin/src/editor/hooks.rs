@@ -16,7 +16,9 @@ type Hook = Arc<dyn Fn(&EditorSession) -> SessionGuard + Send + Sync>;
 
 static HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
 
-/// One open editor, as a hook sees it.
+/// One open editor, as a hook sees it. A hook may keep a clone, e.g. to request the close later
+/// from another thread.
+#[derive(Clone)]
 pub struct EditorSession {
     bridge: Bridge,
     close: Arc<CloseSignal>,
