@@ -1,0 +1,203 @@
+import { memo, useId, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import type { Edit } from "../ipc/bridge";
+import { useParameter } from "../ipc/hooks";
+import { niceStep, originNormalized, parseTyped, stepValue } from "./format";
+import { useBurstEdit } from "./useBurstEdit";
+
+/** Pixels of vertical drag for the whole range (ten times more with Shift). */
+const DRAG_PIXELS = 200;
+const FINE = 10;
+const SWEEP = 135; // degrees either side of straight up
+
+interface DragState {
+  pointerId: number;
+  lastY: number;
+  normalized: number;
+  edit: Edit | null;
+}
+
+/** A rotary control for a float or int parameter. */
+export const Knob = memo(function Knob({ id }: { id: string }) {
+  const { param, set, reset, beginEdit } = useParameter(id);
+  const drag = useRef<DragState | null>(null);
+  const burst = useBurstEdit(beginEdit);
+  const [entry, setEntry] = useState<string | null>(null);
+  const labelId = useId();
+
+  if (!param) return null;
+  const step = niceStep(param);
+
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    event.currentTarget.focus();
+    event.currentTarget.setPointerCapture(event.pointerId);
+    drag.current = {
+      pointerId: event.pointerId,
+      lastY: event.clientY,
+      normalized: param.normalized,
+      edit: null,
+    };
+  };
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    const state = drag.current;
+    if (state?.pointerId !== event.pointerId) return;
+    const dy = event.clientY - state.lastY;
+    state.lastY = event.clientY;
+    if (dy === 0) return;
+    const pixels = DRAG_PIXELS * (event.shiftKey ? FINE : 1);
+    state.normalized = Math.min(1, Math.max(0, state.normalized - dy / pixels));
+    // The gesture starts with the first movement: a click or double-click sends nothing.
+    state.edit ??= beginEdit();
+    state.edit.set({ normalized: state.normalized });
+  };
+  const endDrag = (event: PointerEvent<HTMLDivElement>) => {
+    const state = drag.current;
+    if (state?.pointerId !== event.pointerId) return;
+    drag.current = null;
+    if (state.edit) void state.edit.end();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const fine = event.shiftKey ? FINE : 1;
+    const by = (steps: number) => {
+      burst.step({ value: stepValue(param, param.value, step / fine, steps) });
+    };
+    switch (event.key) {
+      case "ArrowUp":
+      case "ArrowRight":
+        by(1);
+        break;
+      case "ArrowDown":
+      case "ArrowLeft":
+        by(-1);
+        break;
+      case "PageUp":
+        by(10);
+        break;
+      case "PageDown":
+        by(-10);
+        break;
+      case "Home":
+        burst.step({ value: param.min });
+        break;
+      case "End":
+        burst.step({ value: param.max });
+        break;
+      case "Enter":
+        setEntry(String(param.value));
+        break;
+      case "Delete":
+      case "Backspace":
+        reset();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  const onWheel = (event: WheelEvent<HTMLDivElement>) => {
+    if (event.deltaY === 0) return;
+    const fine = event.shiftKey ? FINE : 1;
+    burst.step({ value: stepValue(param, param.value, step / fine, event.deltaY < 0 ? 1 : -1) });
+  };
+
+  const commitEntry = () => {
+    if (entry === null) return;
+    setEntry(null);
+    const typed = parseTyped(entry);
+    if (typed === null) return;
+    set({ value: Math.min(param.max, Math.max(param.min, typed)) });
+  };
+
+  const angle = (n: number) => -SWEEP + n * 2 * SWEEP;
+  const origin = originNormalized(param);
+  const valueAngle = angle(param.normalized);
+
+  return (
+    <div className={`knob${param.editing ? " is-editing" : ""}`} data-param={param.id}>
+      <div className="control-label" id={labelId}>
+        {param.name}
+      </div>
+      <div
+        className="knob-dial"
+        role="slider"
+        tabIndex={0}
+        aria-label={param.name}
+        aria-valuemin={param.min}
+        aria-valuemax={param.max}
+        aria-valuenow={param.value}
+        aria-valuetext={param.text}
+        aria-orientation="vertical"
+        title={`${param.name}: drag, wheel or arrow keys (Shift: fine); double-click: default; Enter: type a value`}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={endDrag}
+        onPointerCancel={endDrag}
+        onLostPointerCapture={endDrag}
+        onDoubleClick={reset}
+        onKeyDown={onKeyDown}
+        onKeyUp={burst.finish}
+        onBlur={burst.finish}
+        onWheel={onWheel}
+      >
+        <svg viewBox="0 0 100 100" aria-hidden="true">
+          <path className="knob-track" d={arc(angle(0), angle(1))} />
+          <path className="knob-fill" d={arc(Math.min(angle(origin), valueAngle), Math.max(angle(origin), valueAngle))} />
+          <circle className="knob-cap" cx="50" cy="50" r="27" />
+          <line
+            className="knob-pointer"
+            x1="50"
+            y1="50"
+            x2="50"
+            y2="27"
+            transform={`rotate(${valueAngle.toFixed(2)} 50 50)`}
+          />
+        </svg>
+      </div>
+      {entry === null ? (
+        <button
+          type="button"
+          className="control-value"
+          aria-label={`${param.name} value: ${param.text}. Click to type a value`}
+          onClick={() => {
+            setEntry(String(param.value));
+          }}
+        >
+          {param.text}
+        </button>
+      ) : (
+        <input
+          className="control-value control-entry"
+          aria-label={`${param.name} value (${param.unit || "number"})`}
+          autoFocus
+          value={entry}
+          onFocus={(event) => {
+            event.currentTarget.select();
+          }}
+          onChange={(event) => {
+            setEntry(event.currentTarget.value);
+          }}
+          onKeyDown={(event) => {
+            if (event.key === "Enter") commitEntry();
+            if (event.key === "Escape") setEntry(null);
+          }}
+          onBlur={commitEntry}
+        />
+      )}
+    </div>
+  );
+});
+
+/** An SVG arc on the knob's ring between two angles (degrees, 0 = up, clockwise). */
+function arc(from: number, to: number): string {
+  const r = 40;
+  const point = (deg: number) => {
+    const rad = ((deg - 90) * Math.PI) / 180;
+    return `${(50 + r * Math.cos(rad)).toFixed(3)} ${(50 + r * Math.sin(rad)).toFixed(3)}`;
+  };
+  if (to - from < 0.01) return `M ${point(from)}`;
+  const large = to - from > 180 ? 1 : 0;
+  return `M ${point(from)} A ${r} ${r} 0 ${large} 1 ${point(to)}`;
+}

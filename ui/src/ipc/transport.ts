@@ -1,0 +1,64 @@
+/**
+ * A transport carries JSON-RPC text between this page and the plugin. It never interprets the
+ * messages: the {@link IpcBridge} does. Implementations: {@link WebSocketTransport} (browser,
+ * `npm run dev`, the standalone's dev server) and {@link NativeTransport} (the plugin's webview).
+ */
+
+export type TransportKind = "native" | "websocket";
+
+/** Where a transport stands. */
+export type TransportState =
+  /** First connection attempt under way. */
+  | { phase: "connecting" }
+  /** Open: messages flow. */
+  | { phase: "connected" }
+  /**
+   * The connection was lost (or never made): the next attempt starts at `retryAt`
+   * (epoch ms, `Date.now()` clock); `attempt` counts attempts since the last good connection.
+   * While an attempt is under way `retryAt` is in the past.
+   */
+  | { phase: "reconnecting"; attempt: number; retryAt: number; reason: string }
+  /** Closed for good (the page closed it, or there is no way to reach the plugin). */
+  | { phase: "disconnected"; reason: string };
+
+export type Unsubscribe = () => void;
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /** Human readable endpoint, e.g. the WebSocket URL or `native IPC`. */
+  readonly endpoint: string;
+  /** The current state; {@link onState} reports every change. */
+  readonly state: TransportState;
+  /** Starts connecting. Idempotent. */
+  start(): void;
+  /** Sends one message; returns false (and sends nothing) unless connected. */
+  send(text: string): boolean;
+  /** Called with every received text message. */
+  onMessage(listener: (text: string) => void): Unsubscribe;
+  /** Called on every state change. */
+  onState(listener: (state: TransportState) => void): Unsubscribe;
+  /** Skips the wait of a pending reconnect (e.g. the user clicked "retry now"). */
+  retryNow(): void;
+  /** Closes for good. */
+  close(): void;
+}
+
+/** A tiny listener set. */
+export class Listeners<T> {
+  private readonly set = new Set<(value: T) => void>();
+
+  add(listener: (value: T) => void): Unsubscribe {
+    this.set.add(listener);
+    return () => {
+      this.set.delete(listener);
+    };
+  }
+
+  emit(value: T): void {
+    for (const listener of [...this.set]) listener(value);
+  }
+
+  get size(): number {
+    return this.set.size;
+  }
+}

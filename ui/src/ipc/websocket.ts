@@ -1,0 +1,191 @@
+import { Backoff, type BackoffOptions } from "./backoff";
+import { Listeners, type Transport, type TransportState, type Unsubscribe } from "./transport";
+
+/** The part of the DOM `WebSocket` this transport uses (tests pass a fake). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type WebSocketFactory = (url: string) => WebSocketLike;
+
+export interface WebSocketTransportOptions {
+  /** Reconnect schedule (default 250 ms doubling up to 5 s). */
+  backoff?: BackoffOptions;
+  /** An attempt still not open after this long is abandoned and retried (default 4000 ms). */
+  connectTimeoutMs?: number;
+  /**
+   * A connection that stayed open at least this long resets the backoff schedule (default
+   * 2000 ms), so a server that accepts and drops at once is not hammered every 250 ms.
+   */
+  stableMs?: number;
+  /** Creates the socket (default: the DOM `WebSocket`). */
+  createSocket?: WebSocketFactory;
+}
+
+const OPEN = 1;
+
+/**
+ * JSON-RPC over one WebSocket, one message per text frame. Reconnects with capped exponential
+ * backoff for as long as the page is open; the {@link IpcBridge} resynchronises after each
+ * reconnect.
+ */
+export class WebSocketTransport implements Transport {
+  readonly kind = "websocket" as const;
+  readonly endpoint: string;
+  private readonly backoff: Backoff;
+  private readonly connectTimeoutMs: number;
+  private readonly stableMs: number;
+  private readonly createSocket: WebSocketFactory;
+  private readonly messages = new Listeners<string>();
+  private readonly states = new Listeners<TransportState>();
+  private socket: WebSocketLike | null = null;
+  private current: TransportState = { phase: "connecting" };
+  private started = false;
+  private closed = false;
+  private openedAt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(url: string, options: WebSocketTransportOptions = {}) {
+    this.endpoint = url;
+    this.backoff = new Backoff(options.backoff);
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 4000;
+    this.stableMs = options.stableMs ?? 2000;
+    this.createSocket =
+      options.createSocket ?? ((target) => new WebSocket(target) as unknown as WebSocketLike);
+  }
+
+  get state(): TransportState {
+    return this.current;
+  }
+
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.connect();
+  }
+
+  send(text: string): boolean {
+    const socket = this.socket;
+    if (this.current.phase !== "connected" || !socket || socket.readyState !== OPEN) return false;
+    socket.send(text);
+    return true;
+  }
+
+  onMessage(listener: (text: string) => void): Unsubscribe {
+    return this.messages.add(listener);
+  }
+
+  onState(listener: (state: TransportState) => void): Unsubscribe {
+    return this.states.add(listener);
+  }
+
+  retryNow(): void {
+    if (this.closed || this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.connect();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      detach(socket);
+      socket.close(1000, "page closed");
+    }
+    this.setState({ phase: "disconnected", reason: "closed by the page" });
+  }
+
+  private connect(): void {
+    let socket: WebSocketLike;
+    try {
+      socket = this.createSocket(this.endpoint);
+    } catch (error) {
+      // An invalid URL throws synchronously: keep retrying (the server may come up later, and
+      // the status shows why in the meantime).
+      this.lost(`cannot connect: ${String(error)}`);
+      return;
+    }
+    this.socket = socket;
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (this.socket !== socket) return;
+      detach(socket);
+      socket.close();
+      this.socket = null;
+      this.lost("connection attempt timed out");
+    }, this.connectTimeoutMs);
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.clearConnectTimer();
+      this.openedAt = Date.now();
+      this.setState({ phase: "connected" });
+    };
+    socket.onmessage = (event) => {
+      if (this.socket !== socket) return;
+      if (typeof event.data === "string") this.messages.emit(event.data);
+    };
+    socket.onerror = () => {
+      // A close event always follows; the reconnect is handled there.
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      detach(socket);
+      this.socket = null;
+      this.clearConnectTimer();
+      const wasOpen = this.current.phase === "connected";
+      if (wasOpen && Date.now() - this.openedAt >= this.stableMs) this.backoff.reset();
+      const why = event.reason ? `${event.reason} (${event.code})` : `code ${event.code}`;
+      this.lost(wasOpen ? `connection closed: ${why}` : `cannot connect: ${why}`);
+    };
+  }
+
+  /** Schedules the next attempt. */
+  private lost(reason: string): void {
+    if (this.closed) return;
+    const delay = this.backoff.next();
+    this.setState({
+      phase: "reconnecting",
+      attempt: this.backoff.attempts,
+      retryAt: Date.now() + delay,
+      reason,
+    });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private setState(state: TransportState): void {
+    this.current = state;
+    this.states.emit(state);
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearConnectTimer();
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+function detach(socket: WebSocketLike): void {
+  socket.onopen = null;
+  socket.onclose = null;
+  socket.onerror = null;
+  socket.onmessage = null;
+}

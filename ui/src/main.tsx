@@ -1,0 +1,24 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { IpcBridge } from "./ipc/bridge";
+import { getTransport } from "./ipc/factory";
+import { BridgeContext } from "./ipc/hooks";
+import "./styles.css";
+
+const bridge = new IpcBridge(getTransport()).start();
+
+// Diagnostics for developers and the end-to-end test: counters only, no control.
+Object.defineProperty(window, "__webstrip", {
+  value: Object.freeze({ stats: bridge.stats, transport: bridge.transport.kind }),
+});
+
+const root = document.getElementById("root");
+if (!root) throw new Error("#root is missing");
+createRoot(root).render(
+  <StrictMode>
+    <BridgeContext.Provider value={bridge}>
+      <App />
+    </BridgeContext.Provider>
+  </StrictMode>,
+);
