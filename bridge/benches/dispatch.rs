@@ -59,6 +59,7 @@ fn bridge() -> Bridge {
             version: "0".into(),
             vendor: "Bench".into(),
         },
+        None,
     )
 }
 

@@ -14,6 +14,7 @@ use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::Params;
 use parking_lot::Mutex;
 
+use crate::host_link::{HostLink, HostOp};
 use crate::jsonrpc::notification;
 use crate::outbox::{Next, Outbox, Waker};
 use crate::param_table::ParamTable;
@@ -27,6 +28,10 @@ pub trait MeterSource: Send + Sync + 'static {
     /// Replaces `channels` with one reading per active channel.
     fn read_into(&self, channels: &mut Vec<ChannelMeter>);
 }
+
+/// Asks the host to call [`Bridge::on_main_thread`] soon on its main (GUI) thread (nice-plug's
+/// `HostMainThreadCaller`). It may be called from any thread, never with a bridge lock held.
+pub type MainThreadRequest = Box<dyn Fn() + Send + Sync>;
 
 /// Asks the host for a new editor size (physical pixels); returns whether it was accepted.
 pub type ResizeHandler = Box<dyn Fn(u32, u32) -> bool + Send + Sync>;
@@ -66,10 +71,11 @@ impl ClientOptions {
 /// The state shared by the bridge, its clients and its sampler.
 pub(crate) struct Shared {
     pub params: ParamTable,
-    /// The instance's GUI context; `None` after shutdown. Also serializes every call into
-    /// nice-plug. Lock order: `gui`, then `registry`, then an outbox; host callbacks take only
-    /// `registry`, so a callback arriving while a command runs cannot deadlock.
-    pub gui: Mutex<Option<GuiContext>>,
+    /// The instance's GUI context (closed after shutdown). Also serializes every command.
+    /// Lock order: `gui`, then `registry`, then an outbox; host callbacks take only `registry`,
+    /// so a callback arriving while a command runs cannot deadlock.
+    pub gui: Mutex<HostLink>,
+    pub main_thread: Option<MainThreadRequest>,
     pub registry: Mutex<Registry>,
     pub sampler: Sampler,
     pub info: PluginInfo,
@@ -85,17 +91,24 @@ pub struct Bridge {
 
 impl Bridge {
     /// Starts the bridge of an instance whose editor just opened with `gui`.
+    ///
+    /// With `main_thread`, calls into `gui` wait for [`Bridge::on_main_thread`], which the editor
+    /// calls from the host's main thread as nice-plug's `GuiContext` requires; without it (the
+    /// standalone, whose context may be used from any thread) they run at once on the caller's
+    /// thread.
     pub fn start(
         params: Arc<dyn Params>,
         gui: GuiContext,
         meters: Arc<dyn MeterSource>,
         info: PluginInfo,
+        main_thread: Option<MainThreadRequest>,
     ) -> Self {
         let params = ParamTable::new(params);
         let registry = Registry::new(params.len());
         let shared = Arc::new(Shared {
             params,
-            gui: Mutex::new(Some(gui)),
+            gui: Mutex::new(HostLink::new(gui, main_thread.is_some())),
+            main_thread,
             registry: Mutex::new(registry),
             sampler: Sampler::new(meters),
             info,
@@ -115,7 +128,7 @@ impl Bridge {
     pub fn connect(&self, options: ClientOptions) -> Option<Client> {
         // Holding `gui` keeps a concurrent `shutdown` from missing this client.
         let gui = self.shared.gui.lock();
-        if gui.is_none() {
+        if !gui.is_open() {
             return None;
         }
         let outbox = Arc::new(Outbox::new(options.waker));
@@ -183,23 +196,23 @@ impl Bridge {
         self.shared.registry.lock().len()
     }
 
-    /// Ends every gesture (the host sees the ends), closes every client and stops the sampler.
-    /// The GUI context is not used afterwards. Call it when the editor closes.
+    /// nice-plug's `EditorHandle::host_main_thread_callback`: makes the calls into the
+    /// `GuiContext` that clients' requests queued, in order. Call it on the host's main thread.
+    pub fn on_main_thread(&self) {
+        self.shared.gui.lock().run_pending();
+    }
+
+    /// Makes the queued calls, ends every gesture (the host sees the ends), closes every client
+    /// and stops the sampler. The GUI context is not used afterwards. Call it when the editor
+    /// closes, on the host's main thread.
     pub fn shutdown(&self) {
         let mut gui = self.shared.gui.lock();
-        let Some(context) = gui.take() else {
+        if !gui.is_open() {
             return;
-        };
-        let owned = self.shared.registry.lock().close_all();
-        let setter = context.param_setter();
-        for index in owned {
-            // SAFETY: the pointer comes from this instance's params.
-            unsafe {
-                setter
-                    .raw_context
-                    .raw_end_set_parameter(self.shared.params.entry(index).ptr)
-            };
         }
+        let owned = self.shared.registry.lock().close_all();
+        let params = &self.shared.params;
+        gui.close(owned.into_iter().map(|i| HostOp::End(params.entry(i).ptr)));
         drop(gui);
         self.shared.sampler.stop();
     }
@@ -243,20 +256,25 @@ impl Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        let gui = self.shared.gui.lock();
+        let mut gui = self.shared.gui.lock();
         let owned = self.shared.registry.lock().remove(self.id);
-        if let Some(context) = gui.as_ref() {
-            let setter = context.param_setter();
-            for index in owned {
-                // SAFETY: the pointer comes from this instance's params.
-                unsafe {
-                    setter
-                        .raw_context
-                        .raw_end_set_parameter(self.shared.params.entry(index).ptr)
-                };
-            }
+        let mut request = false;
+        for index in owned {
+            request |= gui.send(HostOp::End(self.shared.params.entry(index).ptr));
         }
         drop(gui);
+        if request {
+            self.shared.request_main_thread();
+        }
         self.shared.sampler.rate_changed(&self.shared);
+    }
+}
+
+impl Shared {
+    /// Asks the host for a main-thread call (after a [`HostLink::send`] said so).
+    pub fn request_main_thread(&self) {
+        if let Some(request) = &self.main_thread {
+            request();
+        }
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::bridge::Shared;
+use crate::host_link::HostOp;
 use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
 use crate::protocol::{
     AllParameters, Empty, Info, MeterSubscription, PROTOCOL_VERSION, ParamRef, Pong, ResizeRequest,
@@ -128,35 +129,37 @@ fn set_parameter(shared: &Shared, client: ClientId, request: SetParameter) -> Ou
             ));
         }
     };
-    let gui = shared.gui.lock();
-    let context = gui.as_ref().ok_or_else(closed)?;
+    let mut gui = shared.gui.lock();
+    if !gui.is_open() {
+        return Err(closed());
+    }
     let in_own_gesture = match shared.registry.lock().gesture_owner(index) {
         Some(owner) if owner == client => true,
         Some(_) => return Err(owned_by_other(&request.id)),
         None => false,
     };
     let ptr = shared.params.entry(index).ptr;
-    let setter = context.param_setter();
-    // SAFETY: `ptr` comes from this instance's params, alive as long as the table.
-    unsafe {
-        if !in_own_gesture {
-            setter.raw_context.raw_begin_set_parameter(ptr);
-        }
-        setter
-            .raw_context
-            .raw_set_parameter_normalized(ptr, normalized);
-        if !in_own_gesture {
-            setter.raw_context.raw_end_set_parameter(ptr);
-        }
+    let mut request_main_thread = false;
+    if !in_own_gesture {
+        request_main_thread |= gui.send(HostOp::Begin(ptr));
+    }
+    request_main_thread |= gui.send(HostOp::Set(ptr, normalized));
+    if !in_own_gesture {
+        request_main_thread |= gui.send(HostOp::End(ptr));
     }
     drop(gui);
+    if request_main_thread {
+        shared.request_main_thread();
+    }
     to_value(&shared.params.value_at(index, normalized))
 }
 
 fn begin_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcome {
     let index = shared.params.index(&request.id)?;
-    let gui = shared.gui.lock();
-    let context = gui.as_ref().ok_or_else(closed)?;
+    let mut gui = shared.gui.lock();
+    if !gui.is_open() {
+        return Err(closed());
+    }
     {
         let mut registry = shared.registry.lock();
         match registry.gesture_owner(index) {
@@ -165,20 +168,20 @@ fn begin_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcom
             None => registry.set_gesture_owner(index, Some(client)),
         }
     }
-    // SAFETY: as in `set_parameter`.
-    unsafe {
-        context
-            .param_setter()
-            .raw_context
-            .raw_begin_set_parameter(shared.params.entry(index).ptr)
-    };
+    let request_main_thread = gui.send(HostOp::Begin(shared.params.entry(index).ptr));
+    drop(gui);
+    if request_main_thread {
+        shared.request_main_thread();
+    }
     to_value(&Empty {})
 }
 
 fn end_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcome {
     let index = shared.params.index(&request.id)?;
-    let gui = shared.gui.lock();
-    let context = gui.as_ref().ok_or_else(closed)?;
+    let mut gui = shared.gui.lock();
+    if !gui.is_open() {
+        return Err(closed());
+    }
     {
         let mut registry = shared.registry.lock();
         match registry.gesture_owner(index) {
@@ -187,13 +190,11 @@ fn end_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcome 
             None => return to_value(&Empty {}),
         }
     }
-    // SAFETY: as in `set_parameter`.
-    unsafe {
-        context
-            .param_setter()
-            .raw_context
-            .raw_end_set_parameter(shared.params.entry(index).ptr)
-    };
+    let request_main_thread = gui.send(HostOp::End(shared.params.entry(index).ptr));
+    drop(gui);
+    if request_main_thread {
+        shared.request_main_thread();
+    }
     to_value(&Empty {})
 }
 

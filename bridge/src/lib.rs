@@ -5,7 +5,7 @@
 //! - [`Client::handle`] (in `bridge.rs`) takes raw text from a transport;
 //! - `dispatch.rs` decodes it (JSON, envelope and batches via `jsonrpc.rs`, params via
 //!   [`protocol`]), checks it and acts through nice-plug's `GuiContext` (`param_table.rs` maps ids
-//!   and values);
+//!   and values; `host_link.rs` makes those calls on the host's main thread);
 //! - the host's echo arrives at [`Bridge::param_value_changed`], which numbers the change (`seq`)
 //!   and queues one `parameterChanged` per client in `registry.rs` → `outbox.rs`;
 //! - `sampler.rs` reads the meters and offers the newest frame to each subscriber's outbox;
@@ -13,6 +13,7 @@
 
 mod bridge;
 mod dispatch;
+mod host_link;
 mod jsonrpc;
 mod outbox;
 mod param_table;
@@ -22,7 +23,9 @@ mod sampler;
 #[cfg(test)]
 mod typescript;
 
-pub use bridge::{Bridge, Client, ClientOptions, MeterSource, PluginInfo, ResizeHandler};
+pub use bridge::{
+    Bridge, Client, ClientOptions, MainThreadRequest, MeterSource, PluginInfo, ResizeHandler,
+};
 pub use dispatch::{MAX_EDITOR_SIDE, MAX_MESSAGE_BYTES};
 pub use jsonrpc::{ErrorCode, RpcError};
 pub use outbox::{Next, QUEUE_LIMIT, Waker};

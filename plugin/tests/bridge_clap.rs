@@ -232,6 +232,7 @@ impl Host {
 
     /// `clap_plugin_params.flush` while inactive (main thread): returns what the plugin emitted.
     fn flush_inactive(&mut self) -> Vec<Event> {
+        self.main_thread_callbacks();
         let input = EventBuffer::new();
         let mut output = EventBuffer::with_capacity(64);
         let mut handle = self.plugin.inactive_plugin_handle().unwrap();
@@ -265,7 +266,10 @@ impl Host {
 
     /// Processes one stereo block of constant `level` with `events`; returns the output and the
     /// parameter events the plugin emitted.
+    ///
+    /// The host's main thread runs the callbacks the plugin asked for before and after the block.
     fn process(&mut self, level: f32, events: &[Event]) -> ([Vec<f32>; 2], Vec<Event>) {
+        self.main_thread_callbacks();
         let mut inputs = [vec![level; FRAMES], vec![level; FRAMES]];
         let mut outputs = [vec![0.0f32; FRAMES], vec![0.0f32; FRAMES]];
         let mut input_events = EventBuffer::with_capacity(16);
@@ -425,6 +429,11 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
         notifications(&a).is_empty(),
         "nothing before the host applies it"
     );
+    assert!(
+        !host.record.flush_requested.load(Ordering::SeqCst),
+        "GuiContext calls wait for the host's main thread"
+    );
+    host.main_thread_callbacks();
     assert!(
         host.record.flush_requested.swap(false, Ordering::SeqCst),
         "the wrapper asked for a flush"

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use bridge::protocol::ChannelMeter;
@@ -225,8 +226,27 @@ impl MeterSource for FakeMeters {
     }
 }
 
-/// A bridge on a fake host.
+/// A bridge on a fake host, calling the `GuiContext` on the caller's thread.
 pub fn setup(apply: Apply) -> (Arc<FakeHost>, Bridge, Arc<FakeMeters>) {
+    start(apply, None)
+}
+
+/// A bridge on a fake host whose `GuiContext` calls wait for `Bridge::on_main_thread`; the
+/// counter counts the bridge's requests for a main-thread call.
+pub fn setup_deferred(apply: Apply) -> (Arc<FakeHost>, Bridge, Arc<AtomicUsize>) {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    let request: bridge::MainThreadRequest = Box::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let (host, bridge, _) = start(apply, Some(request));
+    (host, bridge, requests)
+}
+
+fn start(
+    apply: Apply,
+    main_thread: Option<bridge::MainThreadRequest>,
+) -> (Arc<FakeHost>, Bridge, Arc<FakeMeters>) {
     let host = FakeHost::new(apply);
     let meters = Arc::new(FakeMeters::default());
     let bridge = Bridge::start(
@@ -238,6 +258,7 @@ pub fn setup(apply: Apply) -> (Arc<FakeHost>, Bridge, Arc<FakeMeters>) {
             version: "1.2.3".into(),
             vendor: "Tests".into(),
         },
+        main_thread,
     );
     host.bridge.set(bridge.clone()).ok().unwrap();
     (host, bridge, meters)

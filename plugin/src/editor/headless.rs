@@ -116,7 +116,9 @@ impl EditorHandle for HeadlessHandle {
         Ok(())
     }
 
-    fn host_main_thread_callback(&self, _window: &HeadlessWindow) {}
+    fn host_main_thread_callback(&self, _window: &HeadlessWindow) {
+        self.bridge.on_main_thread();
+    }
 
     fn state_changed(&self) {
         self.bridge.state_changed();

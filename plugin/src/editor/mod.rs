@@ -9,9 +9,9 @@ mod headless;
 mod hooks;
 mod meter_source;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use bridge::{Bridge, PluginInfo};
+use bridge::{Bridge, MainThreadRequest, PluginInfo};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::NativeSize;
 use nice_plug::editor::{Editor, HostMethods, ParentWindowHandle, SpawnedEditor};
@@ -54,8 +54,20 @@ impl Editor for WebstripEditor {
         _wait_for_parent: bool,
         _fallback_scale_factor: Option<f64>,
         gui_context: GuiContext,
-        _host: Option<HostMethods>,
+        host: Option<HostMethods>,
     ) -> Result<SpawnedEditor<Self::Handle>, Box<dyn std::error::Error>> {
+        // Hosts give a way to their main thread, where nice-plug wants `GuiContext` calls; the
+        // standalone does not need one.
+        let main_thread = host.map(|host| {
+            let caller = Mutex::new(host.main_thread_caller);
+            let request: MainThreadRequest = Box::new(move || {
+                caller
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .call_main_thread();
+            });
+            request
+        });
         let bridge = Bridge::start(
             self.params.clone(),
             gui_context,
@@ -65,6 +77,7 @@ impl Editor for WebstripEditor {
                 version: Webstrip::VERSION.to_owned(),
                 vendor: Webstrip::VENDOR.to_owned(),
             },
+            main_thread,
         );
         Ok(headless::spawn(bridge))
     }
