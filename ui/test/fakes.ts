@@ -1,0 +1,265 @@
+// Test doubles: a fake DOM WebSocket, a fake transport and a fake plugin that answers the protocol.
+import type { AllParameters, MeterFrame, ParamInfo } from "../src/protocol";
+import { Listeners, type Transport, type TransportState, type Unsubscribe } from "../src/ipc/transport";
+import type { WebSocketLike } from "../src/ipc/websocket";
+
+export class FakeWebSocket implements WebSocketLike {
+  static instances: FakeWebSocket[] = [];
+  readyState = 0;
+  onopen: ((event: unknown) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  readonly sent: string[] = [];
+  closedByClient = false;
+
+  constructor(readonly url: string) {
+    FakeWebSocket.instances.push(this);
+  }
+
+  static latest(): FakeWebSocket {
+    const socket = FakeWebSocket.instances.at(-1);
+    if (!socket) throw new Error("no socket was created");
+    return socket;
+  }
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error("send on a socket that is not open");
+    this.sent.push(data);
+  }
+
+  close(): void {
+    this.closedByClient = true;
+    this.readyState = 3;
+  }
+
+  /** The server accepts. */
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+
+  /** The connection fails or the server goes away. */
+  fail(code = 1006, reason = ""): void {
+    this.readyState = 3;
+    this.onerror?.({});
+    this.onclose?.({ code, reason });
+  }
+
+  receive(text: string): void {
+    this.onmessage?.({ data: text });
+  }
+}
+
+/** A transport the test drives by hand. */
+export class FakeTransport implements Transport {
+  readonly kind = "websocket" as const;
+  readonly endpoint = "fake://plugin";
+  state: TransportState = { phase: "connecting" };
+  readonly sent: string[] = [];
+  private readonly messages = new Listeners<string>();
+  private readonly states = new Listeners<TransportState>();
+  /** Called with each sent message (the fake plugin hooks in here). */
+  onSend: ((text: string) => void) | null = null;
+  retries = 0;
+
+  start(): void {
+    // The test calls connect().
+  }
+  send(text: string): boolean {
+    if (this.state.phase !== "connected") return false;
+    this.sent.push(text);
+    this.onSend?.(text);
+    return true;
+  }
+  onMessage(listener: (text: string) => void): Unsubscribe {
+    return this.messages.add(listener);
+  }
+  onState(listener: (state: TransportState) => void): Unsubscribe {
+    return this.states.add(listener);
+  }
+  retryNow(): void {
+    this.retries += 1;
+  }
+  close(): void {
+    this.set({ phase: "disconnected", reason: "closed by the page" });
+  }
+
+  connect(): void {
+    this.set({ phase: "connected" });
+  }
+  drop(reason = "connection closed: code 1006"): void {
+    this.set({ phase: "reconnecting", attempt: 1, retryAt: Date.now() + 250, reason });
+  }
+  deliver(message: unknown): void {
+    this.messages.emit(typeof message === "string" ? message : JSON.stringify(message));
+  }
+  /** The requests sent, decoded. */
+  requests(): { id: number; method: string; params?: Record<string, unknown> }[] {
+    return this.sent.map((text) => JSON.parse(text) as { id: number; method: string; params?: Record<string, unknown> });
+  }
+  methods(): string[] {
+    return this.requests().map((r) => r.method);
+  }
+  private set(state: TransportState): void {
+    this.state = state;
+    this.states.emit(state);
+  }
+}
+
+export function webstripParams(): ParamInfo[] {
+  const float = (id: string, name: string, value: number, min: number, max: number, unit: string): ParamInfo => ({
+    id,
+    name,
+    kind: "float",
+    value,
+    normalized: (value - min) / (max - min),
+    default: value,
+    min,
+    max,
+    unit,
+    text: `${value.toFixed(2)} ${unit}`,
+  });
+  const bool = (id: string, name: string): ParamInfo => ({
+    id,
+    name,
+    kind: "bool",
+    value: 0,
+    normalized: 0,
+    default: 0,
+    min: 0,
+    max: 1,
+    step: 1,
+    unit: "",
+    text: "Off",
+  });
+  return [
+    float("input", "Input", 0, -24, 24, "dB"),
+    float("output", "Output", 0, -60, 12, "dB"),
+    float("pan", "Pan", 0, -100, 100, "%"),
+    float("width", "Width", 100, 0, 200, "%"),
+    bool("invert_l", "Invert L"),
+    bool("invert_r", "Invert R"),
+    bool("mute", "Mute"),
+    bool("bypass", "Bypass"),
+    {
+      id: "tone",
+      name: "Tone",
+      kind: "enum",
+      value: 0,
+      normalized: 0,
+      default: 0,
+      min: 0,
+      max: 2,
+      step: 1,
+      unit: "",
+      text: "Off",
+      variants: ["Off", "Sine 1 kHz", "Pink noise"],
+    },
+    float("tone_level", "Tone Level", -18, -60, 0, "dB"),
+  ];
+}
+
+/**
+ * A plugin behind a {@link FakeTransport}: answers requests asynchronously (as a real connection
+ * does), applies sets and echoes them as `parameterChanged` with `seq`, logs gestures.
+ */
+export class FakePlugin {
+  params = webstripParams();
+  seq = 0;
+  /** Methods whose requests are swallowed without an answer. */
+  readonly silent = new Set<string>();
+  /** Whether sets are echoed as notifications. */
+  echo = true;
+  readonly log: string[] = [];
+  meterHz = 0;
+
+  constructor(readonly transport: FakeTransport) {
+    transport.onSend = (text) => {
+      const request = JSON.parse(text) as { id: number; method: string; params?: Record<string, unknown> };
+      if (this.silent.has(request.method)) return;
+      queueMicrotask(() => {
+        this.handle(request);
+      });
+    };
+  }
+
+  param(id: string): ParamInfo {
+    const found = this.params.find((p) => p.id === id);
+    if (!found) throw new Error(`no parameter ${id}`);
+    return found;
+  }
+
+  /** A change made by the host (automation, another client). */
+  change(id: string, value: number, notify = true): void {
+    const p = this.param(id);
+    p.value = value;
+    p.normalized = (value - p.min) / (p.max - p.min);
+    p.text = p.kind === "bool" ? (value ? "On" : "Off") : `${value.toFixed(2)} ${p.unit}`;
+    this.seq += 1;
+    if (notify) {
+      this.transport.deliver({
+        jsonrpc: "2.0",
+        method: "parameterChanged",
+        params: { id, value: p.value, normalized: p.normalized, text: p.text, seq: this.seq },
+      });
+    }
+  }
+
+  meter(frame: MeterFrame): void {
+    this.transport.deliver({ jsonrpc: "2.0", method: "meterFrame", params: frame });
+  }
+
+  private answer(id: number, result: unknown): void {
+    if (this.transport.state.phase !== "connected") return;
+    this.transport.deliver({ jsonrpc: "2.0", id, result });
+  }
+
+  private handle(request: { id: number; method: string; params?: Record<string, unknown> }): void {
+    const { id, method, params } = request;
+    this.log.push(method === "setParameter" || method.endsWith("Gesture") ? `${method}:${String(params?.id)}` : method);
+    switch (method) {
+      case "getAllParameters": {
+        const all: AllParameters = { parameters: structuredClone(this.params), seq: this.seq };
+        this.answer(id, all);
+        break;
+      }
+      case "getInfo":
+        this.answer(id, { name: "Webstrip", version: "0.3.0", vendor: "Webstrip", protocol: 1, transport: "websocket" });
+        break;
+      case "subscribeMeters":
+        this.meterHz = Math.min(60, Number(params?.hz));
+        this.answer(id, { hz: this.meterHz });
+        break;
+      case "beginGesture":
+      case "endGesture":
+        this.answer(id, {});
+        break;
+      case "setParameter": {
+        const p = this.param(String(params?.id));
+        const value =
+          typeof params?.value === "number"
+            ? params.value
+            : p.min + Number(params?.normalized) * (p.max - p.min);
+        const text = `${value.toFixed(2)} ${p.unit}`;
+        this.answer(id, { id: p.id, value, normalized: (value - p.min) / (p.max - p.min), text });
+        if (this.echo && value !== p.value) {
+          queueMicrotask(() => {
+            this.change(p.id, value);
+          });
+        }
+        break;
+      }
+      case "ping":
+        this.answer(id, { pong: true });
+        break;
+      default:
+        this.transport.deliver({ jsonrpc: "2.0", id, error: { code: -32601, message: "method not found" } });
+    }
+  }
+}
+
+/** Lets queued microtasks (fake answers) run. */
+export async function flush(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
