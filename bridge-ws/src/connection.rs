@@ -162,7 +162,7 @@ impl Session {
                     }
                 }
                 () = wake.notified() => {
-                    if let Some(end) = session.send_pending(&client, &mut lag).await {
+                    if let Some(end) = session.send_pending(&client, &mut lag, false).await {
                         break end;
                     }
                 }
@@ -190,8 +190,8 @@ impl Session {
                     return Some(End::Peer);
                 }
                 // Notifications that arrived meanwhile (e.g. the echo of this set) go in the same
-                // write.
-                self.send_pending(client, lag).await
+                // write as the response.
+                self.send_pending(client, lag, true).await
             }
             Some(Ok(Message::Binary(_))) => Some(End::Close(
                 CloseCode::Unsupported,
@@ -227,9 +227,14 @@ impl Session {
         }
     }
 
-    /// Sends everything the client's outbox holds, in one write.
-    async fn send_pending(&mut self, client: &Client, lag: &mut LagDetector) -> Option<End> {
-        let mut fed = false;
+    /// Sends everything the client's outbox holds, in one write (`fed`: something is already
+    /// waiting to be written).
+    async fn send_pending(
+        &mut self,
+        client: &Client,
+        lag: &mut LagDetector,
+        mut fed: bool,
+    ) -> Option<End> {
         while let Some(message) = client.try_next() {
             if lag.overflowed(&message) {
                 tracing::warn!(

@@ -1,5 +1,82 @@
-//! The Webstrip standalone application: nice-plug's standalone wrapper around the plugin.
+//! The Webstrip standalone application: nice-plug's standalone wrapper around the plugin, with the
+//! WebSocket + HTTP server (`bridge-ws`) on each editor session's bridge.
+//!
+//! - `cli.rs`: our flags (the rest passes through to nice-plug);
+//! - `session.rs`: the editor-session hook starting the server and the signal watcher;
+//! - `signals.rs`: Ctrl+C / SIGTERM → close the session → exit 0.
 
-fn main() {
-    nice_plug::prelude::nice_export_standalone::<webstrip::Webstrip>();
+mod cli;
+mod session;
+mod signals;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use bridge_ws::{Listener, StartError};
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::session::SessionStarter;
+
+fn main() -> ExitCode {
+    let split = cli::split(std::env::args());
+    if split.help {
+        use clap::CommandFactory;
+        let _ = Cli::command().print_help();
+        println!("\nnice-plug's standalone options (passed through):\n");
+        let mut theirs = split.theirs;
+        theirs.push("--help".into());
+        // Prints nice-plug's help and exits.
+        nice_plug::prelude::nice_export_standalone_with_args::<webstrip::Webstrip, _>(theirs);
+        return ExitCode::SUCCESS;
+    }
+    let cli = Cli::try_parse_from(&split.ours).unwrap_or_else(|err| err.exit());
+
+    let config = cli.server_config();
+    let listener = match Listener::bind(config.clone()) {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("webstrip: {err}");
+            return ExitCode::from(match err {
+                StartError::AddrInUse(_) | StartError::NonLoopbackWithoutToken(_) => 2,
+                _ => 1,
+            });
+        }
+    };
+    let local = listener.local_addr();
+    if !cli.dev_server {
+        if has_display() {
+            eprintln!(
+                "webstrip: the editor has no window of its own yet: running headless, as with \
+                 --dev-server"
+            );
+        } else {
+            eprintln!("webstrip: warning: no display ($DISPLAY is not set): running headless");
+        }
+    }
+    let host = if local.ip().is_unspecified() || local.ip().is_loopback() {
+        format!("127.0.0.1:{}", local.port())
+    } else {
+        local.to_string()
+    };
+    let token = cli
+        .token
+        .as_deref()
+        .map_or(String::new(), |t| format!("?token={t}"));
+    eprintln!("webstrip: UI at http://{host}/{token} (WebSocket ws://{host}/ws); Ctrl+C to quit");
+
+    let starter = Arc::new(SessionStarter::new(listener, config));
+    webstrip::editor::on_open(move |session| starter.open(session));
+    if nice_plug::prelude::nice_export_standalone_with_args::<webstrip::Webstrip, _>(split.theirs) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Whether an X11 or Wayland display is configured.
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
