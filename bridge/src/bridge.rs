@@ -238,6 +238,15 @@ impl Client {
         crate::dispatch::handle(&self.shared, self.id, text)
     }
 
+    /// Handles one received message as raw bytes (e.g. a line read from a pipe): text that is not
+    /// UTF-8 is answered with a parse error (−32700).
+    pub fn handle_bytes(&self, bytes: &[u8]) -> Option<String> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.handle(text),
+            Err(_) => Some(crate::dispatch::parse_error()),
+        }
+    }
+
     /// The next message to send, if one is waiting.
     pub fn try_next(&self) -> Option<Arc<str>> {
         self.outbox.try_next()

@@ -35,10 +35,7 @@ pub(crate) fn handle(shared: &Shared, client: ClientId, text: &str) -> Option<St
     }
     let message: Value = match serde_json::from_str(text) {
         Ok(message) => message,
-        Err(_) => {
-            let error = RpcError::new(ErrorCode::ParseError, "parse error");
-            return Some(jsonrpc::failure(&Value::Null, &error));
-        }
+        Err(_) => return Some(parse_error()),
     };
     match message {
         Value::Array(batch) if batch.is_empty() => {
@@ -54,6 +51,12 @@ pub(crate) fn handle(shared: &Shared, client: ClientId, text: &str) -> Option<St
         }
         request => handle_one(shared, client, request),
     }
+}
+
+/// The answer to a message that is not JSON (or not UTF-8).
+pub(crate) fn parse_error() -> String {
+    let error = RpcError::new(ErrorCode::ParseError, "parse error");
+    jsonrpc::failure(&Value::Null, &error)
 }
 
 fn handle_one(shared: &Shared, client: ClientId, request: Value) -> Option<String> {

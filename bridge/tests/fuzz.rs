@@ -149,6 +149,15 @@ proptest! {
     fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let (_host, bridge, _) = setup(Apply::Immediately);
         let client = connect(&bridge);
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => check(&client, text),
+            Err(_) => {
+                let answer = client.handle_bytes(&bytes).expect("invalid UTF-8 is answered");
+                let response: Value = serde_json::from_str(&answer).unwrap();
+                assert_response(&response);
+                prop_assert_eq!(&response["error"]["code"], &json!(-32700));
+            }
+        }
         check(&client, &String::from_utf8_lossy(&bytes));
     }
 
