@@ -11,6 +11,8 @@
 //! - `sampler.rs` reads the meters and offers the newest frame to each subscriber's outbox;
 //! - the transport takes outgoing text from [`Client::try_next`] / [`Client::next_timeout`].
 
+#![warn(missing_docs)]
+
 mod bridge;
 mod dispatch;
 mod host_link;
