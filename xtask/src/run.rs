@@ -1,12 +1,23 @@
-//! `cargo xtask run`: the standalone app, built in release mode.
+//! `cargo xtask run`: builds the UI when it is stale (if npm is there), builds the standalone app in
+//! release mode (the UI embedded), starts it — `--dev-server` when there is no usable display —
+//! and prints the browser URL.
 
-use anyhow::Result;
+use std::path::Path;
+use std::process::Command;
+use std::time::SystemTime;
+
+use anyhow::{Result, bail};
 
 use crate::{cmd, deps};
 
-/// Builds the standalone and runs it with `args` (nice-plug's flags: `-b dummy`, `-r`, `-p`, …).
+/// The port the app listens on unless `--port` is given.
+const DEFAULT_PORT: &str = "9000";
+
+/// Builds what is needed and runs the app with `args` (ours: `--port`, `--token`, …; nice-plug's:
+/// `-b dummy`, `-r`, `-p`, …).
 pub fn run(args: &[String]) -> Result<()> {
     deps::ensure(deps::BUILD)?;
+    build_ui()?;
     cmd::run(&mut cmd::cargo([
         "build",
         "--release",
@@ -14,5 +25,91 @@ pub fn run(args: &[String]) -> Result<()> {
         "webstrip-standalone",
     ]))?;
     let binary = cmd::target_dir().join("release").join("webstrip");
-    cmd::run(std::process::Command::new(binary).args(args))
+
+    let mut args = args.to_vec();
+    if !args.iter().any(|a| a == "--dev-server") && !display_usable() {
+        eprintln!("xtask: no usable display: starting headless (--dev-server)");
+        args.insert(0, "--dev-server".into());
+    }
+    let port = flag_value(&args, "--port").unwrap_or(DEFAULT_PORT);
+    let token = flag_value(&args, "--token").map_or(String::new(), |t| format!("?token={t}"));
+    println!("Webstrip: open http://127.0.0.1:{port}/{token} in a browser (Ctrl+C quits)");
+    let status = Command::new(&binary).args(&args).status()?;
+    if !status.success() {
+        bail!("webstrip exited with {status}");
+    }
+    Ok(())
+}
+
+/// Runs `npm run build` in `ui/` when `ui/dist` is missing or older than the sources. Without
+/// npm the app still runs; its `/` then says how to build the UI.
+fn build_ui() -> Result<()> {
+    let ui = Path::new("ui");
+    if !ui.join("package.json").is_file() {
+        return Ok(());
+    }
+    let built = modified(&ui.join("dist").join("index.html"));
+    let sources = ["src", "index.html", "package.json", "vite.config.ts"]
+        .iter()
+        .filter_map(|p| newest(&ui.join(p)))
+        .max();
+    if built.is_some() && built >= sources {
+        return Ok(());
+    }
+    if Command::new("npm").arg("--version").output().is_err() {
+        eprintln!("xtask: npm not found: the UI is not rebuilt (the app's / will say so)");
+        return Ok(());
+    }
+    if !ui.join("node_modules").is_dir() {
+        cmd::run(Command::new("npm").args(["--prefix", "ui", "ci"]))?;
+    }
+    cmd::run(Command::new("npm").args(["--prefix", "ui", "run", "build"]))
+}
+
+/// The newest modification time of `path` or anything below it.
+fn newest(path: &Path) -> Option<SystemTime> {
+    let own = modified(path);
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return own;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| newest(&e.path()))
+        .chain(own)
+        .max()
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The value of `--name V` or `--name=V` in `args`.
+fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, arg)| {
+        if arg == name {
+            args.get(i + 1).map(String::as_str)
+        } else {
+            arg.strip_prefix(name)?.strip_prefix('=')
+        }
+    })
+}
+
+/// Whether a window could open: Wayland, or an X display whose local socket exists (remote X
+/// displays are trusted).
+fn display_usable() -> bool {
+    if std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty()) {
+        return true;
+    }
+    let Some(display) = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()) else {
+        return false;
+    };
+    match display.strip_prefix(':') {
+        Some(local) => {
+            let number = local.split('.').next().unwrap_or(local);
+            Path::new("/tmp/.X11-unix")
+                .join(format!("X{number}"))
+                .exists()
+        }
+        None => true,
+    }
 }
