@@ -234,7 +234,7 @@ impl Host {
     fn flush_inactive(&mut self) -> Vec<Event> {
         self.main_thread_callbacks();
         let input = EventBuffer::new();
-        let mut output = EventBuffer::with_capacity(64);
+        let mut output = EventBuffer::with_capacity(4096);
         let mut handle = self.plugin.inactive_plugin_handle().unwrap();
         self.params
             .flush(&mut handle, &input.as_input(), &mut output.as_output());
@@ -287,7 +287,9 @@ impl Host {
                 Event::End(id) => input_events.push(&ParamGestureEndEvent::new(0, ClapId::new(id))),
             }
         }
-        let mut output_events = EventBuffer::with_capacity(64);
+        // Room for everything nice-plug may emit in one block (its queue holds 2048), so the host
+        // never reallocates inside `process()`.
+        let mut output_events = EventBuffer::with_capacity(4096);
         let mut input_ports = AudioPorts::with_capacity(2, 1);
         let mut output_ports = AudioPorts::with_capacity(2, 1);
         let input_audio = input_ports.with_input_buffers([AudioPortBuffer {
