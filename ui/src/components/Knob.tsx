@@ -29,8 +29,7 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
 
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     if (event.button !== 0) return;
-    event.preventDefault();
-    event.currentTarget.focus();
+    // No preventDefault: the browser focuses the dial as for any click (without a focus ring).
     event.currentTarget.setPointerCapture(event.pointerId);
     drag.current = {
       pointerId: event.pointerId,

@@ -93,17 +93,18 @@ export const Meters = memo(function Meters() {
             ch.holdDb = Math.max(incoming, ch.holdDb - FALL_DB_PER_S * dt);
           }
         }
-        if (el.peak) el.peak.style.clipPath = inset(meterPosition(ch.peakDb));
-        if (el.rms) el.rms.style.clipPath = inset(meterPosition(toDb(ch.rms)));
-        if (el.hold) {
-          const p = meterPosition(ch.holdDb);
-          el.hold.style.bottom = `${(p * 100).toFixed(2)}%`;
-          el.hold.style.opacity = p > 0 ? "1" : "0";
-        }
-        if (el.clip) el.clip.classList.toggle("is-on", ch.clip);
+        // Only what changed is written: no style work at all while the meters rest.
+        write(el.peak, "clipPath", inset(meterPosition(ch.peakDb)));
+        write(el.rms, "clipPath", inset(meterPosition(toDb(ch.rms))));
+        const hold = meterPosition(ch.holdDb);
+        write(el.hold, "bottom", `${(hold * 100).toFixed(2)}%`);
+        write(el.hold, "opacity", hold > 0 ? "1" : "0");
+        if (el.clip && el.clip.classList.contains("is-on") !== ch.clip) el.clip.classList.toggle("is-on", ch.clip);
         if (updateText && el.readout) {
-          el.readout.textContent = ch.holdDb > METER_MIN_DB ? ch.holdDb.toFixed(1) : "-inf";
-          el.readout.classList.toggle("is-hot", ch.holdDb >= 0);
+          const text = ch.holdDb > METER_MIN_DB ? ch.holdDb.toFixed(1) : "-inf";
+          if (el.readout.textContent !== text) el.readout.textContent = text;
+          const hot = ch.holdDb >= 0;
+          if (el.readout.classList.contains("is-hot") !== hot) el.readout.classList.toggle("is-hot", hot);
         }
       });
     };
@@ -185,6 +186,10 @@ export const Meters = memo(function Meters() {
     </div>
   );
 });
+
+function write(el: HTMLElement | null, property: "clipPath" | "bottom" | "opacity", value: string): void {
+  if (el && el.style[property] !== value) el.style[property] = value;
+}
 
 function inset(position: number): string {
   return `inset(${((1 - position) * 100).toFixed(2)}% 0 0 0)`;

@@ -1,0 +1,449 @@
+#!/usr/bin/env node
+// End-to-end test of the UI against the real standalone, in Debian's Chromium (playwright-core).
+//
+//   WEBSTRIP_BIN=/path/to/webstrip npm run e2e
+//
+// Spawns `$WEBSTRIP_BIN --dev-server -b dummy --port <free port>`, opens the page the standalone
+// serves itself, and checks it against a second WebSocket client (node `ws`). Prints one line per
+// check and a final `N passed, M failed`; exits non-zero on any failure. Saves a screenshot to
+// <repo>/target/ui-e2e.png. Env: CHROMIUM (default /usr/bin/chromium), E2E_FRAMES_SECONDS (10).
+
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import WebSocket from "ws";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const screenshotPath = path.join(repo, "target", "ui-e2e.png");
+const bin = process.env.WEBSTRIP_BIN;
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const frameSeconds = Number(process.env.E2E_FRAMES_SECONDS ?? 10);
+const BUDGET_DROP = 0.01;
+
+const results = [];
+const notes = [];
+let server = null;
+let browser = null;
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    const detail = await fn();
+    results.push({ name, ok: true });
+    log(`ok   - ${name} (${Date.now() - started} ms)${detail ? `: ${detail}` : ""}`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    log(`FAIL - ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what, predicate, timeoutMs = 5000, everyMs = 25) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await predicate();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await sleep(everyMs);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- the standalone -------------------------------------------------------------------------
+
+class Standalone {
+  constructor(port) {
+    this.port = port;
+    this.output = "";
+    this.child = spawn(bin, ["--dev-server", "-b", "dummy", "--port", String(port)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString()).slice(-8000);
+    };
+    this.child.stdout.on("data", keep);
+    this.child.stderr.on("data", keep);
+    this.exited = new Promise((resolve) => this.child.on("exit", (code, signal) => resolve({ code, signal })));
+  }
+
+  async ready() {
+    await until(
+      `the standalone on port ${this.port}`,
+      async () => {
+        if (this.child.exitCode !== null) throw new Error(`exited early:\n${this.output}`);
+        const response = await fetch(`http://127.0.0.1:${this.port}/`);
+        return response.ok;
+      },
+      30_000,
+      100,
+    );
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+// ---- a second client ------------------------------------------------------------------------
+
+class Client {
+  static async connect(port) {
+    const client = new Client(new WebSocket(`ws://127.0.0.1:${port}/ws`));
+    await new Promise((resolve, reject) => {
+      client.socket.once("open", resolve);
+      client.socket.once("error", reject);
+    });
+    return client;
+  }
+
+  constructor(socket) {
+    this.socket = socket;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.changes = [];
+    socket.on("message", (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.id !== undefined && this.pending.has(message.id)) {
+        const { resolve } = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        resolve(message);
+      } else if (message.method === "parameterChanged") {
+        this.changes.push(message.params);
+      }
+    });
+  }
+
+  /** The whole response: `{result}` or `{error}`. */
+  call(method, params) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 5000);
+      this.pending.set(id, {
+        resolve: (message) => {
+          clearTimeout(timer);
+          resolve(message);
+        },
+      });
+      this.socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, ...(params ? { params } : {}) }));
+    });
+  }
+
+  async request(method, params) {
+    const message = await this.call(method, params);
+    if (message.error) throw new Error(`${method}: ${message.error.message} (${message.error.code})`);
+    return message.result;
+  }
+
+  close() {
+    this.socket.close();
+  }
+}
+
+// ---- the page -------------------------------------------------------------------------------
+
+/** What the page shows for each parameter, read from its ARIA. */
+async function shownValues(page) {
+  return page.evaluate(() => {
+    const shown = {};
+    for (const el of document.querySelectorAll("[role=slider]")) {
+      shown[el.getAttribute("aria-label")] = {
+        value: Number(el.getAttribute("aria-valuenow")),
+        text: el.getAttribute("aria-valuetext"),
+      };
+    }
+    for (const el of document.querySelectorAll("[role=switch]")) {
+      shown[el.getAttribute("aria-label")] = { value: el.getAttribute("aria-checked") === "true" ? 1 : 0 };
+    }
+    for (const group of document.querySelectorAll("[role=radiogroup]")) {
+      const radios = [...group.querySelectorAll("[role=radio]")];
+      const index = radios.findIndex((r) => r.getAttribute("aria-checked") === "true");
+      shown[group.getAttribute("aria-label")] = { value: index, text: radios[index]?.textContent ?? "" };
+    }
+    return shown;
+  });
+}
+
+/** Differences between the instance's parameters and what the page shows ([] when equal). */
+async function differences(page, parameters) {
+  const shown = await shownValues(page);
+  const diffs = [];
+  for (const p of parameters) {
+    const s = shown[p.name];
+    if (!s) {
+      diffs.push(`${p.name}: not shown`);
+      continue;
+    }
+    if (s.value !== p.value) diffs.push(`${p.name}: shows ${s.value}, instance has ${p.value}`);
+    if (s.text !== undefined && s.text !== p.text) diffs.push(`${p.name}: shows "${s.text}", instance has "${p.text}"`);
+  }
+  return diffs;
+}
+
+async function phase(page) {
+  return page.getAttribute("[role=status]", "data-phase");
+}
+
+async function main() {
+  if (!bin) {
+    log("FAIL - WEBSTRIP_BIN is not set (path of the standalone `webstrip` binary)");
+    log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  const port = await freePort();
+  server = new Standalone(port);
+  await server.ready();
+  log(`# standalone on http://127.0.0.1:${port}/ (${bin})`);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 760, height: 330 } });
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().includes("WebSocket")) pageErrors.push(message.text());
+  });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  let other = await Client.connect(port);
+
+  await check("the page shows every parameter with the instance's values", async () => {
+    // Give the instance non-default values first, so defaults cannot pass by accident.
+    await other.request("setParameter", { id: "output", value: -3.5 });
+    await other.request("setParameter", { id: "invert_r", value: 1 });
+    await until("the page to connect", async () => (await phase(page)) === "connected", 10_000);
+    let diffs = [];
+    await until("the page to show the instance's values", async () => {
+      const { parameters } = await other.request("getAllParameters");
+      diffs = await differences(page, parameters);
+      return diffs.length === 0;
+    }).catch(() => {
+      throw new Error(diffs.join("; "));
+    });
+    const { parameters } = await other.request("getAllParameters");
+    return `${parameters.length} parameters`;
+  });
+
+  await check("dragging a knob changes the value the second client sees, inside one gesture", async () => {
+    const knob = page.getByRole("slider", { name: "Pan", exact: true });
+    const box = await knob.boundingBox();
+    assert(box, "no Pan knob");
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    other.changes.length = 0;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) {
+      await page.mouse.move(x, y - i * 5);
+      await sleep(16);
+    }
+    await until("the second client to see Pan change", () => other.changes.some((c) => c.id === "pan" && c.value !== 0));
+    const during = await other.call("setParameter", { id: "pan", value: -80 });
+    assert(during.error?.code === -32002, `the page holds no gesture mid-drag: ${JSON.stringify(during)}`);
+    for (let i = 9; i <= 12; i++) {
+      await page.mouse.move(x, y - i * 5);
+      await sleep(16);
+    }
+    const late = await other.call("setParameter", { id: "pan", value: -80 });
+    assert(late.error?.code === -32002, `the gesture ended before the release: ${JSON.stringify(late)}`);
+    await page.mouse.up();
+    // The drag: 60 px up of 200 px → +0.3 normalized → Pan +60 %.
+    const final = await until("the final Pan value", async () => {
+      const { value } = await other.request("getParameter", { id: "pan" });
+      const shown = Number(await knob.getAttribute("aria-valuenow"));
+      return Math.abs(value - 60) < 0.01 && shown === value ? value : null;
+    });
+    const seen = other.changes.filter((c) => c.id === "pan").map((c) => c.value);
+    // After the release the gesture is gone: the second client may set Pan again.
+    await until("the gesture to end", async () => !(await other.call("setParameter", { id: "pan", value: final })).error, 2000);
+    return `second client saw ${seen.length} changes, ${seen[0]} … ${seen.at(-1)}; sets refused (-32002) mid-drag`;
+  });
+
+  await check("a set from the second client moves the knob", async () => {
+    await other.request("setParameter", { id: "pan", value: 0 });
+    await other.request("setParameter", { id: "width", value: 150 });
+    await until("the Width knob at 150", async () => {
+      const knob = page.getByRole("slider", { name: "Width", exact: true });
+      return (await knob.getAttribute("aria-valuenow")) === "150" && (await knob.getAttribute("aria-valuetext")) === "150.00 %";
+    });
+    await until("the Pan knob at 0", async () =>
+      (await page.getByRole("slider", { name: "Pan", exact: true }).getAttribute("aria-valuenow")) === "0",
+    );
+  });
+
+  await check("with the tone on, the meters move (and read the tone's level)", async () => {
+    const readouts = () =>
+      page.evaluate(() => [...document.querySelectorAll(".meter-readout")].map((el) => el.textContent));
+    const before = await readouts();
+    // A neutral strip, so the meters read the tone itself.
+    for (const [id, value] of Object.entries({ input: 0, pan: 0, width: 100, invert_l: 0, invert_r: 0, mute: 0, bypass: 0 })) {
+      await other.request("setParameter", { id, value });
+    }
+    await other.request("setParameter", { id: "output", value: 0 });
+    await other.request("setParameter", { id: "tone_level", value: -12 });
+    await other.request("setParameter", { id: "tone", value: 1 });
+    const after = await until("the peak readouts near -12 dBFS", async () => {
+      const values = (await readouts()).map(Number);
+      return values.length === 2 && values.every((v) => Math.abs(v - -12) < 1.0) ? values : null;
+    });
+    const bar = await page.evaluate(() => document.querySelector(".meter-rms")?.style.clipPath ?? "");
+    const top = Number(/inset\(([\d.]+)%/.exec(bar)?.[1] ?? 100);
+    assert(top < 100, `the RMS bar did not move (${bar})`);
+    return `readouts ${before.join("/")} → ${after.join("/")} dBFS`;
+  });
+
+  await check(`${frameSeconds} s of 60 Hz meters drop ≤ 1 % of frames`, async () => {
+    const measured = await page.evaluate(
+      (seconds) =>
+        new Promise((resolve) => {
+          const stats = window.__webstrip.stats;
+          const start = { frames: stats.meterFrames, missed: stats.meterFramesMissed, t: stats.lastMeterT };
+          const times = [];
+          const begin = performance.now();
+          const tick = (now) => {
+            times.push(now);
+            if (now - begin < seconds * 1000) {
+              requestAnimationFrame(tick);
+              return;
+            }
+            const intervals = times.slice(1).map((t, i) => t - times[i]);
+            const sorted = [...intervals].sort((a, b) => a - b);
+            const period = sorted[Math.floor(sorted.length / 2)];
+            const droppedPaints = intervals.reduce((n, dt) => n + Math.max(0, Math.round(dt / period) - 1), 0);
+            resolve({
+              paints: times.length,
+              paintPeriod: period,
+              droppedPaints,
+              worstGapMs: sorted.at(-1),
+              meterFrames: stats.meterFrames - start.frames,
+              meterMissed: stats.meterFramesMissed - start.missed,
+              meterSpan: stats.lastMeterT - start.t,
+            });
+          };
+          requestAnimationFrame(tick);
+        }),
+      frameSeconds,
+    );
+    const expectedMeter = measured.meterFrames + measured.meterMissed;
+    const meterDrop = measured.meterMissed / Math.max(1, expectedMeter);
+    const paintDrop = measured.droppedPaints / Math.max(1, measured.paints + measured.droppedPaints);
+    const summary =
+      `meter frames ${measured.meterFrames} received, ${measured.meterMissed} missed ` +
+      `(${(meterDrop * 100).toFixed(2)} %, ${(measured.meterFrames / measured.meterSpan).toFixed(1)}/s over ${measured.meterSpan.toFixed(2)} s); ` +
+      `paints ${measured.paints} at ${measured.paintPeriod.toFixed(2)} ms, ${measured.droppedPaints} dropped ` +
+      `(${(paintDrop * 100).toFixed(2)} %, worst gap ${measured.worstGapMs.toFixed(1)} ms)`;
+    notes.push(`frame budget: ${summary}`);
+    assert(meterDrop <= BUDGET_DROP, `meter frames dropped: ${summary}`);
+    assert(paintDrop <= BUDGET_DROP, `paints dropped: ${summary}`);
+    return summary;
+  });
+
+  await check("stop and restart on the same port: the page shows reconnecting, then the exact current values", async () => {
+    other.close();
+    await server.stop();
+    await until("the page to show reconnecting", async () => (await phase(page)) === "reconnecting", 5000);
+    const label = await page.textContent("[role=status] .connection-label");
+    assert(/Reconnecting/.test(label ?? ""), `status says "${label}"`);
+    // Let the page back off for a while, so it is really waiting when the server returns.
+    await sleep(1500);
+    server = new Standalone(port);
+    await server.ready();
+    other = await Client.connect(port);
+    // The new instance starts from its defaults; change some values before the page is back.
+    await other.request("setParameter", { id: "input", value: 6.5 });
+    await other.request("setParameter", { id: "mute", value: 1 });
+    await other.request("setParameter", { id: "tone", value: 2 });
+    await until("the page to reconnect", async () => (await phase(page)) === "connected", 10_000);
+    let diffs = [];
+    await until("the page to show the new instance's values", async () => {
+      const { parameters } = await other.request("getAllParameters");
+      diffs = await differences(page, parameters);
+      return diffs.length === 0;
+    }).catch(() => {
+      throw new Error(diffs.join("; "));
+    });
+    return `status went "${label}" → connected; values exact`;
+  });
+
+  await check("the screenshot is saved", async () => {
+    await other.request("setParameter", { id: "mute", value: 0 });
+    await other.request("setParameter", { id: "tone", value: 1 });
+    await other.request("setParameter", { id: "tone_level", value: -9 });
+    await other.request("setParameter", { id: "pan", value: -20 });
+    await sleep(800);
+    mkdirSync(path.dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: screenshotPath });
+    return screenshotPath;
+  });
+
+  await check("no errors in the page", async () => {
+    assert(pageErrors.length === 0, pageErrors.join("\n"));
+  });
+
+  other.close();
+}
+
+const guard = setTimeout(() => {
+  log("FAIL - the end-to-end run took over 180 s");
+  finish(1);
+}, 180_000);
+
+async function finish(forced = 0) {
+  clearTimeout(guard);
+  await browser?.close().catch(() => undefined);
+  await server?.stop().catch(() => undefined);
+  for (const note of notes) log(`# ${note}`);
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed + forced;
+  log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main()
+  .catch((error) => {
+    log(`FAIL - ${error instanceof Error ? error.stack : String(error)}`);
+    if (server) log(`# standalone output:\n${server.output}`);
+    return finish(1);
+  })
+  .then(() => finish());
