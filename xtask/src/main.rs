@@ -10,6 +10,7 @@ mod cmd;
 mod deps;
 mod run;
 mod test;
+mod ui;
 
 use anyhow::{Result, bail};
 

@@ -1,14 +1,13 @@
-//! `cargo xtask run`: builds the UI when it is stale (if npm is there), builds the standalone app in
+//! `cargo xtask run`: builds the UI when it is stale, builds the standalone app in
 //! release mode (the UI embedded), starts it — `--dev-server` when there is no usable display —
 //! and prints the browser URL.
 
 use std::path::Path;
 use std::process::Command;
-use std::time::SystemTime;
 
 use anyhow::{Result, bail};
 
-use crate::{cmd, deps};
+use crate::{cmd, deps, ui};
 
 /// The port the app listens on unless `--port` is given.
 const DEFAULT_PORT: &str = "9000";
@@ -17,7 +16,7 @@ const DEFAULT_PORT: &str = "9000";
 /// `-b dummy`, `-r`, `-p`, …).
 pub fn run(args: &[String]) -> Result<()> {
     deps::ensure(deps::BUILD)?;
-    build_ui()?;
+    ui::ensure_built()?;
     cmd::run(&mut cmd::cargo([
         "build",
         "--release",
@@ -39,48 +38,6 @@ pub fn run(args: &[String]) -> Result<()> {
         bail!("webstrip exited with {status}");
     }
     Ok(())
-}
-
-/// Runs `npm run build` in `ui/` when `ui/dist` is missing or older than the sources. Without
-/// npm the app still runs; its `/` then says how to build the UI.
-fn build_ui() -> Result<()> {
-    let ui = Path::new("ui");
-    if !ui.join("package.json").is_file() {
-        return Ok(());
-    }
-    let built = modified(&ui.join("dist").join("index.html"));
-    let sources = ["src", "index.html", "package.json", "vite.config.ts"]
-        .iter()
-        .filter_map(|p| newest(&ui.join(p)))
-        .max();
-    if built.is_some() && built >= sources {
-        return Ok(());
-    }
-    if Command::new("npm").arg("--version").output().is_err() {
-        eprintln!("xtask: npm not found: the UI is not rebuilt (the app's / will say so)");
-        return Ok(());
-    }
-    if !ui.join("node_modules").is_dir() {
-        cmd::run(Command::new("npm").args(["--prefix", "ui", "ci"]))?;
-    }
-    cmd::run(Command::new("npm").args(["--prefix", "ui", "run", "build"]))
-}
-
-/// The newest modification time of `path` or anything below it.
-fn newest(path: &Path) -> Option<SystemTime> {
-    let own = modified(path);
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return own;
-    };
-    entries
-        .flatten()
-        .filter_map(|e| newest(&e.path()))
-        .chain(own)
-        .max()
-}
-
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// The value of `--name V` or `--name=V` in `args`.

@@ -1,18 +1,22 @@
 //! `cargo xtask test`: every test of the project, after installing what they need.
 //!
 //! 1. system packages (apt when root);
-//! 2. formatting and lints;
-//! 3. the plugin bundles in debug with `assert_process_allocs` (an allocation in `process()`
+//! 2. the UI: type check, lint, unit tests (Vitest), production build (embedded by the
+//!    standalone);
+//! 3. formatting and lints;
+//! 4. the plugin bundles in debug with `assert_process_allocs` (an allocation in `process()`
 //!    aborts);
-//! 4. `cargo test` for the whole workspace (unit tests, the CLAP host tests against the bundle);
-//! 5. the VST3 tests in pedalboard from a Python venv under `target/`.
+//! 5. `cargo test` for the whole workspace (unit tests, the CLAP host tests against the bundle,
+//!    the bridge against nice-plug's wrappers, the standalone's WebSocket server over the wire);
+//! 6. the VST3 tests in pedalboard from a Python venv under `target/`;
+//! 7. the UI end to end in Chromium against the standalone.
 
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cmd, deps};
+use crate::{cmd, deps, ui};
 
 /// Python requirements of the VST3 host tests.
 const REQUIREMENTS: &str = "tests/vst3/requirements.txt";
@@ -24,6 +28,7 @@ pub fn test(args: &[String]) -> Result<()> {
     }
     deps::ensure(deps::BUILD)?;
     deps::ensure_python_venv()?;
+    ui::check()?;
 
     cmd::run(&mut cmd::cargo(["fmt", "--all", "--", "--check"]))?;
     cmd::run(&mut cmd::cargo([
@@ -64,6 +69,7 @@ pub fn test(args: &[String]) -> Result<()> {
             .args(["-m", "pytest", "tests/vst3", "-q"])
             .env("WEBSTRIP_VST3", &vst3),
     )?;
+    ui::e2e(&cmd::target_dir().join("debug").join("webstrip"))?;
     eprintln!("xtask: all tests passed");
     Ok(())
 }
