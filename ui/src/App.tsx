@@ -26,10 +26,17 @@ const TOGGLE_STYLE: Record<string, { caption: string; accent: "blue" | "red" | "
   bypass: { caption: "Bypass", accent: "amber" },
 };
 
+type Row = "selectors" | "knobs" | "toggles";
+
+/** Which row of its panel a parameter's control goes in. */
+function rowOf(kind: string | undefined): Row {
+  if (kind === "enum") return "selectors";
+  if (kind === "bool") return "toggles";
+  return "knobs";
+}
+
 /** The right control for a parameter's kind. */
-const Control = memo(function Control({ id }: { id: string }) {
-  const bridge = useBridge();
-  const kind = bridge.getParameter(id)?.kind;
+const Control = memo(function Control({ id, kind }: { id: string; kind: string | undefined }) {
   switch (kind) {
     case "float":
     case "int":
@@ -42,6 +49,26 @@ const Control = memo(function Control({ id }: { id: string }) {
       return null;
   }
 });
+
+/** A panel's controls: selectors, then knobs, then toggles, one row each. */
+function Controls({ ids }: { ids: string[] }) {
+  const bridge = useBridge();
+  const rows: Record<Row, string[]> = { selectors: [], knobs: [], toggles: [] };
+  for (const id of ids) rows[rowOf(bridge.getParameter(id)?.kind)].push(id);
+  return (
+    <>
+      {(Object.keys(rows) as Row[])
+        .filter((row) => rows[row].length > 0)
+        .map((row) => (
+          <div key={row} className={`row row-${row}`}>
+            {rows[row].map((id) => (
+              <Control key={id} id={id} kind={bridge.getParameter(id)?.kind} />
+            ))}
+          </div>
+        ))}
+    </>
+  );
+}
 
 function Panel({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
   return (
@@ -75,17 +102,17 @@ export function App() {
         <ConnectionStatus />
       </header>
       <main className="strip">
-        {ids.length === 0 ? (
-          <div className="waiting">Waiting for the plugin…</div>
-        ) : (
-          sections.map((section) => (
-            <Panel key={section.title} title={section.title} className={`panel-${section.title.toLowerCase().replace(/\s+/g, "-")}`}>
-              {section.ids.map((id) => (
-                <Control key={id} id={id} />
-              ))}
-            </Panel>
-          ))
-        )}
+        <div className="controls">
+          {ids.length === 0 ? (
+            <div className="waiting">Waiting for the plugin…</div>
+          ) : (
+            sections.map((section) => (
+              <Panel key={section.title} title={section.title} className={`panel-${section.title.toLowerCase().replace(/\s+/g, "-")}`}>
+                <Controls ids={section.ids} />
+              </Panel>
+            ))
+          )}
+        </div>
         <Panel title="Meters" className="panel-meters">
           <Meters />
         </Panel>
