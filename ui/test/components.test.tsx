@@ -145,3 +145,23 @@ describe("the strip", () => {
     expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuenow")).toBe("42");
   });
 });
+
+describe("the wheel", () => {
+  it("steps a knob in one gesture and does not scroll the page", async () => {
+    const { plugin } = await mount();
+    const knob = screen.getByRole("slider", { name: "Input" });
+    const event = new WheelEvent("wheel", { deltaY: -100, bubbles: true, cancelable: true });
+    act(() => {
+      knob.dispatchEvent(event);
+      knob.dispatchEvent(new WheelEvent("wheel", { deltaY: -100, bubbles: true, cancelable: true }));
+    });
+    expect(event.defaultPrevented).toBe(true);
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      await flush(20);
+    });
+    // Four steps of 0.5 dB (50 px each), one gesture.
+    expect(plugin.param("input").value).toBe(2);
+    expect(plugin.log.filter((m) => m.endsWith("Gesture:input"))).toEqual(["beginGesture:input", "endGesture:input"]);
+  });
+});

@@ -1,4 +1,4 @@
-import { memo, useId, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import { memo, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import type { Edit } from "../ipc/bridge";
 import { useParameter } from "../ipc/hooks";
 import { niceStep, originNormalized, parseTyped, stepValue } from "./format";
@@ -7,6 +7,8 @@ import { useBurstEdit } from "./useBurstEdit";
 /** Pixels of vertical drag for the whole range (ten times more with Shift). */
 const DRAG_PIXELS = 200;
 const FINE = 10;
+/** Wheel travel per step (a mouse notch is 100 px in Chromium, 53 in some others). */
+const WHEEL_PIXELS = 50;
 const SWEEP = 135; // degrees either side of straight up
 
 interface DragState {
@@ -18,11 +20,28 @@ interface DragState {
 
 /** A rotary control for a float or int parameter. */
 export const Knob = memo(function Knob({ id }: { id: string }) {
-  const { param, set, reset, beginEdit } = useParameter(id);
+  const { param, current, set, reset, beginEdit } = useParameter(id);
   const drag = useRef<DragState | null>(null);
   const burst = useBurstEdit(beginEdit);
   const [entry, setEntry] = useState<string | null>(null);
   const labelId = useId();
+  const dial = useRef<HTMLDivElement>(null);
+  const wheel = useRef({ acc: 0 });
+  const latestWheel = useRef<((event: WheelEvent) => void) | null>(null);
+
+  // React's wheel listeners are passive (no preventDefault): listen natively.
+  const shown = param !== undefined;
+  useEffect(() => {
+    const el = dial.current;
+    if (!el) return;
+    const listener = (event: WheelEvent) => {
+      latestWheel.current?.(event);
+    };
+    el.addEventListener("wheel", listener, { passive: false });
+    return () => {
+      el.removeEventListener("wheel", listener);
+    };
+  }, [shown]);
 
   if (!param) return null;
   const step = niceStep(param);
@@ -60,7 +79,7 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const fine = event.shiftKey ? FINE : 1;
     const by = (steps: number) => {
-      burst.step({ value: stepValue(param, param.value, step / fine, steps) });
+      burst.step({ value: stepValue(param, current()?.value ?? param.value, step / fine, steps) });
     };
     switch (event.key) {
       case "ArrowUp":
@@ -96,11 +115,17 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
     event.preventDefault();
   };
 
-  const onWheel = (event: WheelEvent<HTMLDivElement>) => {
-    if (event.deltaY === 0) return;
+  const onWheel = (event: WheelEvent) => {
+    event.preventDefault(); // the wheel turns the knob, it does not scroll the editor
+    const pixels = event.deltaMode === 0 ? event.deltaY : event.deltaY * 40;
+    wheel.current.acc -= pixels;
+    const steps = Math.trunc(wheel.current.acc / WHEEL_PIXELS);
+    if (steps === 0) return;
+    wheel.current.acc -= steps * WHEEL_PIXELS;
     const fine = event.shiftKey ? FINE : 1;
-    burst.step({ value: stepValue(param, param.value, step / fine, event.deltaY < 0 ? 1 : -1) });
+    burst.step({ value: stepValue(param, current()?.value ?? param.value, step / fine, steps) });
   };
+  latestWheel.current = onWheel;
 
   const commitEntry = () => {
     if (entry === null) return;
@@ -120,6 +145,7 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
         {param.name}
       </div>
       <div
+        ref={dial}
         className="knob-dial"
         role="slider"
         tabIndex={0}
@@ -139,7 +165,6 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
         onKeyDown={onKeyDown}
         onKeyUp={burst.finish}
         onBlur={burst.finish}
-        onWheel={onWheel}
       >
         <svg viewBox="0 0 100 100" aria-hidden="true">
           <path className="knob-track" d={arc(angle(0), angle(1))} />

@@ -25,6 +25,8 @@ export function useParameterIds(): readonly string[] {
 export interface ParameterHandle {
   /** The parameter as shown (undefined until fetched). */
   param: ParameterState | undefined;
+  /** The parameter as shown right now (for event handlers that run before the next render). */
+  current: () => ParameterState | undefined;
   /** A complete set (one gesture as the host sees it): clicks, typed values, default. */
   set: (target: SetTarget) => void;
   /** Back to the default value (one complete set). */
@@ -52,7 +54,10 @@ export function useParameter(id: string): ParameterHandle {
     if (info) void bridge.setParameter(id, { value: info.default });
   }, [bridge, id]);
   const beginEdit = useCallback(() => bridge.beginEdit(id), [bridge, id]);
-  return useMemo(() => ({ param, set, reset, beginEdit }), [param, set, reset, beginEdit]);
+  return useMemo(
+    () => ({ param, current: getSnapshot, set, reset, beginEdit }),
+    [param, getSnapshot, set, reset, beginEdit],
+  );
 }
 
 /** The connection: state, transport kind, endpoint and whether the values are synced. */
