@@ -88,7 +88,7 @@ export function App() {
     ...SECTIONS.map((s) => ({ ...s, ids: s.ids.filter((id) => present.has(id)) })),
     { title: "More", ids: ids.filter((id) => !known.has(id)) },
   ].filter((s) => s.ids.length > 0);
-  const online = connection.state.phase === "connected" && connection.synced;
+  const online = connection.phase === "connected";
   const info = connection.info;
 
   return (

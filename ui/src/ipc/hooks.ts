@@ -25,6 +25,9 @@ export function useParameterIds(): readonly string[] {
 export interface ParameterHandle {
   /** The parameter as shown (undefined until fetched). */
   param: ParameterState | undefined;
+  /** Its plain value and the plugin's text for it (during an edit: the local value). */
+  value: number | undefined;
+  text: string | undefined;
   /** The parameter as shown right now (for event handlers that run before the next render). */
   current: () => ParameterState | undefined;
   /** A complete set (one gesture as the host sees it): clicks, typed values, default. */
@@ -55,15 +58,74 @@ export function useParameter(id: string): ParameterHandle {
   }, [bridge, id]);
   const beginEdit = useCallback(() => bridge.beginEdit(id), [bridge, id]);
   return useMemo(
-    () => ({ param, current: getSnapshot, set, reset, beginEdit }),
+    () => ({ param, value: param?.value, text: param?.text, current: getSnapshot, set, reset, beginEdit }),
     [param, getSnapshot, set, reset, beginEdit],
   );
 }
 
-/** The connection: state, transport kind, endpoint and whether the values are synced. */
-export function useConnectionStatus(): ConnectionSnapshot {
+export type ConnectionPhase = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+export interface ConnectionStatus extends ConnectionSnapshot {
+  /** `connected` only once the values are synced (before that: `connecting`). */
+  phase: ConnectionPhase;
+  /** While reconnecting: whole seconds until the next attempt (0: under way). */
+  retryInSeconds: number | null;
+  /** What to show, e.g. "Reconnecting in 3 s". */
+  label: string;
+}
+
+/** What the status says for a connection, e.g. "Reconnecting in 3 s". */
+export function describeConnection(connection: ConnectionSnapshot, retryInSeconds: number | null): string {
+  const { state } = connection;
+  switch (state.phase) {
+    case "connecting":
+      return "Connecting…";
+    case "connected":
+      return connection.synced ? "Connected" : "Syncing…";
+    case "reconnecting":
+      return retryInSeconds ? `Reconnecting in ${retryInSeconds} s` : "Reconnecting…";
+    case "disconnected":
+      return "Disconnected";
+  }
+}
+
+/** Whole seconds until `deadline` (epoch ms), ticking while it lies ahead; null without one. */
+function useSecondsUntil(deadline: number | null): number | null {
+  const subscribe = useCallback(
+    (tick: () => void) => {
+      if (deadline === null) return () => undefined;
+      const timer = setInterval(tick, 200);
+      return () => {
+        clearInterval(timer);
+      };
+    },
+    [deadline],
+  );
+  const read = useCallback(
+    () => (deadline === null ? null : Math.max(0, Math.ceil((deadline - Date.now()) / 1000))),
+    [deadline],
+  );
+  return useSyncExternalStore(subscribe, read);
+}
+
+/**
+ * The connection: phase (connecting, connected, reconnecting in n s, disconnected), transport
+ * kind, endpoint, plugin info. Re-renders every 200 ms only while a reconnect countdown runs.
+ */
+export function useConnectionStatus(): ConnectionStatus {
   const bridge = useBridge();
-  return useSyncExternalStore(bridge.subscribe, bridge.getConnection);
+  const connection = useSyncExternalStore(bridge.subscribe, bridge.getConnection);
+  const { state } = connection;
+  const retryInSeconds = useSecondsUntil(state.phase === "reconnecting" ? state.retryAt : null);
+  return useMemo(
+    () => ({
+      ...connection,
+      phase: state.phase === "connected" && !connection.synced ? "connecting" : state.phase,
+      retryInSeconds,
+      label: describeConnection(connection, retryInSeconds),
+    }),
+    [connection, state.phase, retryInSeconds],
+  );
 }
 
 /**
