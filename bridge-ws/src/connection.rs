@@ -27,9 +27,13 @@ use crate::{MAX_MESSAGE_BYTES, WS_PATH};
 /// How long a client may take to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a write to a client may block before the client is dropped.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a closing connection keeps reading (so the peer receives the close frame, not a reset).
 const LINGER: Duration = Duration::from_millis(500);
+/// The kernel's send buffer per WebSocket connection. Bounded (no autotuning to megabytes) so a
+/// client that stops reading fills its bridge queue soon and is closed with 1008, instead of
+/// hiding a backlog of stale messages in the kernel.
+const SEND_BUFFER_BYTES: usize = 64 * 1024;
 
 /// What every connection of a server shares.
 pub(crate) struct Context {
@@ -84,6 +88,7 @@ pub(crate) async fn serve(
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES));
+    let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
     let socket =
         WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
     Session::run(socket, peer, &context.bridge, shutdown).await;
@@ -204,9 +209,10 @@ impl Session {
             }
             Some(Ok(_)) => {
                 // Ping (the pong is queued by tungstenite), pong, raw frame.
-                match timeout(WRITE_TIMEOUT, self.sink.flush()).await {
-                    Ok(Ok(())) => None,
-                    _ => Some(End::Peer),
+                if self.flush().await {
+                    None
+                } else {
+                    Some(End::Peer)
                 }
             }
             Some(Err(WsError::Capacity(CapacityError::MessageTooLong { size, max_size }))) => {
@@ -252,7 +258,7 @@ impl Session {
             }
             fed = true;
         }
-        if fed && !matches!(timeout(WRITE_TIMEOUT, self.sink.flush()).await, Ok(Ok(()))) {
+        if fed && !self.flush().await {
             return Some(End::Peer);
         }
         if client.is_closed() {
@@ -263,10 +269,29 @@ impl Session {
 
     /// Queues a text message for the next flush (tungstenite writes once its buffer is full).
     async fn feed(&mut self, text: Utf8Bytes) -> bool {
-        matches!(
-            timeout(WRITE_TIMEOUT, self.sink.feed(Message::Text(text))).await,
-            Ok(Ok(()))
-        )
+        let fed = timeout(WRITE_TIMEOUT, self.sink.feed(Message::Text(text))).await;
+        self.written(fed)
+    }
+
+    /// Writes what was fed.
+    async fn flush(&mut self) -> bool {
+        let flushed = timeout(WRITE_TIMEOUT, self.sink.flush()).await;
+        self.written(flushed)
+    }
+
+    /// Whether a write succeeded; logs a client that did not read for [`WRITE_TIMEOUT`].
+    fn written(&self, result: Result<Result<(), WsError>, tokio::time::error::Elapsed>) -> bool {
+        match result {
+            Ok(Ok(())) => true,
+            Ok(Err(_)) => false,
+            Err(_) => {
+                tracing::warn!(
+                    "WebSocket client {} did not read for {WRITE_TIMEOUT:?}: dropping it",
+                    self.peer
+                );
+                false
+            }
+        }
     }
 
     /// Sends a close frame, then reads until the peer closes (briefly) so it sees the frame.

@@ -189,3 +189,48 @@ fn sixty_four_clients_while_sets_run() {
         );
     }
 }
+
+#[test]
+fn a_client_that_cannot_keep_up_is_closed_with_1008() {
+    const SETS: usize = 5000;
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start(&["-p", "64"]);
+    // This client reads nothing while the changes run: its socket buffers fill, then its queue in
+    // the bridge overflows.
+    let mut slow = app.connect();
+    let mut setter = app.connect();
+    let started = Instant::now();
+    for i in 0..SETS {
+        let value = if i % 2 == 0 { -40.0 } else { 40.0 };
+        setter.result("setParameter", json!({"id": "pan", "value": value}));
+        setter.backlog.clear();
+    }
+    let took = started.elapsed();
+    let mut received = 0;
+    let code = loop {
+        match slow.socket.read() {
+            Ok(tungstenite::Message::Text(_)) => received += 1,
+            Ok(tungstenite::Message::Close(frame)) => break frame.map(|f| u16::from(f.code)),
+            Ok(_) => {}
+            Err(err) => panic!("no close frame after {received} messages: {err}"),
+        }
+    };
+    assert_eq!(
+        code,
+        Some(1008),
+        "after {received} messages, sets took {took:?}"
+    );
+    assert!(received < SETS, "{received}");
+    assert!(
+        app.stderr().contains("could not keep up"),
+        "no log line:\n{}",
+        app.stderr()
+    );
+    // It resynchronizes by reconnecting.
+    let mut again = app.connect();
+    assert_eq!(
+        again.result("getParameter", json!({"id": "pan"}))["value"],
+        40.0
+    );
+    eprintln!("slow client: {received} messages, then 1008; {SETS} sets took {took:?}");
+}
