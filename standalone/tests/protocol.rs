@@ -126,12 +126,32 @@ fn two_clients_see_each_others_sets_with_consecutive_seq() {
 #[test]
 fn ui_or_build_instructions_at_root() {
     let app = App::start(&[]);
-    let (status, body) = app.http_get("/");
+    let (status, content_type, body) = app.http_get_full("/");
     match status {
-        200 => assert!(
-            body.to_ascii_lowercase().contains("<!doctype html"),
-            "{body}"
-        ),
+        200 => {
+            assert_eq!(content_type, "text/html; charset=utf-8");
+            assert!(
+                body.to_ascii_lowercase().contains("<!doctype html"),
+                "{body}"
+            );
+            // Every script and stylesheet the page names is served with its type.
+            for attribute in ["src=\"", "href=\""] {
+                for part in body.split(attribute).skip(1) {
+                    let url = part.split('"').next().unwrap();
+                    let path = format!("/{}", url.trim_start_matches("./").trim_start_matches('/'));
+                    let expected = if path.ends_with(".js") {
+                        "text/javascript"
+                    } else if path.ends_with(".css") {
+                        "text/css"
+                    } else {
+                        continue;
+                    };
+                    let (status, content_type, _) = app.http_get_full(&path);
+                    assert_eq!(status, 200, "{path}");
+                    assert!(content_type.starts_with(expected), "{path}: {content_type}");
+                }
+            }
+        }
         503 => assert!(body.contains("npm --prefix ui run build"), "{body}"),
         other => panic!("GET / answered {other}: {body}"),
     }

@@ -130,6 +130,12 @@ impl App {
 
     /// A plain HTTP GET; returns the status and the body.
     pub fn http_get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.http_get_full(path);
+        (status, body)
+    }
+
+    /// A plain HTTP GET; returns the status, the `Content-Type` and the body.
+    pub fn http_get_full(&self, path: &str) -> (u16, String, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream
             .set_read_timeout(Some(MESSAGE_TIMEOUT))
@@ -147,10 +153,16 @@ impl App {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let body = response
-            .split_once("\r\n\r\n")
-            .map_or(String::new(), |(_, b)| b.to_owned());
-        (status, body)
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let content_type = head
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("content-type")
+                    .then(|| value.trim().to_owned())
+            })
+            .unwrap_or_default();
+        (status, content_type, body.to_owned())
     }
 }
 
