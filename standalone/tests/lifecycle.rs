@@ -50,7 +50,7 @@ fn a_taken_port_exits_2_naming_it() {
     );
     let status = app.wait_exit(Duration::from_secs(30)).expect("exits");
     assert_eq!(status.code(), Some(2));
-    std::thread::sleep(Duration::from_millis(100));
+    assert!(app.stderr_shows("already in use"), "{}", app.stderr());
     let stderr = app.stderr();
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");

@@ -97,6 +97,18 @@ impl App {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits up to [`MESSAGE_TIMEOUT`] for `needle` to appear on stderr.
+    pub fn stderr_shows(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + MESSAGE_TIMEOUT;
+        while !self.stderr().contains(needle) {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
     /// Waits up to `timeout` for the process to exit.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
