@@ -94,10 +94,11 @@ export const Meters = memo(function Meters() {
           }
         }
         // Only what changed is written: no style work at all while the meters rest.
-        write(el.peak, "clipPath", inset(meterPosition(ch.peakDb)));
-        write(el.rms, "clipPath", inset(meterPosition(toDb(ch.rms))));
+        // Transforms only: the compositor moves cached layers, nothing is laid out or repainted.
+        reveal(el.peak, meterPosition(ch.peakDb));
+        reveal(el.rms, meterPosition(toDb(ch.rms)));
         const hold = meterPosition(ch.holdDb);
-        write(el.hold, "bottom", `${(hold * 100).toFixed(2)}%`);
+        write(el.hold, "transform", `translateY(${((1 - hold) * 100).toFixed(2)}%)`);
         write(el.hold, "opacity", hold > 0 ? "1" : "0");
         if (el.clip && el.clip.classList.contains("is-on") !== ch.clip) el.clip.classList.toggle("is-on", ch.clip);
         if (updateText && el.readout) {
@@ -145,17 +146,21 @@ export const Meters = memo(function Meters() {
               title="Click to reset peak hold and clip"
             >
               <div
-                className="meter-fill meter-peak"
+                className="meter-window meter-peak"
                 ref={(el) => {
                   (refs.current[i] ??= emptyRefs()).peak = el;
                 }}
-              />
+              >
+                <div className="meter-gradient" />
+              </div>
               <div
-                className="meter-fill meter-rms"
+                className="meter-window meter-rms"
                 ref={(el) => {
                   (refs.current[i] ??= emptyRefs()).rms = el;
                 }}
-              />
+              >
+                <div className="meter-gradient" />
+              </div>
               <div
                 className="meter-hold"
                 ref={(el) => {
@@ -187,12 +192,16 @@ export const Meters = memo(function Meters() {
   );
 });
 
-function write(el: HTMLElement | null, property: "clipPath" | "bottom" | "opacity", value: string): void {
+function write(el: HTMLElement | null, property: "transform" | "opacity", value: string): void {
   if (el && el.style[property] !== value) el.style[property] = value;
 }
 
-function inset(position: number): string {
-  return `inset(${((1 - position) * 100).toFixed(2)}% 0 0 0)`;
+/** Shows the bottom `position` (0…1) of a level bar: the window slides down, its gradient up. */
+function reveal(windowEl: HTMLElement | null, position: number): void {
+  if (!windowEl) return;
+  const shift = ((1 - position) * 100).toFixed(2);
+  write(windowEl, "transform", `translateY(${shift}%)`);
+  write(windowEl.firstElementChild as HTMLElement | null, "transform", `translateY(-${shift}%)`);
 }
 
 function emptyRefs(): ChannelRefs {
