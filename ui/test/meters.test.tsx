@@ -1,0 +1,60 @@
+// @vitest-environment jsdom
+import { Profiler } from "react";
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { Meters, meterPosition } from "../src/components/Meters";
+import { IpcBridge } from "../src/ipc/bridge";
+import { BridgeContext } from "../src/ipc/hooks";
+import { FakePlugin, FakeTransport, flush } from "./fakes";
+
+afterEach(() => {
+  cleanup();
+});
+
+const nextFrames = (n = 3) =>
+  act(async () => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  });
+
+describe("Meters", () => {
+  it("draw 60 Hz frames through refs without re-rendering React", async () => {
+    const transport = new FakeTransport();
+    const plugin = new FakePlugin(transport);
+    const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
+    let renders = 0;
+    const { container } = render(
+      <BridgeContext.Provider value={bridge}>
+        <Profiler id="meters" onRender={() => (renders += 1)}>
+          <Meters />
+        </Profiler>
+      </BridgeContext.Provider>,
+    );
+    await act(async () => {
+      transport.connect();
+      await flush(20);
+    });
+    expect(plugin.meterHz).toBe(60);
+    const rendersBefore = renders;
+    for (let i = 0; i < 60; i++) {
+      plugin.meter({ t: i / 60, channels: [{ peak: 0.5, rms: 0.35, clip: false }, { peak: 1.2, rms: 0.7, clip: i === 30 }] });
+    }
+    await nextFrames();
+    expect(renders).toBe(rendersBefore);
+    const windows = container.querySelectorAll<HTMLElement>(".meter-rms");
+    const shift = (1 - meterPosition(20 * Math.log10(0.35))) * 100;
+    expect(windows[0]?.style.transform).toBe(`translateY(${shift.toFixed(2)}%)`);
+    const leds = screen.getAllByRole("button", { name: /Clip/ });
+    expect(leds.map((led) => led.classList.contains("is-on"))).toEqual([false, true]);
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    });
+    await nextFrames();
+    const readouts = [...container.querySelectorAll(".meter-readout")].map((el) => el.textContent);
+    expect(readouts).toEqual(["-6.0", "1.6"]);
+    // A click resets the clip indicators and the peak hold.
+    fireEvent.click(leds[1] as HTMLElement);
+    await nextFrames();
+    expect(leds[1]?.classList.contains("is-on")).toBe(false);
+    expect(renders).toBe(rendersBefore);
+  });
+});
