@@ -50,42 +50,41 @@ impl ActivateContext<Webstrip> for BenchContext {
     fn set_current_voice_capacity(&self, _capacity: u32) {}
 }
 
-/// The plugin's parameters by id, looked up once (the map is built on every call).
-struct ParamPtrs(Vec<(String, ParamPtr)>);
+/// Ids the bench moves, in the order of [`ParamPtrs::off_default`].
+const IDS: [&str; 8] = [
+    "input",
+    "output",
+    "pan",
+    "width",
+    "tone_level",
+    "invert_l",
+    "invert_r",
+    "tone",
+];
+
+/// The parameters the bench moves, looked up once so that setting them costs what a host's
+/// parameter write costs (an atomic store), not a map lookup.
+struct ParamPtrs([ParamPtr; 8]);
 
 impl ParamPtrs {
     fn new(plugin: &Webstrip) -> Self {
-        Self(
-            plugin
-                .params()
-                .param_map()
-                .into_iter()
-                .map(|(id, ptr, _)| (id, ptr))
-                .collect(),
-        )
-    }
-
-    /// Sets parameter `id` to `normalized`, as a host would between blocks.
-    fn set(&self, id: &str, normalized: f32) {
-        let (_, ptr) = self
-            .0
-            .iter()
-            .find(|(pid, _)| pid == id)
-            .expect("parameter id");
-        // SAFETY: the pointer comes from the plugin's own parameter map; the plugin is alive.
-        unsafe { ptr._internal_set_normalized_value(normalized) };
+        let map = plugin.params().param_map();
+        Self(IDS.map(|id| {
+            map.iter()
+                .find(|(pid, _, _)| pid == id)
+                .map(|(_, ptr, _)| *ptr)
+                .expect("parameter id")
+        }))
     }
 
     /// Every parameter off its default; `flip` picks one of two such sets so each call ramps.
     fn off_default(&self, flip: bool, tone: f32) {
-        let v = if flip { 0.3 } else { 0.7 };
-        for id in ["input", "output", "pan", "width", "tone_level"] {
-            self.set(id, v);
+        let (v, b) = if flip { (0.3, 1.0) } else { (0.7, 0.0) };
+        let values = [v, v, v, v, v, b, b, tone];
+        for (ptr, value) in self.0.iter().zip(values) {
+            // SAFETY: the pointers come from the plugin's own parameter map; the plugin is alive.
+            unsafe { ptr._internal_set_normalized_value(value) };
         }
-        for id in ["invert_l", "invert_r"] {
-            self.set(id, if flip { 1.0 } else { 0.0 });
-        }
-        self.set("tone", tone);
     }
 }
 
