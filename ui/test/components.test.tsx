@@ -165,3 +165,39 @@ describe("the wheel", () => {
     expect(plugin.log.filter((m) => m.endsWith("Gesture:input"))).toEqual(["beginGesture:input", "endGesture:input"]);
   });
 });
+
+describe("typed value entry", () => {
+  it("Escape cancels (nothing sent) and focus goes back to the dial", async () => {
+    const { plugin } = await mount();
+    const knob = screen.getByRole("slider", { name: "Input" });
+    knob.focus();
+    fireEvent.keyDown(knob, { key: "Enter" });
+    const entry = screen.getByRole("textbox", { name: /Input value/ });
+    entry.focus();
+    fireEvent.change(entry, { target: { value: "12" } });
+    fireEvent.keyDown(entry, { key: "Escape" });
+    await settle();
+    expect(plugin.log.some((m) => m.startsWith("setParameter"))).toBe(false);
+    expect(screen.queryByRole("textbox")).toBeNull();
+    expect(document.activeElement).toBe(knob);
+  });
+
+  it("clamps to the range and ignores text without a number", async () => {
+    const { plugin } = await mount();
+    const open = () => {
+      fireEvent.click(screen.getByRole("button", { name: /Width value/ }));
+      return screen.getByRole("textbox", { name: /Width value/ });
+    };
+    let entry = open();
+    fireEvent.change(entry, { target: { value: "500 %" } });
+    fireEvent.keyDown(entry, { key: "Enter" });
+    await settle();
+    expect(plugin.param("width").value).toBe(200);
+    entry = open();
+    fireEvent.change(entry, { target: { value: "wide" } });
+    fireEvent.blur(entry);
+    await settle();
+    expect(plugin.param("width").value).toBe(200);
+    expect(plugin.log.filter((m) => m === "setParameter:width")).toHaveLength(1);
+  });
+});

@@ -23,7 +23,12 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
   const { param, current, set, reset, beginEdit } = useParameter(id);
   const drag = useRef<DragState | null>(null);
   const burst = useBurstEdit(beginEdit);
-  const [entry, setEntry] = useState<string | null>(null);
+  const [entry, setEntryState] = useState<string | null>(null);
+  const entryClosed = useRef(false);
+  const setEntry = (text: string | null) => {
+    if (text !== null) entryClosed.current = false;
+    setEntryState(text);
+  };
   const labelId = useId();
   const dial = useRef<HTMLDivElement>(null);
   const wheel = useRef({ acc: 0 });
@@ -127,9 +132,14 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
   };
   latestWheel.current = onWheel;
 
-  const commitEntry = () => {
-    if (entry === null) return;
+  /** Ends typed entry; with `commit`, sets the typed value. Focus goes back to the dial. */
+  const closeEntry = (commit: boolean) => {
+    // Focusing the dial blurs the field, which would close it a second time: once is enough.
+    if (entry === null || entryClosed.current) return;
+    entryClosed.current = true;
     setEntry(null);
+    dial.current?.focus();
+    if (!commit) return;
     const typed = parseTyped(entry);
     if (typed === null) return;
     set({ value: Math.min(param.max, Math.max(param.min, typed)) });
@@ -204,10 +214,12 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
             setEntry(event.currentTarget.value);
           }}
           onKeyDown={(event) => {
-            if (event.key === "Enter") commitEntry();
-            if (event.key === "Escape") setEntry(null);
+            if (event.key === "Enter") closeEntry(true);
+            if (event.key === "Escape") closeEntry(false);
           }}
-          onBlur={commitEntry}
+          onBlur={() => {
+            closeEntry(true);
+          }}
         />
       )}
     </div>
