@@ -349,6 +349,24 @@ async function main() {
     );
   });
 
+  await check("the keyboard steps a knob and a double-click sets its default", async () => {
+    const knob = page.getByRole("slider", { name: "Output", exact: true });
+    const start = (await other.request("getParameter", { id: "output" })).value;
+    await knob.focus();
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("ArrowUp");
+    await until("the second client to see Output +1 dB", async () => {
+      const { value } = await other.request("getParameter", { id: "output" });
+      return Math.abs(value - (start + 1)) < 1e-6;
+    });
+    await knob.dblclick();
+    await until("Output back at its default", async () => {
+      const { value } = await other.request("getParameter", { id: "output" });
+      return value === 0 && (await knob.getAttribute("aria-valuenow")) === "0";
+    });
+    return `Output ${start} → ${start + 1} → 0 dB`;
+  });
+
   await check("with the tone on, the meters move (and read the tone's level)", async () => {
     const readouts = () =>
       page.evaluate(() => [...document.querySelectorAll(".meter-readout")].map((el) => el.textContent));
@@ -364,9 +382,10 @@ async function main() {
       const values = (await readouts()).map(Number);
       return values.length === 2 && values.every((v) => Math.abs(v - -12) < 1.0) ? values : null;
     });
-    const bar = await page.evaluate(() => document.querySelector(".meter-rms")?.style.clipPath ?? "");
-    const top = Number(/inset\(([\d.]+)%/.exec(bar)?.[1] ?? 100);
-    assert(top < 100, `the RMS bar did not move (${bar})`);
+    // The RMS bar's window slides down from translateY(100%) (empty) as the level rises.
+    const bar = await page.evaluate(() => document.querySelector(".meter-rms")?.style.transform ?? "");
+    const shift = Number(/translateY\(([\d.]+)%\)/.exec(bar)?.[1] ?? 100);
+    assert(shift < 100, `the RMS bar did not move (${bar})`);
     return `readouts ${before.join("/")} → ${after.join("/")} dBFS`;
   });
 
