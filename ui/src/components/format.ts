@@ -11,9 +11,15 @@ export function niceStep(info: Pick<ParamInfo, "min" | "max" | "step">): number 
   return nice * power;
 }
 
-/** `value` moved by `steps` steps of `step`, snapped to the step grid and clamped. */
+/**
+ * `value` moved by `steps` grid points of `step` (an off-grid value first goes to the next grid
+ * point in that direction), clamped to the range.
+ */
 export function stepValue(info: Pick<ParamInfo, "min" | "max">, value: number, step: number, steps: number): number {
-  const moved = Math.round((value + steps * step) / step) * step;
+  // The plugin's values are 32-bit floats: tolerate their rounding when finding the grid point.
+  const ratio = value / step;
+  const base = steps >= 0 ? Math.floor(ratio + 1e-6) : Math.ceil(ratio - 1e-6);
+  const moved = (base + steps) * step;
   // Round away float noise such as 0.30000000000000004.
   const clean = Number(moved.toPrecision(12));
   return Math.min(info.max, Math.max(info.min, clean));
