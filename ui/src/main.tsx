@@ -11,6 +11,7 @@ const bridge = new IpcBridge(getTransport()).start();
 // Diagnostics for developers and the end-to-end test: counters only, no control.
 Object.defineProperty(window, "__webstrip", {
   value: Object.freeze({ stats: bridge.stats, transport: bridge.transport.kind }),
+  configurable: true,
 });
 
 const root = document.getElementById("root");
