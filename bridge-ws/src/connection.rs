@@ -64,6 +64,7 @@ pub(crate) async fn serve(
     let token = query_param(&request.query, "token");
     if let Err(refusal) = context.guard.check(
         request.header("Origin"),
+        request.header("Host"),
         token.as_deref(),
         request.header("Authorization"),
     ) {

@@ -42,16 +42,25 @@ impl Guard {
         }
     }
 
-    /// Checks a handshake's `Origin` header, `token` query parameter and `Authorization` header.
+    /// Checks a handshake's `Origin`, `Host` and `Authorization` headers and `token` query
+    /// parameter.
+    ///
+    /// With a token, a page served by this server under whatever address the browser used (e.g.
+    /// `http://192.168.1.5:9000` when bound to 0.0.0.0) is same-origin: `Origin` equals
+    /// `http://` + `Host`. Without a token that is not trusted: a DNS-rebinding page controls
+    /// both headers.
     pub fn check(
         &self,
         origin: Option<&str>,
+        host: Option<&str>,
         query_token: Option<&str>,
         authorization: Option<&str>,
     ) -> Result<(), Refusal> {
         if let Some(origin) = origin {
             let origin = normalize(origin);
-            if !self.origins.contains(&origin) {
+            let same_origin = self.token.is_some()
+                && host.is_some_and(|host| origin == normalize(&format!("http://{host}")));
+            if !same_origin && !self.origins.contains(&origin) {
                 return Err(Refusal {
                     status: 403,
                     reason: format!("origin {origin} is not allowed (see --allow-origin)"),
@@ -153,7 +162,7 @@ mod tests {
     #[test]
     fn origins() {
         let g = guard(None);
-        assert!(g.check(None, None, None).is_ok());
+        assert!(g.check(None, None, None, None).is_ok());
         for ok in [
             "http://127.0.0.1:9000",
             "http://localhost:9000",
@@ -161,33 +170,62 @@ mod tests {
             "http://127.0.0.1:5173",
             "https://example.org",
         ] {
-            assert!(g.check(Some(ok), None, None).is_ok(), "{ok}");
+            assert!(g.check(Some(ok), None, None, None).is_ok(), "{ok}");
         }
         for bad in ["http://evil.example", "http://localhost:9001", "null"] {
-            assert_eq!(g.check(Some(bad), None, None).unwrap_err().status, 403);
+            assert_eq!(
+                g.check(Some(bad), None, None, None).unwrap_err().status,
+                403
+            );
         }
     }
 
     #[test]
     fn tokens() {
         let g = guard(Some("s3cret"));
-        assert_eq!(g.check(None, None, None).unwrap_err().status, 401);
-        assert_eq!(g.check(None, Some("s3cre"), None).unwrap_err().status, 401);
+        assert_eq!(g.check(None, None, None, None).unwrap_err().status, 401);
         assert_eq!(
-            g.check(None, Some("s3cretx"), None).unwrap_err().status,
+            g.check(None, None, Some("s3cre"), None).unwrap_err().status,
             401
         );
-        assert!(g.check(None, Some("s3cret"), None).is_ok());
-        assert!(g.check(None, None, Some("Bearer s3cret")).is_ok());
         assert_eq!(
-            g.check(None, None, Some("Basic s3cret"))
+            g.check(None, None, Some("s3cretx"), None)
+                .unwrap_err()
+                .status,
+            401
+        );
+        assert!(g.check(None, None, Some("s3cret"), None).is_ok());
+        assert!(g.check(None, None, None, Some("Bearer s3cret")).is_ok());
+        assert_eq!(
+            g.check(None, None, None, Some("Basic s3cret"))
                 .unwrap_err()
                 .status,
             401
         );
         // A foreign origin is refused before the token is looked at.
         assert_eq!(
-            g.check(Some("http://evil.example"), Some("s3cret"), None)
+            g.check(Some("http://evil.example"), None, Some("s3cret"), None)
+                .unwrap_err()
+                .status,
+            403
+        );
+    }
+
+    #[test]
+    fn same_origin_by_host_only_with_a_token() {
+        let page = Some("http://192.168.1.5:9000");
+        let host = Some("192.168.1.5:9000");
+        assert_eq!(
+            guard(None)
+                .check(page, host, None, None)
+                .unwrap_err()
+                .status,
+            403
+        );
+        assert!(guard(Some("t")).check(page, host, Some("t"), None).is_ok());
+        assert_eq!(
+            guard(Some("t"))
+                .check(page, Some("other:9000"), Some("t"), None)
                 .unwrap_err()
                 .status,
             403
