@@ -83,10 +83,10 @@ function freePort() {
 // ---- the standalone -------------------------------------------------------------------------
 
 class Standalone {
-  constructor(port) {
+  constructor(port, extra = []) {
     this.port = port;
     this.output = "";
-    this.child = spawn(bin, ["--dev-server", "-b", "dummy", "--port", String(port)], {
+    this.child = spawn(bin, ["--dev-server", "-b", "dummy", "--port", String(port), ...extra], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const keep = (chunk) => {
@@ -447,6 +447,28 @@ async function main() {
     mkdirSync(path.dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath });
     return screenshotPath;
+  });
+
+  await check("a ?token= in the page URL reaches the WebSocket (standalone with --token)", async () => {
+    const tokenPort = await freePort();
+    const guarded = new Standalone(tokenPort, ["--token", "e2e secret"]);
+    try {
+      await guarded.ready();
+      const tokenPage = await browser.newPage({ viewport: { width: 760, height: 330 } });
+      try {
+        await tokenPage.goto(`http://127.0.0.1:${tokenPort}/?token=${encodeURIComponent("e2e secret")}`);
+        await until("the page with the token to connect", async () => (await phase(tokenPage)) === "connected", 10_000);
+        await tokenPage.goto(`http://127.0.0.1:${tokenPort}/`);
+        await sleep(1500);
+        const without = await phase(tokenPage);
+        assert(without === "reconnecting", `without the token the page is "${without}"`);
+      } finally {
+        await tokenPage.close();
+      }
+    } finally {
+      await guarded.stop();
+    }
+    return "connected with the token, refused (and retrying) without";
   });
 
   await check("no errors in the page", async () => {
