@@ -236,3 +236,40 @@ fn a_client_that_cannot_keep_up_is_closed_with_1008() {
     }
     eprintln!("slow client: {received} messages, then 1008; {SETS} sets took {took:?}");
 }
+
+#[test]
+fn each_client_gets_meters_at_its_own_rate() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start(&[]);
+    let rates = [10.0, 30.0, 60.0];
+    let threads: Vec<_> = rates
+        .iter()
+        .map(|&hz| {
+            let mut ws = app.connect();
+            std::thread::spawn(move || {
+                ws.result("subscribeMeters", json!({"hz": hz}));
+                let first = ws.notification("meterFrame")["params"]["t"]
+                    .as_f64()
+                    .unwrap();
+                let mut frames = 0;
+                while ws.notification("meterFrame")["params"]["t"]
+                    .as_f64()
+                    .unwrap()
+                    - first
+                    <= 3.0
+                {
+                    frames += 1;
+                }
+                frames as f64 / 3.0
+            })
+        })
+        .collect();
+    for (thread, hz) in threads.into_iter().zip(rates) {
+        let measured = thread.join().expect("client");
+        // Below the asked rate by at most the sampler's drift (see `meters_arrive_at_60_hz`).
+        assert!(
+            measured <= hz + 1.0 && measured >= hz * 0.85,
+            "asked {hz} Hz, got {measured} Hz"
+        );
+    }
+}
