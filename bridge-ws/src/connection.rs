@@ -95,6 +95,15 @@ pub(crate) async fn serve(
     Session::run(socket, peer, &context.bridge, shutdown).await;
 }
 
+/// Answers a connection over the server's limit with 503.
+pub(crate) async fn refuse_busy(mut stream: TcpStream) {
+    let _ = timeout(
+        HEAD_TIMEOUT,
+        http::respond_text(&mut stream, 503, "too many connections\n", false),
+    )
+    .await;
+}
+
 /// Checks that a request to the WebSocket path is a WebSocket handshake.
 fn check_upgrade(request: &Request) -> Result<(), (u16, &'static str)> {
     if request.method != "GET" {

@@ -25,7 +25,7 @@ mod lag;
 mod server;
 
 pub use config::{ServerConfig, StartError, VITE_DEV_ORIGINS};
-pub use server::{Listener, Server, ServerHandle};
+pub use server::{Listener, MAX_CONNECTIONS, Server, ServerHandle};
 
 /// The largest message (and frame) a client may send; larger ones close the connection with 1009.
 pub const MAX_MESSAGE_BYTES: usize = bridge::MAX_MESSAGE_BYTES;

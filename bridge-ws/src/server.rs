@@ -15,6 +15,8 @@ use crate::guard::Guard;
 
 /// How long open connections get to send their close frames when the server stops.
 const CLOSE_GRACE: Duration = Duration::from_millis(250);
+/// Open connections a server serves at once; more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 256;
 
 /// A bound, not yet serving, port: lets a program learn early that the port is taken (e.g. before
 /// starting audio), then serve a bridge once it exists.
@@ -132,13 +134,17 @@ async fn accept_loop(
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
+                Ok((stream, peer)) if connections.len() < MAX_CONNECTIONS => {
                     connections.spawn(connection::serve(
                         stream,
                         peer,
                         context.clone(),
                         stopped.clone(),
                     ));
+                }
+                Ok((stream, peer)) => {
+                    tracing::warn!("WebSocket server: {MAX_CONNECTIONS} connections open, refusing {peer}");
+                    connections.spawn(connection::refuse_busy(stream));
                 }
                 Err(err) => {
                     // E.g. out of file descriptors: wait instead of spinning.
