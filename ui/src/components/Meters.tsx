@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useRef, useState } from "react";
 import type { MeterFrame } from "../protocol";
-import { useMeters } from "../ipc/hooks";
+import { useConnectionStatus, useMeters } from "../ipc/hooks";
 import { toDb } from "./format";
 
 /** Meter scale, dBFS. */
@@ -115,6 +115,16 @@ export const Meters = memo(function Meters() {
     };
   }, []);
 
+  // Without a connection there is no signal to show: let the bars fall.
+  const online = useConnectionStatus().phase === "connected";
+  useEffect(() => {
+    if (online) return;
+    for (const ch of channels.current) {
+      ch.pendingPeak = 0;
+      ch.rms = 0;
+    }
+  }, [online]);
+
   const resetPeaks = useCallback(() => {
     for (const ch of channels.current) {
       ch.clip = false;
@@ -199,7 +209,8 @@ function write(el: HTMLElement | null, property: "transform" | "opacity", value:
 /** Shows the bottom `position` (0…1) of a level bar: the window slides down, its gradient up. */
 function reveal(windowEl: HTMLElement | null, position: number): void {
   if (!windowEl) return;
-  const shift = ((1 - position) * 100).toFixed(2);
+  // Empty: slide past the edge, so no antialiased sliver of colour shows at the bottom.
+  const shift = position > 0 ? ((1 - position) * 100).toFixed(2) : "101";
   write(windowEl, "transform", `translateY(${shift}%)`);
   write(windowEl.firstElementChild as HTMLElement | null, "transform", `translateY(-${shift}%)`);
 }
