@@ -443,6 +443,8 @@ async function main() {
     await other.request("setParameter", { id: "tone", value: 1 });
     await other.request("setParameter", { id: "tone_level", value: -9 });
     await other.request("setParameter", { id: "pan", value: -20 });
+    // No keyboard focus ring from the earlier checks in the picture.
+    await page.evaluate(() => document.activeElement?.blur());
     await sleep(800);
     mkdirSync(path.dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath });
