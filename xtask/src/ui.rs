@@ -1,0 +1,98 @@
+//! The web UI in `ui/`: installs its npm packages, checks and builds it (`ui/dist`, which the
+//! standalone embeds at build time), and runs its end-to-end test in Chromium.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cmd, deps};
+
+const UI: &str = "ui";
+
+fn npm(args: &[&str]) -> Command {
+    let mut command = Command::new("npm");
+    command.args(args).current_dir(UI);
+    command
+}
+
+/// Node.js and npm on the PATH (Debian's when missing, as root).
+fn ensure_node() -> Result<()> {
+    let works = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !works {
+        deps::ensure(&["nodejs", "npm"])?;
+    }
+    Ok(())
+}
+
+/// `npm ci` when `node_modules` is missing or older than `package-lock.json`.
+fn install() -> Result<()> {
+    ensure_node()?;
+    let ui = Path::new(UI);
+    let stamp = ui.join("node_modules").join(".package-lock.json");
+    if newest(&ui.join("package-lock.json"))? > modified(&stamp) {
+        cmd::run(&mut npm(&["ci", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
+}
+
+/// Builds `ui/dist` unless it is newer than every source file of the UI.
+pub fn ensure_built() -> Result<()> {
+    install()?;
+    let ui = Path::new(UI);
+    let built = modified(&ui.join("dist").join("index.html"));
+    let mut sources = newest(&ui.join("src"))?;
+    for file in [
+        "index.html",
+        "package.json",
+        "vite.config.ts",
+        "tsconfig.json",
+    ] {
+        sources = sources.max(newest(&ui.join(file))?);
+    }
+    if sources > built {
+        cmd::run(&mut npm(&["run", "build"]))?;
+    }
+    Ok(())
+}
+
+/// Type check, lint, unit tests and a fresh production build.
+pub fn check() -> Result<()> {
+    install()?;
+    for script in ["typecheck", "lint", "test", "build"] {
+        cmd::run(&mut npm(&["run", script]))?;
+    }
+    Ok(())
+}
+
+/// The end-to-end test: the page served by the standalone `binary`, in Debian's Chromium.
+pub fn e2e(binary: &Path) -> Result<()> {
+    deps::ensure(&["chromium"])?;
+    if !binary.is_file() {
+        bail!("the standalone binary {} was not built", binary.display());
+    }
+    let binary = std::fs::canonicalize(binary)?;
+    cmd::run(npm(&["run", "e2e"]).env("WEBSTRIP_BIN", binary))
+}
+
+/// The newest modification time of `path` or, for a folder, of anything below it.
+fn newest(path: &Path) -> Result<SystemTime> {
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut time = meta.modified()?;
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            time = time.max(newest(&entry?.path())?);
+        }
+    }
+    Ok(time)
+}
+
+fn modified(path: &Path) -> SystemTime {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
