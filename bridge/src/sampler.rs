@@ -91,6 +91,10 @@ impl Sampler {
 }
 
 fn run(weak: &Weak<Shared>) {
+    // Ticks are scheduled on a fixed grid (`next += tick`) so the rate does not drift below the
+    // subscribed one by the time each wake-up takes; the grid restarts after idling, a rate
+    // change, or falling more than a tick behind.
+    let mut schedule: Option<(Duration, Instant)> = None;
     loop {
         let Some(shared) = weak.upgrade() else {
             return;
@@ -102,13 +106,21 @@ fn run(weak: &Weak<Shared>) {
                 return;
             }
             if control.hz <= 0.0 {
+                schedule = None;
                 sampler.wake.wait_for(&mut control, IDLE_CHECK);
                 continue;
             }
             control.hz
         };
         let tick = Duration::from_secs_f64(1.0 / hz.min(MAX_METER_HZ));
-        let next = Instant::now() + tick;
+        let now = Instant::now();
+        let next = match schedule {
+            Some((same, previous)) if same == tick && previous + tick + tick > now => {
+                previous + tick
+            }
+            _ => now + tick,
+        };
+        schedule = Some((tick, next));
         {
             let mut control = sampler.control.lock();
             while !control.stopped && Instant::now() < next {

@@ -56,28 +56,12 @@ fn measure_meter_rate() -> (f64, usize, usize) {
     (frames as f64 / 5.0, frames, silent)
 }
 
-/// The goal: 60 ± 1 Hz. The bridge's sampler schedules each tick from the end of the previous one
-/// (`next = now + tick`), so its rate drifts below 60 Hz by its own latency (59.2–59.6 Hz here,
-/// 58.6 Hz seen under load): ignored until it schedules on absolute times.
+/// The goal: 60 ± 1 Hz over 5 s (the sampler ticks on a fixed grid, so it does not drift).
 #[test]
-#[ignore = "bridge sampler drift (next = now + tick): 58.6-59.6 Hz measured"]
 fn meters_arrive_at_60_hz() {
     let (hz, frames, silent) = measure_meter_rate();
     assert!(
         (59.0..=61.0).contains(&hz),
-        "{frames} frames in 5 s = {hz} Hz"
-    );
-    assert!(silent <= frames / 50, "{silent} of {frames} frames silent");
-}
-
-/// Meters flow at about 60 Hz and the audio runs meanwhile (see [`meters_arrive_at_60_hz`] for
-/// the exact goal; the sampler's drift grows with CPU contention: 56 Hz was seen with two busy
-/// loops on two cores).
-#[test]
-fn meters_arrive_at_about_60_hz() {
-    let (hz, frames, silent) = measure_meter_rate();
-    assert!(
-        (50.0..=61.0).contains(&hz),
         "{frames} frames in 5 s = {hz} Hz"
     );
     assert!(silent <= frames / 50, "{silent} of {frames} frames silent");
@@ -266,7 +250,7 @@ fn each_client_gets_meters_at_its_own_rate() {
         .collect();
     for (thread, hz) in threads.into_iter().zip(rates) {
         let measured = thread.join().expect("client");
-        // Below the asked rate by at most the sampler's drift (see `meters_arrive_at_60_hz`).
+        // Each client gets its own rate, within what a 3 s count on a shared machine can tell.
         assert!(
             measured <= hz + 1.0 && measured >= hz * 0.85,
             "asked {hz} Hz, got {measured} Hz"
