@@ -21,7 +21,6 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use crate::guard::{Guard, query_param};
 use crate::http::{self, Request};
-use crate::lag::LagDetector;
 use crate::{MAX_MESSAGE_BYTES, WS_PATH};
 
 /// How long a client may take to send its request head.
@@ -165,19 +164,18 @@ impl Session {
                 .await;
             return;
         };
-        let mut lag = LagDetector::new(bridge.seq());
         tracing::debug!("WebSocket client {peer} connected");
 
         let end = loop {
             tokio::select! {
                 _ = shutdown.changed() => break End::Close(CloseCode::Away, "server shutting down"),
                 frame = source.next() => {
-                    if let Some(end) = session.received(frame, &client, &mut lag).await {
+                    if let Some(end) = session.received(frame, &client).await {
                         break end;
                     }
                 }
                 () = wake.notified() => {
-                    if let Some(end) = session.send_pending(&client, &mut lag, false).await {
+                    if let Some(end) = session.send_pending(&client, false).await {
                         break end;
                     }
                 }
@@ -195,7 +193,6 @@ impl Session {
         &mut self,
         frame: Option<Result<Message, WsError>>,
         client: &Client,
-        lag: &mut LagDetector,
     ) -> Option<End> {
         match frame {
             Some(Ok(Message::Text(text))) => {
@@ -206,7 +203,7 @@ impl Session {
                 }
                 // Notifications that arrived meanwhile (e.g. the echo of this set) go in the same
                 // write as the response.
-                self.send_pending(client, lag, true).await
+                self.send_pending(client, true).await
             }
             Some(Ok(Message::Binary(_))) => Some(End::Close(
                 CloseCode::Unsupported,
@@ -245,14 +242,9 @@ impl Session {
 
     /// Sends everything the client's outbox holds, in one write (`fed`: something is already
     /// waiting to be written).
-    async fn send_pending(
-        &mut self,
-        client: &Client,
-        lag: &mut LagDetector,
-        mut fed: bool,
-    ) -> Option<End> {
+    async fn send_pending(&mut self, client: &Client, mut fed: bool) -> Option<End> {
         while let Some(message) = client.try_next() {
-            if lag.overflowed(&message) {
+            if client.has_overflowed() {
                 tracing::warn!(
                     "WebSocket client {} could not keep up with parameter changes: closing it \
                      (it resynchronizes when it reconnects)",

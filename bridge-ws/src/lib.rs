@@ -13,15 +13,14 @@
 //! - `assets.rs`: `GET /` and the UI files (or 503 when the UI was not built);
 //! - `connection.rs`: the WebSocket session: decodes frames and hands their text to
 //!   [`bridge::Client::handle`], carries responses and the client's outbox to the socket, closes
-//!   with 1009 (too big), 1003 (binary), 1008 (could not keep up), 1001 (shutting down);
-//! - `lag.rs`: notices when the bridge had to drop a client's parameter notifications.
+//!   with 1009 (too big), 1003 (binary), 1008 (could not keep up: the bridge dropped changes for
+//!   it, [`bridge::Client::has_overflowed`]), 1001 (shutting down).
 
 mod assets;
 mod config;
 mod connection;
 mod guard;
 mod http;
-mod lag;
 mod server;
 
 pub use config::{ServerConfig, StartError, VITE_DEV_ORIGINS};

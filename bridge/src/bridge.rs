@@ -261,6 +261,13 @@ impl Client {
     pub fn is_closed(&self) -> bool {
         self.outbox.is_closed()
     }
+
+    /// Whether this client ever fell more than [`crate::QUEUE_LIMIT`] notifications behind, so
+    /// that changes were dropped for it (it was sent one `parametersReset` instead). A transport
+    /// may close such a client rather than keep a connection that cannot keep up.
+    pub fn has_overflowed(&self) -> bool {
+        self.outbox.has_overflowed()
+    }
 }
 
 impl Drop for Client {

@@ -39,6 +39,8 @@ struct State {
     /// Whether the merged frame is due for sending (the client's rate allows it).
     meter_ready: bool,
     closed: bool,
+    /// Set for good the first time the queue overflowed.
+    overflowed: bool,
 }
 
 /// One client's outgoing messages.
@@ -67,6 +69,7 @@ impl Outbox {
             if state.lagged.is_some() || state.queue.len() >= QUEUE_LIMIT {
                 state.queue.clear();
                 state.lagged = Some(seq);
+                state.overflowed = true;
             } else {
                 state.queue.push_back(text.clone());
             }
@@ -121,6 +124,10 @@ impl Outbox {
 
     pub fn is_closed(&self) -> bool {
         self.state.lock().closed
+    }
+
+    pub fn has_overflowed(&self) -> bool {
+        self.state.lock().overflowed
     }
 
     fn take(state: &mut State) -> Option<Arc<str>> {

@@ -169,7 +169,13 @@ fn a_client_that_never_reads_gets_one_reset_instead_of_a_backlog() {
     for i in 0..(QUEUE_LIMIT + 10) {
         host.automate("gain", (i % 2) as f32);
         assert_eq!(param_notifications(&reader).len(), 1);
+        assert_eq!(
+            sleeper.has_overflowed(),
+            i >= QUEUE_LIMIT,
+            "overflowed at change {i}"
+        );
     }
+    assert!(!reader.has_overflowed());
     let notes = param_notifications(&sleeper);
     assert_eq!(
         notes,
