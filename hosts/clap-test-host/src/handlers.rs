@@ -42,6 +42,7 @@ pub struct HostRecord {
     process_requested: AtomicBool,
     callback_requested: AtomicBool,
     flush_requested: AtomicBool,
+    pub(crate) gui: crate::gui::GuiRecord,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -64,6 +65,7 @@ impl HostRecord {
             process_requested: AtomicBool::new(false),
             callback_requested: AtomicBool::new(false),
             flush_requested: AtomicBool::new(false),
+            gui: crate::gui::GuiRecord::default(),
         }
     }
 
@@ -166,7 +168,8 @@ impl HostHandlers for TestHost {
             .register::<HostState>()
             .register::<HostAudioPorts>()
             .register::<HostAudioPortsConfig>()
-            .register::<HostThreadCheck>();
+            .register::<HostThreadCheck>()
+            .register::<clack_extensions::gui::HostGui>();
     }
 }
 

@@ -28,6 +28,7 @@
 //! after every main-thread operation.
 
 mod audio;
+mod gui;
 mod handlers;
 mod params;
 
@@ -47,6 +48,7 @@ pub use audio::{ActiveConfig, PortConfig, PortInfo};
 pub use clack_extensions::log::LogSeverity;
 pub use clack_extensions::params::{ParamInfoFlags, ParamRescanFlags};
 pub use clack_host::prelude::ProcessStatus;
+pub use gui::{Capture, ParentWindow};
 pub use handlers::{HostRecord, LogEntry};
 pub use params::{ParamEvent, ParamInfo};
 

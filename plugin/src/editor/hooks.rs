@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use bridge::Bridge;
 
-use super::headless::CloseSignal;
+use super::handle::CloseSignal;
 
 /// What a hook returns: kept alive until the editor closes, then dropped.
 pub type SessionGuard = Box<dyn Any + Send>;

@@ -1,37 +1,75 @@
-//! The plugin side of the UI bridge: an editor that, when the host (or the standalone) opens it,
-//! starts a [`bridge::Bridge`] on the instance's `GuiContext`, forwards nice-plug's callbacks to
-//! it, and stops it when the editor closes.
+//! The plugin side of the UI: an editor that, when the host (or the standalone) opens it, starts
+//! a [`bridge::Bridge`] on the instance's `GuiContext`, forwards nice-plug's callbacks to it, and
+//! stops it when the editor closes.
 //!
-//! The editor has no window of its own yet ([`headless`]): the UIs reach the bridge through the
-//! transports, which [`on_open`] hooks start for each editor session.
+//! - [`handle`]: the open editor session. With a parent window from the host it starts the Linux
+//!   editor helper there ([`helper`]: the web UI in a webview of its own process, relayed to a
+//!   bridge client over a pipe). Without one (the standalone's `--dev-server`) nothing is drawn.
+//! - [`hooks`]: [`on_open`] hooks start other transports (e.g. WebSocket) for each session.
 
-mod headless;
+mod handle;
+#[cfg(target_os = "linux")]
+mod helper;
 mod hooks;
 mod meter_source;
 
+use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use bridge::{Bridge, MainThreadRequest, PluginInfo};
+use bridge::{Bridge, MainThreadRequest, PluginInfo, ResizeHandler};
 use nice_plug::context::gui::GuiContext;
-use nice_plug::editor::dpi::NativeSize;
-use nice_plug::editor::{Editor, HostMethods, ParentWindowHandle, SpawnedEditor};
+use nice_plug::editor::dpi::{NativeSize, PhysicalSize, Size};
+use nice_plug::editor::{
+    Editor, HostCallbacks, HostMethods, ParentWindowHandle, ResizeHint, SpawnedEditor,
+};
 use nice_plug::prelude::Plugin;
 
 use crate::Webstrip;
 use crate::meters::Meters;
 use crate::params::WebstripParams;
 
-pub use headless::{HeadlessHandle, HeadlessWindow};
+pub use handle::{WebstripEditorHandle, WebstripWindow};
+#[cfg(target_os = "linux")]
+pub use helper::{HELPER_ENV, HELPER_NAME};
 pub use hooks::{EditorSession, SessionGuard, on_open};
 pub use meter_source::MeterReader;
 
-/// The editor's size in physical pixels, reported to hosts.
+/// The editor's default size in physical pixels, reported to hosts.
 pub const EDITOR_SIZE: (u32, u32) = (720, 420);
+/// The smallest size a host or the page may resize the editor to.
+pub const EDITOR_MIN_SIZE: (u32, u32) = (360, 240);
+
+/// Why the editor could not open (reported to the host, which logs it).
+#[derive(Debug)]
+pub struct EditorError(String);
+
+impl fmt::Display for EditorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EditorError {}
+
+/// The editor's current size, shared by the editor (`size()`) and its open handle (`set_size`).
+#[derive(Clone)]
+pub(crate) struct SharedSize(Arc<Mutex<(u32, u32)>>);
+
+impl SharedSize {
+    fn get(&self) -> (u32, u32) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set(&self, width: u32, height: u32) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = (width, height);
+    }
+}
 
 /// Webstrip's editor: one per instance, spawned each time the host opens the GUI.
 pub struct WebstripEditor {
     params: Arc<WebstripParams>,
     meters: Arc<MeterReader>,
+    size: SharedSize,
 }
 
 impl WebstripEditor {
@@ -41,16 +79,17 @@ impl WebstripEditor {
         Self {
             params,
             meters: Arc::new(MeterReader::new(meters)),
+            size: SharedSize(Arc::new(Mutex::new(EDITOR_SIZE))),
         }
     }
 }
 
 impl Editor for WebstripEditor {
-    type Handle = HeadlessHandle;
+    type Handle = WebstripEditorHandle;
 
     fn spawn(
         &self,
-        _parent: Option<ParentWindowHandle>,
+        parent: Option<ParentWindowHandle>,
         _wait_for_parent: bool,
         _fallback_scale_factor: Option<f64>,
         gui_context: GuiContext,
@@ -58,8 +97,12 @@ impl Editor for WebstripEditor {
     ) -> Result<SpawnedEditor<Self::Handle>, Box<dyn std::error::Error>> {
         // Hosts give a way to their main thread, where nice-plug wants `GuiContext` calls; the
         // standalone does not need one.
-        let main_thread = host.map(|host| {
-            let caller = Mutex::new(host.main_thread_caller);
+        let (main_thread, resize) = match host {
+            Some(host) => (Some(host.main_thread_caller), Some(host.callbacks)),
+            None => (None, None),
+        };
+        let main_thread = main_thread.map(|caller| {
+            let caller = Mutex::new(caller);
             let request: MainThreadRequest = Box::new(move || {
                 caller
                     .lock()
@@ -79,10 +122,52 @@ impl Editor for WebstripEditor {
             },
             main_thread,
         );
-        Ok(headless::spawn(bridge))
+        bridge.set_resize_handler(resize.map(|callbacks| resize_handler(callbacks, &self.size)));
+        Ok(handle::spawn(bridge, parent, self.size.clone())?)
     }
 
     fn size(&self) -> NativeSize<u32> {
-        NativeSize::new(EDITOR_SIZE.0, EDITOR_SIZE.1)
+        let (width, height) = self.size.get();
+        NativeSize::new(width, height)
     }
+
+    fn resize_hint(&self) -> ResizeHint {
+        ResizeHint::resizable().with_min_max_physical_size(
+            Some(PhysicalSize::new(EDITOR_MIN_SIZE.0, EDITOR_MIN_SIZE.1)),
+            Some(PhysicalSize::new(
+                bridge::MAX_EDITOR_SIDE,
+                bridge::MAX_EDITOR_SIDE,
+            )),
+        )
+    }
+}
+
+/// The host's callbacks, moved to the thread that relays the page's `requestResize`.
+struct SendCallbacks(Box<dyn HostCallbacks>);
+
+// SAFETY: nice-plug 0.4.2's wrappers implement `request_resize` thread-safely (CLAP: the host's
+// `gui.request_resize`, which CLAP makes thread-safe; VST3: a task posted to the host's run
+// loop), and only that method is called, behind a mutex.
+unsafe impl Send for SendCallbacks {}
+
+/// `requestResize` from the editor's page: asks the host, which then resizes its window (the
+/// helper follows) and calls `set_size`.
+fn resize_handler(callbacks: Box<dyn HostCallbacks>, size: &SharedSize) -> ResizeHandler {
+    let callbacks = Mutex::new(SendCallbacks(callbacks));
+    let size = size.clone();
+    Box::new(move |width, height| {
+        let width = width.max(EDITOR_MIN_SIZE.0);
+        let height = height.max(EDITOR_MIN_SIZE.1);
+        let new = Size::Physical(PhysicalSize::new(width, height));
+        let accepted = callbacks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .request_resize(new, 1.0)
+            .is_ok();
+        if accepted {
+            size.set(width, height);
+        }
+        accepted
+    })
 }

@@ -1,0 +1,38 @@
+//! `webstrip-editor`: Webstrip's Linux editor helper. The plugin starts it when a host opens the
+//! editor; it shows the web UI in a WebKitGTK webview (wry) created as an X11 child of the host's
+//! window, so the plugin itself links neither GTK nor WebKit.
+//!
+//! ```text
+//! webstrip-editor --parent <XID>
+//! ```
+//!
+//! The pipe contract (stdin/stdout, one message per line, UTF-8):
+//! - the first line on stdout is `webstrip-editor ready` once the webview exists; on any failure
+//!   before that the helper prints the reason on stderr and exits with status 1;
+//! - then every line on stdout is one message the page posted (`window.ipc.postMessage`), and
+//!   every line on stdin is handed to the page as `window.__webstrip_receive(text)`. The helper
+//!   relays text; it never interprets it.
+//!
+//! The helper exits when stdin closes or when the parent window is destroyed (it watches the
+//! parent on an X connection of its own, which also makes the webview follow the parent's size).
+
+#[cfg(target_os = "linux")]
+mod assets;
+#[cfg(target_os = "linux")]
+mod parent;
+#[cfg(target_os = "linux")]
+mod view;
+
+fn main() {
+    #[cfg(target_os = "linux")]
+    let result = view::run();
+    #[cfg(not(target_os = "linux"))]
+    let result: Result<(), String> = Err("the editor helper runs on Linux (X11) only".into());
+    match result {
+        Ok(()) => std::process::exit(0),
+        Err(error) => {
+            eprintln!("webstrip-editor: {error}");
+            std::process::exit(1);
+        }
+    }
+}

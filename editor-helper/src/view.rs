@@ -1,0 +1,182 @@
+//! The webview, GTK's main loop, and the relay between the page and stdin/stdout.
+
+use std::cell::RefCell;
+use std::ffi::c_ulong;
+use std::io::{BufRead, Write};
+use std::num::NonZeroU32;
+use std::sync::mpsc;
+use std::thread;
+
+use gtk::glib;
+use raw_window_handle::{
+    HandleError, HasWindowHandle, RawWindowHandle, WindowHandle, XlibWindowHandle,
+};
+use wry::dpi::{PhysicalPosition, PhysicalSize};
+use wry::{Rect, WebView, WebViewBuilder};
+
+use crate::assets;
+use crate::parent::{self, ParentEvent};
+
+/// The line that tells the plugin the webview exists.
+pub const READY: &str = "webstrip-editor ready";
+
+/// What the main loop is told from the other threads.
+enum Event {
+    /// A line from stdin, for the page.
+    Line(String),
+    /// Stdin closed: the plugin closed the editor (or is gone).
+    StdinClosed,
+    /// Something happened to the parent window.
+    Parent(ParentEvent),
+}
+
+thread_local! {
+    /// The webview, owned by the GTK thread.
+    static VIEW: RefCell<Option<WebView>> = const { RefCell::new(None) };
+}
+
+/// The host's window, as the Xlib handle wry takes (it refuses the Xcb kind).
+struct ParentWindow(c_ulong);
+
+impl HasWindowHandle for ParentWindow {
+    fn window_handle(&self) -> Result<WindowHandle<'_>, HandleError> {
+        let raw = RawWindowHandle::Xlib(XlibWindowHandle::new(self.0));
+        // SAFETY: the window is the host's, alive while the helper runs (its end ends the helper).
+        Ok(unsafe { WindowHandle::borrow_raw(raw) })
+    }
+}
+
+/// Runs the editor until stdin closes or the parent window goes away.
+pub fn run() -> Result<(), String> {
+    let parent_xid = parse_args(std::env::args().skip(1))?;
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // SAFETY: no other thread exists yet. Accelerated compositing costs ~56 MB per editor and
+        // buys nothing for this page.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    }
+    gtk::gdk::set_allowed_backends("x11");
+    gtk::init().map_err(|e| format!("GTK: {e}"))?;
+
+    let context = glib::MainContext::default();
+    let post = move |event: Event| context.invoke(move || on_event(event));
+    let post_parent = post.clone();
+    let parent_id = u32::try_from(parent_xid)
+        .ok()
+        .and_then(NonZeroU32::new)
+        .ok_or_else(|| format!("invalid parent window {parent_xid:#x}"))?;
+    let (width, height) = parent::watch(parent_id.get(), move |event| {
+        post_parent(Event::Parent(event))
+    })?;
+
+    let out = spawn_stdout_writer();
+    let page_out = out.clone();
+    let webview = WebViewBuilder::new()
+        .with_custom_protocol(assets::SCHEME.into(), |_id, request| {
+            assets::respond(&request)
+        })
+        .with_ipc_handler(move |request| {
+            // JSON has no raw line breaks outside strings: replacing them keeps one per line.
+            let _ = page_out.send(request.body().replace(['\n', '\r'], " "));
+        })
+        .with_url(assets::START_URL)
+        .with_bounds(bounds(width, height))
+        .with_background_color((0x12, 0x14, 0x17, 0xff))
+        .with_focused(true)
+        .build_as_child(&ParentWindow(parent_xid))
+        .map_err(|e| format!("webview: {e}"))?;
+    VIEW.with(|view| *view.borrow_mut() = Some(webview));
+    out.send(READY.to_owned())
+        .map_err(|_| "stdout closed".to_owned())?;
+
+    thread::Builder::new()
+        .name("stdin".into())
+        .spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                match line {
+                    Ok(line) => post(Event::Line(line)),
+                    Err(_) => break,
+                }
+            }
+            post(Event::StdinClosed);
+        })
+        .map_err(|e| format!("stdin thread: {e}"))?;
+
+    gtk::main();
+    teardown();
+    Ok(())
+}
+
+/// `--parent <XID>` (decimal or 0x-hex).
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<c_ulong, String> {
+    let mut parent = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--parent" => {
+                let value = args.next().ok_or("--parent needs a window id")?;
+                let parsed = match value.strip_prefix("0x") {
+                    Some(hex) => c_ulong::from_str_radix(hex, 16),
+                    None => value.parse(),
+                };
+                parent = Some(parsed.map_err(|_| format!("invalid window id '{value}'"))?);
+            }
+            other => return Err(format!("unknown argument '{other}'")),
+        }
+    }
+    parent.ok_or_else(|| "usage: webstrip-editor --parent <XID>".to_owned())
+}
+
+/// The whole parent, in physical pixels (logical sizes are scaled on creation but not by
+/// `set_bounds`).
+fn bounds(width: u32, height: u32) -> Rect {
+    Rect {
+        position: PhysicalPosition::new(0, 0).into(),
+        size: PhysicalSize::new(width.max(1), height.max(1)).into(),
+    }
+}
+
+/// Runs on the GTK thread.
+fn on_event(event: Event) {
+    match event {
+        Event::Line(text) => VIEW.with(|view| {
+            if let Some(view) = view.borrow().as_ref() {
+                let literal = serde_json::to_string(&text).unwrap_or_default();
+                let _ = view.evaluate_script(&format!("window.__webstrip_receive?.({literal})"));
+            }
+        }),
+        Event::Parent(ParentEvent::Resized(width, height)) => VIEW.with(|view| {
+            if let Some(view) = view.borrow().as_ref() {
+                let _ = view.set_bounds(bounds(width, height));
+            }
+        }),
+        Event::StdinClosed | Event::Parent(ParentEvent::Gone) => gtk::main_quit(),
+    }
+}
+
+/// Destroys the webview with X errors trapped: its windows may already be gone with the parent,
+/// and GDK's default handler would turn the error into an exit with status 1.
+fn teardown() {
+    gtk::gdk::error_trap_push();
+    VIEW.with(|view| drop(view.borrow_mut().take()));
+    if let Some(display) = gtk::gdk::Display::default() {
+        display.sync();
+    }
+    gtk::gdk::error_trap_pop_ignored();
+}
+
+/// Writes each line sent to it on stdout; the process exits when stdout is gone.
+fn spawn_stdout_writer() -> mpsc::Sender<String> {
+    let (tx, rx) = mpsc::channel::<String>();
+    thread::Builder::new()
+        .name("stdout".into())
+        .spawn(move || {
+            let stdout = std::io::stdout();
+            for line in rx {
+                let mut out = stdout.lock();
+                if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                    std::process::exit(0);
+                }
+            }
+        })
+        .expect("a thread for stdout");
+    tx
+}

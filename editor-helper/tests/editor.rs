@@ -1,0 +1,545 @@
+//! The editor in a real CLAP host, under a private Xvfb: the CLAP test host loads the plugin from
+//! a bundle directory that holds `Webstrip.clap` and, next to it, this crate's `webstrip-editor`
+//! (how the plugin finds its helper in a real install), opens the editor in an X11 window of its
+//! own and checks what a user would see and do.
+//!
+//! The plugin comes from `$WEBSTRIP_CLAP`, else `<workspace>/target/bundled/Webstrip.clap`
+//! (`cargo xtask bundle webstrip`). Needs `Xvfb`, `xdotool` and ImageMagick's `import`
+//! (`cargo xtask test` installs them).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap_test_host::{Bundle, Capture, Instance, ParamEvent, ParentWindow};
+
+const PLUGIN_ID: &str = "org.webstrip.webstrip";
+const BLOCK: usize = 512;
+const RATE: f64 = 48_000.0;
+/// Argument that makes [`child_host`] act (the test binary re-runs itself as a host to kill).
+const CHILD_ARG: &str = "webstrip-editor-child-host";
+
+// ----- fixtures ----------------------------------------------------------------------------------
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .filter(|dir| dir.join("Cargo.toml").is_file())
+        .last()
+        .expect("the crate lives in a workspace")
+        .to_path_buf()
+}
+
+/// The plugin binary under test.
+fn plugin_path() -> PathBuf {
+    let path = std::env::var_os("WEBSTRIP_CLAP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/bundled/Webstrip.clap"));
+    assert!(
+        path.is_file(),
+        "{} does not exist: run `cargo xtask bundle webstrip` first, or point WEBSTRIP_CLAP at a \
+         Webstrip.clap",
+        path.display()
+    );
+    path
+}
+
+/// A directory with `Webstrip.clap` and `helper` (as `webstrip-editor`) side by side.
+fn install(name: &str, helper: &Path) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(plugin_path(), dir.join("Webstrip.clap")).unwrap();
+    std::fs::copy(helper, dir.join("webstrip-editor")).unwrap();
+    dir.join("Webstrip.clap")
+}
+
+fn helper_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_webstrip-editor"))
+}
+
+/// A private X server, killed when dropped.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Self {
+        for n in 70..200 {
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let display = format!(":{n}");
+            let mut child = Command::new("Xvfb")
+                .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb (apt-get install xvfb)");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if Path::new(&socket).exists() {
+                    return Self { child, display };
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break; // lost a race for this display number
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("no free X display for Xvfb");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Processes ids of this process's children named `webstrip-editor` that are still running.
+fn helpers_of(parent: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …
+        let Some((comm, rest)) = stat.split_once(") ") else {
+            continue;
+        };
+        let mut fields = rest.split(' ');
+        let (state, ppid) = (
+            fields.next(),
+            fields.next().and_then(|p| p.parse::<u32>().ok()),
+        );
+        if comm.ends_with("(webstrip-editor") && ppid == Some(parent) && state != Some("Z") {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Whether `pid` is still running (not gone, not a zombie).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            stat.split_once(") ")
+                .map(|(_, rest)| !rest.starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+/// CPU time (user + system, in clock ticks) of `pid` and all its descendants.
+fn cpu_ticks_of_tree(pid: u32) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![pid];
+    while let Some(pid) = stack.pop() {
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            && let Some((_, rest)) = stat.split_once(") ")
+        {
+            let fields: Vec<&str> = rest.split(' ').collect();
+            // fields[0] is state (field 3): utime is field 14, stime field 15.
+            total +=
+                fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
+        }
+        if let Ok(children) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")) {
+            stack.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+    }
+    total
+}
+
+/// The instance, active and processing.
+struct Host {
+    plugin: Instance,
+}
+
+impl Host {
+    fn new(clap: &Path) -> Self {
+        let bundle = Bundle::load(clap).expect("load the bundle");
+        let mut plugin = bundle.instantiate(PLUGIN_ID).expect("instantiate Webstrip");
+        plugin.activate(RATE, 1, BLOCK as u32).unwrap();
+        plugin.start_processing().unwrap();
+        Self { plugin }
+    }
+
+    fn id(&mut self, name: &str) -> u32 {
+        self.plugin.param_by_name(name).unwrap().id
+    }
+
+    /// One block of silence with `events`; main-thread callbacks run around it.
+    fn block(&mut self, events: &[ParamEvent]) {
+        let input = [0.0f32; BLOCK];
+        let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+        self.plugin
+            .process(&[&input, &input], &mut [&mut left, &mut right], events)
+            .unwrap();
+        self.plugin.run_main_thread_callbacks();
+    }
+
+    /// Processes in real time for `duration` (so the page's requests and the meters flow).
+    fn run_for(&mut self, duration: Duration) {
+        let start = Instant::now();
+        let block = Duration::from_secs_f64(BLOCK as f64 / RATE);
+        let mut next = start;
+        while start.elapsed() < duration {
+            self.block(&[]);
+            next += block;
+            if let Some(wait) = next.checked_duration_since(Instant::now()) {
+                thread::sleep(wait);
+            }
+        }
+    }
+
+    /// Processes until `done` holds (checked every block), for at most `timeout`.
+    fn run_until(&mut self, timeout: Duration, mut done: impl FnMut(&mut Self) -> bool) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if done(self) {
+                return true;
+            }
+            self.run_for(Duration::from_millis(10));
+        }
+        done(self)
+    }
+}
+
+/// The editor open in `window`.
+fn open_editor(host: &mut Host, window: &ParentWindow) {
+    host.plugin.gui_create().unwrap();
+    host.plugin.gui_set_parent(window).unwrap();
+    host.plugin.gui_show().unwrap();
+}
+
+/// Waits until the window shows a settled page with text on it (many colours, two captures
+/// 300 ms apart alike); returns the capture.
+fn settled(host: &mut Host, window: &ParentWindow) -> Capture {
+    let mut last = window.capture().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        host.run_for(Duration::from_millis(300));
+        let now = window.capture().unwrap();
+        if now.distinct_colors() > 40 && now.pixels == last.pixels {
+            return now;
+        }
+        assert!(Instant::now() < deadline, "the editor never settled");
+        last = now;
+    }
+}
+
+fn differing_pixels(a: &Capture, b: &Capture) -> usize {
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+    let mut count = 0;
+    for (i, (p, q)) in a.pixels.iter().zip(&b.pixels).enumerate() {
+        if p != q {
+            let (x, y) = (i as u32 % a.width, i as u32 / a.width);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            count += 1;
+        }
+    }
+    if count > 0 {
+        eprintln!("{count} pixels differ within ({x0}, {y0})–({x1}, {y1})");
+    }
+    count
+}
+
+fn event_id(event: &ParamEvent) -> u32 {
+    match *event {
+        ParamEvent::Value { id, .. }
+        | ParamEvent::Mod { id, .. }
+        | ParamEvent::GestureBegin { id, .. }
+        | ParamEvent::GestureEnd { id, .. } => id,
+    }
+}
+
+fn xdotool(display: &str, args: &[&str]) {
+    let status = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .status()
+        .expect("xdotool (apt-get install xdotool)");
+    assert!(status.success(), "xdotool {args:?}");
+}
+
+fn screenshot(display: &str, window: &ParentWindow, path: &Path) {
+    let status = Command::new("import")
+        .args(["-window", &window.id().to_string()])
+        .arg(path)
+        .env("DISPLAY", display)
+        .status()
+        .expect("import (apt-get install imagemagick)");
+    assert!(status.success(), "import");
+}
+
+// ----- the tests ---------------------------------------------------------------------------------
+
+/// One X server for every step (each test binary gets its own): open, look, drag, host changes,
+/// resize, 50 open/close cycles, a host that dies, a helper that cannot start.
+#[test]
+fn the_editor_in_the_clap_test_host() {
+    let xvfb = Xvfb::start();
+    // SAFETY: set before anything in this process reads the environment concurrently: the other
+    // test here only reads its arguments when it is not the child host.
+    unsafe { std::env::set_var("DISPLAY", &xvfb.display) };
+    let display = xvfb.display.clone();
+    let clap = install("editor-install", &helper_binary());
+    let mut host = Host::new(&clap);
+    let (width, height) = {
+        host.plugin.gui_create().unwrap();
+        let size = host.plugin.gui_size().unwrap();
+        host.plugin.gui_destroy();
+        size
+    };
+    let window = ParentWindow::new(0, 0, width as u16, height as u16).unwrap();
+
+    // Open: time to the helper's webview, and to the first frame with the page painted.
+    let started = Instant::now();
+    open_editor(&mut host, &window);
+    let ready = started.elapsed();
+    let blank = window.capture().unwrap().distinct_colors();
+    assert!(
+        host.run_until(Duration::from_secs(20), |_| window
+            .capture()
+            .unwrap()
+            .distinct_colors()
+            > 10),
+        "nothing painted"
+    );
+    let first_frame = started.elapsed();
+    let shown = settled(&mut host, &window);
+    let settled_at = started.elapsed();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    screenshot(&display, &window, &target.join("editor.png"));
+    eprintln!(
+        "editor open: helper ready {ready:?}, first frame {first_frame:?}, settled {settled_at:?}; \
+         {blank} colour(s) before, {} after; screenshot {}",
+        shown.distinct_colors(),
+        target.join("editor.png").display()
+    );
+    assert!(shown.distinct_colors() > 40, "the UI is not drawn");
+
+    // Host-side change → the page shows it, and going back restores the very same pixels.
+    let output = host.id("Output");
+    let original = host.plugin.param_value(output).unwrap();
+    let before = settled(&mut host, &window);
+    host.block(&[ParamEvent::value(0, output, 0.2)]);
+    let changed = settled(&mut host, &window);
+    let moved = differing_pixels(&before, &changed);
+    assert!(
+        moved > 20,
+        "the page did not redraw the change ({moved} pixels)"
+    );
+
+    host.block(&[ParamEvent::value(0, output, original)]);
+    let back = settled(&mut host, &window);
+    let left = differing_pixels(&before, &back);
+    assert!(
+        left * 20 < moved,
+        "the page did not follow back ({left} pixels differ)"
+    );
+    eprintln!("host change: {moved} pixels changed, {left} left after going back");
+
+    // A drag on the Output knob (its centre in the default layout) → one gesture at the host.
+    host.plugin.take_output_events();
+    let (x, y) = window.screen_position().unwrap();
+    let (kx, ky) = (x + 531, y + 201);
+    xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["mousedown", "1"]);
+    for step in 1..=8 {
+        host.run_for(Duration::from_millis(40));
+        xdotool(
+            &display,
+            &["mousemove", &kx.to_string(), &(ky - step * 8).to_string()],
+        );
+    }
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["mouseup", "1"]);
+    host.run_for(Duration::from_millis(500));
+    let events = host.plugin.take_output_events();
+    let ours: Vec<&ParamEvent> = events.iter().filter(|e| event_id(e) == output).collect();
+    assert!(
+        matches!(ours.first(), Some(ParamEvent::GestureBegin { .. }))
+            && matches!(ours.last(), Some(ParamEvent::GestureEnd { .. })),
+        "not one gesture: {events:?}"
+    );
+    let values = ours
+        .iter()
+        .filter(|e| matches!(e, ParamEvent::Value { .. }))
+        .count();
+    let gestures = ours.len() - values;
+    assert_eq!(gestures, 2, "one begin, one end: {ours:?}");
+    assert!(values >= 2, "the drag moved the value: {ours:?}");
+    assert_eq!(events.len(), ours.len(), "only Output changed: {events:?}");
+    let dragged = host.plugin.param_value(output).unwrap();
+    assert!(
+        dragged > original,
+        "dragging up raised Output: {original} → {dragged}"
+    );
+    eprintln!("drag: 1 gesture, {values} values, Output {original:.3} → {dragged:.3}");
+
+    // With the tone on, the meters move; the helper's CPU (with its WebKit processes) at 60 Hz.
+    let helper = helpers_of(std::process::id());
+    assert_eq!(helper.len(), 1, "one helper: {helper:?}");
+    let quiet = settled(&mut host, &window);
+    let tone = host.id("Tone");
+    host.block(&[ParamEvent::value(0, tone, 0.5)]);
+    host.run_for(Duration::from_millis(500));
+    let loud = window.capture().unwrap();
+    let meters = differing_pixels(&quiet, &loud);
+    assert!(meters > 200, "the meters did not move ({meters} pixels)");
+    let ticks = cpu_ticks_of_tree(helper[0]);
+    let measured = Instant::now();
+    host.run_for(Duration::from_secs(5));
+    let cpu =
+        (cpu_ticks_of_tree(helper[0]) - ticks) as f64 / 100.0 / measured.elapsed().as_secs_f64();
+    eprintln!(
+        "meters at 60 Hz with the tone on: helper + WebKit CPU {:.1} % of one core",
+        cpu * 100.0
+    );
+    host.block(&[ParamEvent::value(0, tone, 0.0)]);
+
+    // Close: the helper is gone when `destroy` returns.
+    let closing = Instant::now();
+    host.plugin.gui_destroy();
+    eprintln!("editor close: {:?}", closing.elapsed());
+    assert!(
+        helpers_of(std::process::id()).is_empty(),
+        "helper left after close"
+    );
+    assert!(!alive(helper[0]));
+
+    // 50 open/close cycles (some closed while the page still loads): no helper, no fd left.
+    let fds = open_fds();
+    let cycles = Instant::now();
+    for cycle in 0..50 {
+        open_editor(&mut host, &window);
+        host.run_for(Duration::from_millis(if cycle % 2 == 0 { 20 } else { 400 }));
+        host.plugin.gui_destroy();
+    }
+    eprintln!("50 open/close cycles: {:?}", cycles.elapsed());
+    assert!(
+        helpers_of(std::process::id()).is_empty(),
+        "helpers left after 50 cycles"
+    );
+    assert_eq!(open_fds(), fds, "open file descriptors grew over 50 cycles");
+
+    // The helper crashes: audio goes on, the editor opens again.
+    open_editor(&mut host, &window);
+    let helper = helpers_of(std::process::id());
+    assert_eq!(helper.len(), 1);
+    Command::new("kill")
+        .args(["-KILL", &helper[0].to_string()])
+        .status()
+        .unwrap();
+    host.run_for(Duration::from_millis(300));
+    host.block(&[ParamEvent::value(0, output, 0.5)]);
+    host.run_for(Duration::from_millis(50));
+    assert!(
+        (host.plugin.param_value(output).unwrap() - 0.5).abs() < 1e-6,
+        "audio thread alive"
+    );
+    host.plugin.gui_destroy();
+    open_editor(&mut host, &window);
+    settled(&mut host, &window);
+    host.plugin.gui_destroy();
+    assert!(helpers_of(std::process::id()).is_empty());
+    drop(host);
+
+    // A host that is killed leaves no helper behind.
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["child_host", CHILD_ARG, "--nocapture", "--test-threads=1"])
+        .env("DISPLAY", &display)
+        .env("WEBSTRIP_EDITOR_TEST_CLAP", &clap)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let helper: u32 = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            // libtest prints "test child_host ... " before it, on the same line.
+            let (_, pid) = line.split_once("HELPER ")?;
+            pid.trim().parse().ok()
+        })
+        .expect("the child host reports its helper");
+    assert!(alive(helper));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let killed = Instant::now();
+    while alive(helper) && killed.elapsed() < Duration::from_secs(5) {
+        thread::sleep(Duration::from_millis(2));
+    }
+    assert!(!alive(helper), "the helper outlived its killed host");
+    eprintln!("host killed: helper gone after {:?}", killed.elapsed());
+
+    // Without a working helper (as without WebKitGTK: the loader fails, status 127) the editor
+    // reports an error to the host and audio is unaffected.
+    let broken = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken-helper.sh");
+    std::fs::write(
+        &broken,
+        "#!/bin/sh\necho 'webstrip-editor: error while loading shared libraries: \
+         libwebkit2gtk-4.1.so.0: cannot open shared object file' >&2\nexit 127\n",
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&broken)
+        .status()
+        .unwrap();
+    let mut host = Host::new(&install("editor-no-webkit", &broken));
+    host.plugin.gui_create().unwrap();
+    let error = host.plugin.gui_set_parent(&window);
+    assert!(
+        error.is_err(),
+        "set_parent must fail without a working helper"
+    );
+    let output = host.id("Output");
+    host.block(&[ParamEvent::value(0, output, 0.5)]);
+    assert!((host.plugin.param_value(output).unwrap() - 0.5).abs() < 1e-6);
+    host.plugin.gui_destroy();
+
+    drop(host);
+    drop(window);
+    drop(xvfb);
+}
+
+/// The host that the test above kills: opens the editor, reports the helper's pid, processes on.
+#[test]
+fn child_host() {
+    if !std::env::args().any(|arg| arg == CHILD_ARG) {
+        return;
+    }
+    let clap = PathBuf::from(std::env::var_os("WEBSTRIP_EDITOR_TEST_CLAP").unwrap());
+    let mut host = Host::new(&clap);
+    let window = ParentWindow::new(0, 0, 720, 420).unwrap();
+    open_editor(&mut host, &window);
+    let helper = helpers_of(std::process::id());
+    println!("HELPER {}", helper[0]);
+    host.run_for(Duration::from_secs(60));
+}

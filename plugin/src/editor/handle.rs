@@ -1,0 +1,180 @@
+//! The editor handle of one open editor session: the bridge, the transports the session hooks
+//! started and, once the host gives a parent window (VST3 at spawn, CLAP through `set_parent`),
+//! the Linux editor helper embedded in it. Without a parent (the standalone, `--dev-server`) the
+//! editor draws nothing and `run_until_closed` waits for Ctrl+C or a hook.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use bridge::Bridge;
+use nice_plug::editor::dpi::NativeSize;
+use nice_plug::editor::{EditorHandle, ParentWindowHandle, SpawnedEditor};
+
+use super::hooks::{self, SessionGuard};
+use super::{EditorError, SharedSize};
+
+/// Lets `run_until_closed` wait until the session is asked to close.
+#[derive(Default)]
+pub(super) struct CloseSignal {
+    closed: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl CloseSignal {
+    pub fn close(&self) {
+        *self.closed.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits until the session is closed or `interrupted` is set.
+    fn wait(&self, interrupted: &AtomicBool) {
+        let mut closed = self.closed.lock().unwrap_or_else(|p| p.into_inner());
+        while !*closed && !interrupted.load(Ordering::Relaxed) {
+            closed = self
+                .changed
+                .wait_timeout(closed, Duration::from_millis(50))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+}
+
+/// The editor's "window" as nice-plug holds it: what `run_until_closed` waits on. The visible
+/// window, when there is one, belongs to the helper process.
+pub struct WebstripWindow {
+    close: Arc<CloseSignal>,
+}
+
+/// The open editor of one instance: owns its bridge, the transports started for it and the
+/// helper process showing the UI.
+pub struct WebstripEditorHandle {
+    bridge: Bridge,
+    close: Arc<CloseSignal>,
+    sessions: Vec<SessionGuard>,
+    size: SharedSize,
+    #[cfg(target_os = "linux")]
+    helper: Mutex<Option<super::helper::Helper>>,
+}
+
+pub(super) fn spawn(
+    bridge: Bridge,
+    parent: Option<ParentWindowHandle>,
+    size: SharedSize,
+) -> Result<SpawnedEditor<WebstripEditorHandle>, EditorError> {
+    let close = Arc::new(CloseSignal::default());
+    let sessions = hooks::open_session(&bridge, &close);
+    let handle = WebstripEditorHandle {
+        bridge,
+        close: close.clone(),
+        sessions,
+        size,
+        #[cfg(target_os = "linux")]
+        helper: Mutex::new(None),
+    };
+    let window = WebstripWindow { close };
+    if let Some(parent) = parent {
+        handle.embed(parent)?;
+    }
+    Ok(SpawnedEditor { handle, window })
+}
+
+impl WebstripEditorHandle {
+    /// The bridge of this editor session.
+    pub fn bridge(&self) -> &Bridge {
+        &self.bridge
+    }
+
+    /// Shows the UI in `parent`: starts the helper there (stopping one shown elsewhere).
+    #[cfg(target_os = "linux")]
+    fn embed(&self, parent: ParentWindowHandle) -> Result<(), EditorError> {
+        let window = match parent {
+            ParentWindowHandle::XlibWindow(window) => window,
+            ParentWindowHandle::XcbWindow(window) => std::ffi::c_ulong::from(window.get()),
+            _ => return Err(EditorError("the editor embeds in X11 windows only".into())),
+        };
+        let mut helper = self.helper.lock().unwrap_or_else(|p| p.into_inner());
+        drop(helper.take());
+        *helper = Some(super::helper::Helper::start(&self.bridge, window).map_err(EditorError)?);
+        Ok(())
+    }
+
+    /// No native editor on this platform yet: the bridge's other transports serve the UI.
+    #[cfg(not(target_os = "linux"))]
+    fn embed(&self, _parent: ParentWindowHandle) -> Result<(), EditorError> {
+        Ok(())
+    }
+}
+
+impl Drop for WebstripEditorHandle {
+    fn drop(&mut self) {
+        // Clients see the bridge close (their gestures end) before their transports stop.
+        self.bridge.shutdown();
+        #[cfg(target_os = "linux")]
+        drop(
+            self.helper
+                .get_mut()
+                .unwrap_or_else(|p| p.into_inner())
+                .take(),
+        );
+        self.sessions.clear();
+        self.close.close();
+    }
+}
+
+impl EditorHandle for WebstripEditorHandle {
+    type Window = WebstripWindow;
+    type Error = EditorError;
+
+    /// Blocks until SIGINT/SIGTERM (Ctrl+C) or until a session hook asks to close
+    /// ([`super::EditorSession::request_close`]). Only the standalone calls this.
+    fn run_until_closed(window: Self::Window) -> Result<(), Self::Error> {
+        let interrupted = Arc::new(AtomicBool::new(false));
+        #[cfg(unix)]
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // Without the handler only a hook can end the wait; the process still runs.
+            let _ = signal_hook::flag::register(signal, interrupted.clone());
+        }
+        window.close.wait(&interrupted);
+        Ok(())
+    }
+
+    /// CLAP's `gui.set_parent`: starts the helper in the host's window.
+    fn set_parent(
+        &self,
+        parent: ParentWindowHandle,
+        _window: &WebstripWindow,
+    ) -> Result<(), EditorError> {
+        self.embed(parent)
+    }
+
+    /// The helper's window is a child of the host's: it is shown and hidden with it.
+    fn show(&self, _window: &WebstripWindow) -> Result<(), EditorError> {
+        Ok(())
+    }
+
+    fn hide(&self, _window: &WebstripWindow) -> Result<(), EditorError> {
+        Ok(())
+    }
+
+    /// The host resized its window: the helper follows the window by itself; the size is kept
+    /// for `Editor::size`.
+    fn set_size(&self, size: NativeSize<u32>, _window: &WebstripWindow) -> Result<(), EditorError> {
+        self.size.set(size.width, size.height);
+        Ok(())
+    }
+
+    fn host_main_thread_callback(&self, _window: &WebstripWindow) {
+        self.bridge.on_main_thread();
+    }
+
+    fn state_changed(&self) {
+        self.bridge.state_changed();
+    }
+
+    fn param_value_changed(&self, id: &str, _normalized_value: f32) {
+        self.bridge.param_value_changed(id);
+    }
+
+    fn param_modulation_changed(&self, _id: &str, _modulation_offset: f32) {}
+}

@@ -1,0 +1,341 @@
+//! The Linux editor: the helper process (`webstrip-editor`, see `editor-helper/`) that shows the
+//! web UI as an X11 child of the host's window, and the pump between it and the bridge.
+//!
+//! The helper's stdin and stdout are one end of a Unix socket pair (writes use `MSG_NOSIGNAL`,
+//! so a dead helper is an error here, never a SIGPIPE in the host). One JSON-RPC message per
+//! line, relayed to a bridge [`Client`] of transport `pipe`; the helper's first line says its
+//! webview exists. Closing our end (or the host window going away) ends the helper.
+
+use std::ffi::{c_ulong, c_void};
+use std::io::{BufRead, BufReader, ErrorKind};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use bridge::{Bridge, Client, ClientOptions, Next};
+
+/// Overrides where the helper executable is looked for (tests, development).
+pub const HELPER_ENV: &str = "WEBSTRIP_EDITOR_HELPER";
+/// The helper's file name, next to the plugin binary.
+pub const HELPER_NAME: &str = "webstrip-editor";
+/// The helper's first line once its webview exists.
+const READY: &[u8] = b"webstrip-editor ready";
+/// How long the helper may take to create its webview.
+const READY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the helper may take to exit once its pipe closed, before it is killed.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A running helper, embedded in one parent window.
+pub struct Helper {
+    child: Child,
+    socket: Arc<Socket>,
+    stopping: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Helper {
+    /// Starts the helper in `parent` (an X11 window id) and connects it to `bridge`. Fails when
+    /// the helper is missing, cannot run (e.g. no WebKitGTK on the machine, no display) or does
+    /// not show its webview in time.
+    pub fn start(bridge: &Bridge, parent: c_ulong) -> Result<Self, String> {
+        let path = locate()?;
+        let (ours, theirs) =
+            UnixStream::pair().map_err(|e| format!("editor helper socket: {e}"))?;
+        let theirs_out = theirs
+            .try_clone()
+            .map_err(|e| format!("editor helper socket: {e}"))?;
+        let mut command = Command::new(&path);
+        command
+            .arg("--parent")
+            .arg(parent.to_string())
+            .stdin(Stdio::from(OwnedFd::from(theirs)))
+            .stdout(Stdio::from(OwnedFd::from(theirs_out)))
+            .stderr(Stdio::inherit());
+        // SAFETY: `close_range` is async-signal-safe. It keeps the host's own descriptors (its X
+        // connection, audio devices, …) out of the helper, which would otherwise hold them open.
+        unsafe {
+            command.pre_exec(|| {
+                libc::syscall(
+                    libc::SYS_close_range,
+                    3u32,
+                    u32::MAX,
+                    libc::CLOSE_RANGE_CLOEXEC,
+                );
+                Ok(())
+            });
+        }
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("cannot start the editor helper {}: {e}", path.display()))?;
+        drop(command);
+
+        let mut reader = BufReader::new(
+            ours.try_clone()
+                .map_err(|e| format!("editor helper socket: {e}"))?,
+        );
+        if let Err(error) = wait_ready(&mut reader) {
+            let _ = ours.shutdown(std::net::Shutdown::Both);
+            let status = finish(&mut child, Duration::from_millis(200));
+            return Err(format!(
+                "the editor helper {} did not start: {error}{}",
+                path.display(),
+                describe(status)
+            ));
+        }
+        let _ = reader.get_ref().set_read_timeout(None);
+
+        let client = bridge
+            .connect(ClientOptions {
+                transport: "pipe".into(),
+                may_resize: true,
+                waker: None,
+            })
+            .ok_or("the editor's bridge has shut down")?;
+        let client = Arc::new(client);
+        let socket = Arc::new(Socket {
+            stream: ours,
+            write: Mutex::new(()),
+        });
+        let stopping = Arc::new(AtomicBool::new(false));
+        let helper_gone = Arc::new(AtomicBool::new(false));
+
+        let incoming = {
+            let (client, socket, stopping, gone) = (
+                client.clone(),
+                socket.clone(),
+                stopping.clone(),
+                helper_gone.clone(),
+            );
+            thread::Builder::new()
+                .name("editor-in".into())
+                .spawn(move || {
+                    pump_in(reader, &client, &socket);
+                    gone.store(true, Ordering::SeqCst);
+                    if !stopping.load(Ordering::SeqCst) {
+                        nice_plug::nice_error!(
+                            "the editor helper exited; close and reopen the editor to restart it"
+                        );
+                    }
+                })
+        };
+        let outgoing = {
+            let (client, socket) = (client, socket.clone());
+            thread::Builder::new()
+                .name("editor-out".into())
+                .spawn(move || pump_out(&client, &socket, &helper_gone))
+        };
+        let mut threads = Vec::new();
+        for spawned in [incoming, outgoing] {
+            match spawned {
+                Ok(handle) => threads.push(handle),
+                Err(e) => {
+                    let mut helper = Self {
+                        child,
+                        socket,
+                        stopping,
+                        threads,
+                    };
+                    helper.stop();
+                    return Err(format!("editor threads: {e}"));
+                }
+            }
+        }
+        Ok(Self {
+            child,
+            socket,
+            stopping,
+            threads,
+        })
+    }
+
+    /// Closes the pipe, waits for the helper to exit (killing it after [`EXIT_TIMEOUT`]) and for
+    /// the pump threads.
+    fn stop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        let _ = self.socket.stream.shutdown(std::net::Shutdown::Write);
+        let status = finish(&mut self.child, EXIT_TIMEOUT);
+        // The helper is gone: reads end, writes fail.
+        let _ = self.socket.stream.shutdown(std::net::Shutdown::Both);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+        if let Some(status) = status.filter(|s| !s.success()) {
+            nice_plug::nice_warn!("the editor helper ended with {status}");
+        }
+    }
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Where the helper is: `$WEBSTRIP_EDITOR_HELPER`, else next to the binary holding this code
+/// (`Webstrip.vst3/Contents/x86_64-linux/`, the directory of `Webstrip.clap`, or the standalone's
+/// executable directory).
+fn locate() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os(HELPER_ENV) {
+        return Ok(PathBuf::from(path));
+    }
+    let binary = own_binary().ok_or("cannot tell where the plugin binary is")?;
+    let path = binary
+        .parent()
+        .map(|dir| dir.join(HELPER_NAME))
+        .ok_or("cannot tell where the plugin binary is")?;
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "the editor helper is missing: expected {} (or set {HELPER_ENV})",
+            path.display()
+        ))
+    }
+}
+
+/// The file this code was loaded from (the plugin `.so`, or the executable it is linked into).
+fn own_binary() -> Option<PathBuf> {
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    let address = own_binary as *const c_void;
+    // SAFETY: `dladdr` only reads the loader's tables for an address inside this binary.
+    if unsafe { libc::dladdr(address, &mut info) } == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: non-null `dli_fname` is a NUL-terminated path owned by the loader.
+    let name = unsafe { std::ffi::CStr::from_ptr(info.dli_fname) };
+    let path = PathBuf::from(std::ffi::OsStr::from_bytes(name.to_bytes()));
+    if !path.as_os_str().as_bytes().contains(&b'/') {
+        // The main executable may be reported by its bare name.
+        return std::env::current_exe().ok();
+    }
+    std::fs::canonicalize(&path).ok().or(Some(path))
+}
+
+/// Reads the helper's first line.
+fn wait_ready(reader: &mut BufReader<UnixStream>) -> Result<(), String> {
+    reader
+        .get_ref()
+        .set_read_timeout(Some(READY_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut line = Vec::new();
+    match reader.read_until(b'\n', &mut line) {
+        Ok(0) => Err("it exited".into()),
+        Ok(_) if line.trim_ascii_end() == READY => Ok(()),
+        Ok(_) => Err(format!(
+            "unexpected first line {:?}",
+            String::from_utf8_lossy(&line)
+        )),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            Err(format!("no webview after {READY_TIMEOUT:?}"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Waits up to `timeout` for `child` to exit, then kills it; reaps it either way.
+fn finish(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(2)),
+            Ok(None) => {
+                let _ = child.kill();
+                return child.wait().ok();
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// " (exit status …)" for an error message, with a hint for the usual cause.
+fn describe(status: Option<ExitStatus>) -> String {
+    match status.and_then(|s| s.code()) {
+        Some(127) => " (exit status 127: a shared library is missing; the editor needs \
+                      WebKitGTK 4.1, e.g. `apt-get install libwebkit2gtk-4.1-0`)"
+            .into(),
+        Some(code) => format!(" (exit status {code}; its reason is in the host's log)"),
+        None => String::new(),
+    }
+}
+
+/// Helper → bridge: each line is one message; answers go straight back.
+fn pump_in(mut reader: BufReader<UnixStream>, client: &Client, socket: &Socket) {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let message = line.strip_suffix(b"\n").unwrap_or(&line);
+        if message.is_empty() {
+            continue;
+        }
+        if let Some(answer) = client.handle_bytes(message)
+            && socket.send_line(&answer).is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Bridge → helper: notifications and meter frames, until the bridge closes or the helper is gone.
+fn pump_out(client: &Client, socket: &Socket, helper_gone: &AtomicBool) {
+    while !helper_gone.load(Ordering::SeqCst) {
+        match client.next_timeout(Duration::from_millis(100)) {
+            Next::Message(text) => {
+                if socket.send_line(&text).is_err() {
+                    return;
+                }
+            }
+            Next::Timeout => {}
+            Next::Closed => return,
+        }
+    }
+}
+
+/// Our end of the helper's socket.
+struct Socket {
+    stream: UnixStream,
+    /// One writer at a time, so lines never interleave.
+    write: Mutex<()>,
+}
+
+impl Socket {
+    /// Sends `text` and a newline, whole, without raising SIGPIPE.
+    fn send_line(&self, text: &str) -> std::io::Result<()> {
+        let mut bytes = Vec::with_capacity(text.len() + 1);
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(b'\n');
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            // SAFETY: sends from a live buffer on a socket we own.
+            let sent = unsafe {
+                libc::send(
+                    self.stream.as_raw_fd(),
+                    rest.as_ptr().cast(),
+                    rest.len(),
+                    libc::MSG_NOSIGNAL,
+                )
+            };
+            if sent < 0 {
+                let error = std::io::Error::last_os_error();
+                if error.kind() == ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(error);
+            }
+            rest = &rest[sent as usize..];
+        }
+        Ok(())
+    }
+}
