@@ -123,15 +123,11 @@ impl Strip {
             };
             match channels {
                 [] => {}
-                [left, right, ..] if !sine_on && !pink_on => mix_stereo::<false>(
-                    &mut left[at..at + n],
-                    &mut right[at..at + n],
-                    &sine[..n],
-                    &pink[..n],
-                    &base,
-                    &slope,
-                ),
-                [left, right, ..] => mix_stereo::<true>(
+                [left, right, ..] => (if sine_on || pink_on {
+                    mix_stereo::<true>
+                } else {
+                    mix_stereo::<false>
+                })(
                     &mut left[at..at + n],
                     &mut right[at..at + n],
                     &sine[..n],
