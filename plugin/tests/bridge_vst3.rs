@@ -222,7 +222,9 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     let frame = ComWrapper::new(Frame::default());
     let frame_ptr = frame.to_com_ptr::<IPlugFrame>().unwrap();
     assert_eq!(unsafe { view.setFrame(frame_ptr.as_ptr()) }, kResultOk);
-    // The headless editor does not use the parent window; any id will do.
+    // Without the native editor (no helper process) the parent window is not used; any id will do.
+    // SAFETY: this binary's only test, before anything else reads the environment.
+    unsafe { std::env::set_var(webstrip::editor::HELPER_ENV, webstrip::editor::NO_HELPER) };
     let parent = 0x4a00_0001usize as *mut c_void;
     assert_eq!(
         unsafe { view.attached(parent, kPlatformTypeX11EmbedWindowID) },

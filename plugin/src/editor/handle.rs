@@ -93,6 +93,9 @@ impl WebstripEditorHandle {
             ParentWindowHandle::XcbWindow(window) => std::ffi::c_ulong::from(window.get()),
             _ => return Err(EditorError("the editor embeds in X11 windows only".into())),
         };
+        if super::helper::disabled() {
+            return Ok(());
+        }
         let mut helper = self.helper.lock().unwrap_or_else(|p| p.into_inner());
         drop(helper.take());
         *helper = Some(super::helper::Helper::start(&self.bridge, window).map_err(EditorError)?);

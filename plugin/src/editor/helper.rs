@@ -21,8 +21,11 @@ use std::time::{Duration, Instant};
 
 use bridge::{Bridge, Client, ClientOptions, Next};
 
-/// Overrides where the helper executable is looked for (tests, development).
+/// Overrides where the helper executable is looked for (tests, development); the value
+/// [`NO_HELPER`] turns the native editor off (the bridge's other transports still serve the UI).
 pub const HELPER_ENV: &str = "WEBSTRIP_EDITOR_HELPER";
+/// The value of [`HELPER_ENV`] that turns the native editor off.
+pub const NO_HELPER: &str = "none";
 /// The helper's file name, next to the plugin binary.
 pub const HELPER_NAME: &str = "webstrip-editor";
 /// The helper's first line once its webview exists.
@@ -31,6 +34,11 @@ const READY: &[u8] = b"webstrip-editor ready";
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the helper may take to exit once its pipe closed, before it is killed.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Whether `$WEBSTRIP_EDITOR_HELPER` turns the native editor off.
+pub fn disabled() -> bool {
+    std::env::var_os(HELPER_ENV).is_some_and(|value| value == NO_HELPER)
+}
 
 /// A running helper, embedded in one parent window.
 pub struct Helper {

@@ -30,7 +30,7 @@ use crate::params::WebstripParams;
 
 pub use handle::{WebstripEditorHandle, WebstripWindow};
 #[cfg(target_os = "linux")]
-pub use helper::{HELPER_ENV, HELPER_NAME};
+pub use helper::{HELPER_ENV, HELPER_NAME, NO_HELPER};
 pub use hooks::{EditorSession, SessionGuard, on_open};
 pub use meter_source::MeterReader;
 
