@@ -90,10 +90,13 @@ impl Sampler {
     }
 }
 
+/// Ticks a late sampler makes up for before it restarts its schedule from now.
+const CATCH_UP: u32 = 4;
+
 fn run(weak: &Weak<Shared>) {
     // Ticks are scheduled on a fixed grid (`next += tick`) so the rate does not drift below the
-    // subscribed one by the time each wake-up takes; the grid restarts after idling, a rate
-    // change, or falling more than a tick behind.
+    // subscribed one by the time each wake-up takes, and a late wake-up is caught up; the grid
+    // restarts after idling, a rate change, or falling more than `CATCH_UP` ticks behind.
     let mut schedule: Option<(Duration, Instant)> = None;
     loop {
         let Some(shared) = weak.upgrade() else {
@@ -115,7 +118,7 @@ fn run(weak: &Weak<Shared>) {
         let tick = Duration::from_secs_f64(1.0 / hz.min(MAX_METER_HZ));
         let now = Instant::now();
         let next = match schedule {
-            Some((same, previous)) if same == tick && previous + tick + tick > now => {
+            Some((same, previous)) if same == tick && previous + tick * CATCH_UP > now => {
                 previous + tick
             }
             _ => now + tick,
