@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation.
 //!
-//! - `bundle …`: nice-plug's bundler (`cargo xtask bundle webstrip --release`).
+//! - `bundle …`: nice-plug's bundler (`cargo xtask bundle webstrip --release`), then the Linux
+//!   editor helper into the bundles.
 //! - `run [ARGS…]`: builds and starts the standalone app.
 //! - `test`: installs what the tests need, then runs every test of the project.
 //! - `bench`: runs the benchmarks and prints a table.
@@ -8,6 +9,7 @@
 mod bench;
 mod cmd;
 mod deps;
+mod gui;
 mod run;
 mod test;
 mod ui;
@@ -40,7 +42,15 @@ fn real_main() -> Result<()> {
         "bench" => bench::bench(&rest),
         "bundle" | "bundle-universal" | "known-packages" => {
             deps::ensure(deps::BUILD)?;
-            nice_plug_xtask::main_with_args("cargo xtask", std::iter::once(command).chain(rest))
+            let bundle = command == "bundle";
+            nice_plug_xtask::main_with_args(
+                "cargo xtask",
+                std::iter::once(command).chain(rest.iter().cloned()),
+            )?;
+            if bundle {
+                gui::bundle_helper(&rest)?;
+            }
+            Ok(())
         }
         "" | "help" | "-h" | "--help" => {
             println!("{USAGE}");

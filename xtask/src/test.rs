@@ -27,6 +27,7 @@ pub fn test(args: &[String]) -> Result<()> {
         bail!("`cargo xtask test` takes no arguments (got '{arg}')");
     }
     deps::ensure(deps::BUILD)?;
+    crate::gui::ensure()?;
     deps::ensure_python_venv()?;
     ui::check()?;
 

@@ -1,0 +1,78 @@
+//! The Linux editor: the system packages its helper needs to build and its tests need to run, and
+//! the step that puts the helper (`webstrip-editor`) into the bundles next to the plugin binary,
+//! where the plugin looks for it.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::{cmd, deps};
+
+/// Needed to build the editor helper (wry → WebKitGTK 4.1, GTK 3).
+pub const BUILD: &[&str] = &["libwebkit2gtk-4.1-dev"];
+
+/// Needed by the editor tests: a private X server, input, screenshots.
+pub const TEST: &[&str] = &["xvfb", "xdotool", "imagemagick"];
+
+/// The helper's binary (and file) name.
+const HELPER: &str = "webstrip-editor";
+
+/// Installs what building and testing the editor need.
+pub fn ensure() -> Result<()> {
+    deps::ensure(BUILD)?;
+    deps::ensure(TEST)
+}
+
+/// After `bundle webstrip [--release | --profile P] …`: builds the UI when stale and the helper in
+/// the same profile, and copies it into every bundle in `target/bundled/`: `X.vst3/Contents/x86_64-linux/` and next to
+/// each `X.clap`.
+pub fn bundle_helper(args: &[String]) -> Result<()> {
+    if !cfg!(target_os = "linux") || args.first().map(String::as_str) != Some("webstrip") {
+        return Ok(());
+    }
+    let mut profile = "debug".to_owned();
+    let mut build = cmd::cargo(["build", "-p", "webstrip-editor-helper"]);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--release" {
+            profile = "release".into();
+            build.arg("--release");
+        } else if arg == "--profile"
+            && let Some(name) = rest.next()
+        {
+            profile = if name == "dev" {
+                "debug".into()
+            } else {
+                name.clone()
+            };
+            build.args(["--profile", name]);
+        }
+    }
+    deps::ensure(BUILD)?;
+    // The helper embeds `ui/dist` when it is compiled.
+    crate::ui::ensure_built()?;
+    cmd::run(&mut build)?;
+    let target = cmd::target_dir();
+    let helper = target.join(&profile).join(HELPER);
+    let bundled = target.join("bundled");
+    for entry in std::fs::read_dir(&bundled)
+        .with_context(|| format!("reading {}", bundled.display()))?
+        .flatten()
+    {
+        let path = entry.path();
+        let destination = match path.extension().and_then(|e| e.to_str()) {
+            Some("vst3") => path.join("Contents").join("x86_64-linux").join(HELPER),
+            Some("clap") if path.is_file() => bundled.join(HELPER),
+            _ => continue,
+        };
+        copy(&helper, &destination)?;
+    }
+    Ok(())
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to)
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    eprintln!("xtask: editor helper → {}", to.display());
+    Ok(())
+}
