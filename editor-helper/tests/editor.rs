@@ -404,6 +404,32 @@ fn the_editor_in_the_clap_test_host() {
     );
     eprintln!("drag: 1 gesture, {values} values, Output {original:.3} → {dragged:.3}");
 
+    // The host resizes its window: the page fills the new size (the parent's own background is
+    // black; the page's is not).
+    let black_at_right = |capture: &Capture| {
+        let columns = capture.width - 150..capture.width;
+        let pixels: Vec<u32> = (0..capture.height)
+            .flat_map(|y| columns.clone().map(move |x| (x, y)))
+            .map(|(x, y)| capture.pixels[(y * capture.width + x) as usize])
+            .collect();
+        pixels.iter().filter(|&&p| p == 0).count() as f64 / pixels.len() as f64
+    };
+    window.resize(width + 200, height + 100).unwrap();
+    host.plugin.gui_set_size(width + 200, height + 100).unwrap();
+    let resized = settled(&mut host, &window);
+    assert_eq!((resized.width, resized.height), (width + 200, height + 100));
+    let black = black_at_right(&resized);
+    assert!(
+        black < 0.05,
+        "the page did not follow the resize ({:.0} % black)",
+        black * 100.0
+    );
+    assert_eq!(host.plugin.gui_size(), Some((width + 200, height + 100)));
+    screenshot(&display, &window, &target.join("editor-resized.png"));
+    window.resize(width, height).unwrap();
+    host.plugin.gui_set_size(width, height).unwrap();
+    settled(&mut host, &window);
+
     // With the tone on, the meters move; the helper's CPU (with its WebKit processes) at 60 Hz.
     let helper = helpers_of(std::process::id());
     assert_eq!(helper.len(), 1, "one helper: {helper:?}");
@@ -444,6 +470,28 @@ fn the_editor_in_the_clap_test_host() {
         host.plugin.gui_destroy();
     }
     eprintln!("50 open/close cycles: {:?}", cycles.elapsed());
+
+    // Warm opens: spawn → helper ready, and → first frame with the page drawn.
+    let mut opens: Vec<(Duration, Duration)> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            open_editor(&mut host, &window);
+            let ready = started.elapsed();
+            assert!(
+                host.run_until(Duration::from_secs(20), |_| window
+                    .capture()
+                    .unwrap()
+                    .distinct_colors()
+                    > 10),
+                "nothing painted"
+            );
+            let painted = started.elapsed();
+            host.plugin.gui_destroy();
+            (ready, painted)
+        })
+        .collect();
+    opens.sort_by_key(|&(_, painted)| painted);
+    eprintln!("warm opens (ready, first frame), fastest first: {opens:?}");
     assert!(
         helpers_of(std::process::id()).is_empty(),
         "helpers left after 50 cycles"
