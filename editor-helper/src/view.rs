@@ -84,6 +84,7 @@ pub fn run() -> Result<(), String> {
         .with_focused(true)
         .build_as_child(&ParentWindow(parent_xid))
         .map_err(|e| format!("webview: {e}"))?;
+    focus_on_click(&webview)?;
     VIEW.with(|view| *view.borrow_mut() = Some(webview));
     out.send(READY.to_owned())
         .map_err(|_| "stdout closed".to_owned())?;
@@ -103,6 +104,34 @@ pub fn run() -> Result<(), String> {
 
     gtk::main();
     teardown();
+    Ok(())
+}
+
+/// Takes the keyboard focus when the page is clicked. An embedded window gets keys only while
+/// the pointer is over it otherwise (no XEmbed here): a click gives the X focus to the (native)
+/// window that received it, directly — window managers leave windows they do not manage alone.
+fn focus_on_click(webview: &WebView) -> Result<(), String> {
+    use gtk::prelude::*;
+    use wry::WebViewExtUnix;
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{ConnectionExt, InputFocus};
+
+    let (conn, _) = x11rb::connect(None).map_err(|e| format!("X11 connection: {e}"))?;
+    webview
+        .webview()
+        .connect_button_press_event(move |widget, event| {
+            let clicked = event
+                .window()
+                .and_then(|window| window.downcast::<gdkx11::X11Window>().ok());
+            if let Some(clicked) = clicked
+                && let Ok(xid) = u32::try_from(clicked.xid())
+            {
+                let _ = conn.set_input_focus(InputFocus::PARENT, xid, event.time());
+                let _ = conn.flush();
+            }
+            widget.grab_focus();
+            glib::Propagation::Proceed
+        });
     Ok(())
 }
 

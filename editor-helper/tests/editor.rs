@@ -404,6 +404,34 @@ fn the_editor_in_the_clap_test_host() {
     );
     eprintln!("drag: 1 gesture, {values} values, Output {original:.3} → {dragged:.3}");
 
+    // Keyboard: a click on the Input knob gives the page the focus; keys reach it with the pointer
+    // elsewhere on the screen.
+    let input = host.id("Input");
+    let input_before = host.plugin.param_value(input).unwrap();
+    xdotool(
+        &display,
+        &["mousemove", &(x + 56).to_string(), &(y + 230).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["click", "1"]);
+    host.run_for(Duration::from_millis(200));
+    xdotool(&display, &["mousemove", "1200", "780"]);
+    host.run_for(Duration::from_millis(100));
+    host.plugin.take_output_events();
+    for _ in 0..3 {
+        xdotool(&display, &["key", "Up"]);
+        host.run_for(Duration::from_millis(60));
+    }
+    host.run_for(Duration::from_millis(800));
+    let input_after = host.plugin.param_value(input).unwrap();
+    let keyed: Vec<ParamEvent> = host.plugin.take_output_events();
+    assert!(
+        input_after > input_before,
+        "keys did not reach the page with the pointer outside: {input_before} → {input_after}, \
+         {keyed:?}"
+    );
+    eprintln!("keyboard: Input {input_before:.3} → {input_after:.3} with the pointer outside");
+
     // The host resizes its window: the page fills the new size (the parent's own background is
     // black; the page's is not).
     let black_at_right = |capture: &Capture| {
