@@ -172,6 +172,29 @@ fn cpu_ticks_of_tree(pid: u32) -> u64 {
     total
 }
 
+/// Proportional set size (kB) of `pid` and all its descendants.
+fn pss_kb_of_tree(pid: u32) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![pid];
+    while let Some(pid) = stack.pop() {
+        if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
+            total += rollup
+                .lines()
+                .find_map(|line| line.strip_prefix("Pss:"))
+                .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+        if let Ok(children) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")) {
+            stack.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+    }
+    total
+}
+
 /// The instance, active and processing.
 struct Host {
     plugin: Instance,
@@ -476,6 +499,10 @@ fn the_editor_in_the_clap_test_host() {
     eprintln!(
         "meters at 60 Hz with the tone on: helper + WebKit CPU {:.1} % of one core",
         cpu * 100.0
+    );
+    eprintln!(
+        "helper + WebKit memory: {} MB PSS",
+        pss_kb_of_tree(helper[0]) / 1024
     );
     host.block(&[ParamEvent::value(0, tone, 0.0)]);
 

@@ -20,6 +20,11 @@
 //! # Ok::<(), clap_test_host::Error>(())
 //! ```
 //!
+//! Editors (`clap.gui`, X11): [`ParentWindow`] is a window of the host's own on `$DISPLAY`;
+//! [`Instance::gui_create`], [`Instance::gui_set_parent`], [`Instance::gui_set_size`] and
+//! [`Instance::gui_destroy`] drive the plugin's editor in it, and [`ParentWindow::capture`] reads
+//! back what it shows.
+//!
 //! Threads: the audio processor is driven from the thread that owns the [`Instance`]. The host's
 //! `clap.thread-check` answers "audio thread, not main thread" while the host is inside an
 //! audio-thread call (`start_processing`, `process`, `stop_processing`, active `flush`), so the
