@@ -631,6 +631,46 @@ fn the_editor_in_the_clap_test_host() {
     host.plugin.gui_destroy();
 
     drop(host);
+
+    // The pipe itself, with a scripted helper in place of the webview: the plugin answers on the
+    // pipe as transport "pipe", and the page's `requestResize` reaches the host.
+    let answers = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scripted-helper.out");
+    let _ = std::fs::remove_file(&answers);
+    let scripted = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scripted-helper.sh");
+    std::fs::write(
+        &scripted,
+        format!(
+            "#!/bin/sh\necho 'webstrip-editor ready'\n\
+             echo '{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getInfo\"}}'\n\
+             echo '{{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"requestResize\",\
+             \"params\":{{\"width\":800,\"height\":500}}}}'\n\
+             exec cat > '{}'\n",
+            answers.display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&scripted)
+        .status()
+        .unwrap();
+    let mut host = Host::new(&install("editor-scripted", &scripted));
+    open_editor(&mut host, &window);
+    host.run_for(Duration::from_millis(300));
+    assert_eq!(
+        host.plugin.record().take_gui_resize_requests(),
+        [(800, 500)]
+    );
+    assert_eq!(host.plugin.gui_size(), Some((800, 500)));
+    host.plugin.gui_destroy();
+    let answered = std::fs::read_to_string(&answers).unwrap();
+    let lines: Vec<&str> = answered.lines().collect();
+    assert_eq!(lines.len(), 2, "{answered}");
+    assert!(lines[0].contains(r#""transport":"pipe""#), "{answered}");
+    assert!(lines[1].contains(r#""accepted":true"#), "{answered}");
+    assert!(helpers_of(std::process::id()).is_empty());
+
+    drop(host);
     drop(window);
     drop(xvfb);
 }
