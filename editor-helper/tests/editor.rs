@@ -562,6 +562,11 @@ fn the_editor_in_the_clap_test_host() {
         .status()
         .unwrap();
     host.run_for(Duration::from_millis(300));
+    assert_eq!(
+        host.plugin.record().gui_closed(),
+        [true],
+        "the host heard that the editor died (gui.closed(true))"
+    );
     host.block(&[ParamEvent::value(0, output, 0.5)]);
     host.run_for(Duration::from_millis(50));
     assert!(

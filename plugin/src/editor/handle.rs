@@ -12,7 +12,7 @@ use nice_plug::editor::dpi::NativeSize;
 use nice_plug::editor::{EditorHandle, ParentWindowHandle, SpawnedEditor};
 
 use super::hooks::{self, SessionGuard};
-use super::{EditorError, SharedSize};
+use super::{EditorError, HostAccess, SharedSize};
 
 /// Lets `run_until_closed` wait until the session is asked to close.
 #[derive(Default)]
@@ -53,6 +53,9 @@ pub struct WebstripEditorHandle {
     close: Arc<CloseSignal>,
     sessions: Vec<SessionGuard>,
     size: SharedSize,
+    host: Option<HostAccess>,
+    /// Set when the helper died on its own; the host hears of it on its main thread.
+    helper_died: Arc<AtomicBool>,
     #[cfg(target_os = "linux")]
     helper: Mutex<Option<super::helper::Helper>>,
 }
@@ -61,6 +64,7 @@ pub(super) fn spawn(
     bridge: Bridge,
     parent: Option<ParentWindowHandle>,
     size: SharedSize,
+    host: Option<HostAccess>,
 ) -> Result<SpawnedEditor<WebstripEditorHandle>, EditorError> {
     let close = Arc::new(CloseSignal::default());
     let sessions = hooks::open_session(&bridge, &close);
@@ -69,6 +73,8 @@ pub(super) fn spawn(
         close: close.clone(),
         sessions,
         size,
+        host,
+        helper_died: Arc::new(AtomicBool::new(false)),
         #[cfg(target_os = "linux")]
         helper: Mutex::new(None),
     };
@@ -98,7 +104,16 @@ impl WebstripEditorHandle {
         }
         let mut helper = self.helper.lock().unwrap_or_else(|p| p.into_inner());
         drop(helper.take());
-        *helper = Some(super::helper::Helper::start(&self.bridge, window).map_err(EditorError)?);
+        let died = self.helper_died.clone();
+        let host = self.host.clone();
+        let on_exit = Box::new(move || {
+            died.store(true, Ordering::SeqCst);
+            if let Some(host) = &host {
+                host.call_main_thread();
+            }
+        });
+        *helper =
+            Some(super::helper::Helper::start(&self.bridge, window, on_exit).map_err(EditorError)?);
         Ok(())
     }
 
@@ -169,6 +184,11 @@ impl EditorHandle for WebstripEditorHandle {
 
     fn host_main_thread_callback(&self, _window: &WebstripWindow) {
         self.bridge.on_main_thread();
+        if self.helper_died.swap(false, Ordering::SeqCst)
+            && let Some(host) = &self.host
+        {
+            host.destroyed();
+        }
     }
 
     fn state_changed(&self) {

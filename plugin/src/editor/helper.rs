@@ -49,10 +49,15 @@ pub struct Helper {
 }
 
 impl Helper {
-    /// Starts the helper in `parent` (an X11 window id) and connects it to `bridge`. Fails when
-    /// the helper is missing, cannot run (e.g. no WebKitGTK on the machine, no display) or does
-    /// not show its webview in time.
-    pub fn start(bridge: &Bridge, parent: c_ulong) -> Result<Self, String> {
+    /// Starts the helper in `parent` (an X11 window id) and connects it to `bridge`; `on_exit`
+    /// runs (on a pump thread) if the helper ends before [`Helper`] is dropped. Fails when the
+    /// helper is missing, cannot run (e.g. no WebKitGTK on the machine, no display) or does not
+    /// show its webview in time.
+    pub fn start(
+        bridge: &Bridge,
+        parent: c_ulong,
+        on_exit: Box<dyn Fn() + Send>,
+    ) -> Result<Self, String> {
         let path = locate()?;
         let (ours, theirs) =
             UnixStream::pair().map_err(|e| format!("editor helper socket: {e}"))?;
@@ -130,6 +135,7 @@ impl Helper {
                         nice_plug::nice_error!(
                             "the editor helper exited; close and reopen the editor to restart it"
                         );
+                        on_exit();
                     }
                 })
         };

@@ -20,7 +20,8 @@ use bridge::{Bridge, MainThreadRequest, PluginInfo, ResizeHandler};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::{NativeSize, PhysicalSize, Size};
 use nice_plug::editor::{
-    Editor, HostCallbacks, HostMethods, ParentWindowHandle, ResizeHint, SpawnedEditor,
+    Editor, HostCallbacks, HostMainThreadCaller, HostMethods, ParentWindowHandle, ResizeHint,
+    SpawnedEditor,
 };
 use nice_plug::prelude::Plugin;
 
@@ -97,18 +98,9 @@ impl Editor for WebstripEditor {
     ) -> Result<SpawnedEditor<Self::Handle>, Box<dyn std::error::Error>> {
         // Hosts give a way to their main thread, where nice-plug wants `GuiContext` calls; the
         // standalone does not need one.
-        let (main_thread, resize) = match host {
-            Some(host) => (Some(host.main_thread_caller), Some(host.callbacks)),
-            None => (None, None),
-        };
-        let main_thread = main_thread.map(|caller| {
-            let caller = Mutex::new(caller);
-            let request: MainThreadRequest = Box::new(move || {
-                caller
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .call_main_thread();
-            });
+        let host = host.map(HostAccess::new);
+        let main_thread = host.clone().map(|host| {
+            let request: MainThreadRequest = Box::new(move || host.call_main_thread());
             request
         });
         let bridge = Bridge::start(
@@ -122,8 +114,8 @@ impl Editor for WebstripEditor {
             },
             main_thread,
         );
-        bridge.set_resize_handler(resize.map(|callbacks| resize_handler(callbacks, &self.size)));
-        Ok(handle::spawn(bridge, parent, self.size.clone())?)
+        bridge.set_resize_handler(host.clone().map(|host| resize_handler(host, &self.size)));
+        Ok(handle::spawn(bridge, parent, self.size.clone(), host)?)
     }
 
     fn size(&self) -> NativeSize<u32> {
@@ -142,29 +134,67 @@ impl Editor for WebstripEditor {
     }
 }
 
-/// The host's callbacks, moved to the thread that relays the page's `requestResize`.
+/// The host's callbacks, usable from the threads that relay the page.
 struct SendCallbacks(Box<dyn HostCallbacks>);
 
 // SAFETY: nice-plug 0.4.2's wrappers implement `request_resize` thread-safely (CLAP: the host's
 // `gui.request_resize`, which CLAP makes thread-safe; VST3: a task posted to the host's run
-// loop), and only that method is called, behind a mutex.
+// loop); `destroyed` is only called on the host's main thread. Calls are serialized by a mutex.
 unsafe impl Send for SendCallbacks {}
 
-/// `requestResize` from the editor's page: asks the host, which then resizes its window (the
-/// helper follows) and calls `set_size`.
-fn resize_handler(callbacks: Box<dyn HostCallbacks>, size: &SharedSize) -> ResizeHandler {
-    let callbacks = Mutex::new(SendCallbacks(callbacks));
-    let size = size.clone();
-    Box::new(move |width, height| {
-        let width = width.max(EDITOR_MIN_SIZE.0);
-        let height = height.max(EDITOR_MIN_SIZE.1);
+/// What an open editor may ask of the host: main-thread calls, resizes, and telling it that the
+/// editor died. Shared by the bridge, the resize handler and the editor handle.
+#[derive(Clone)]
+pub(crate) struct HostAccess {
+    callbacks: Arc<Mutex<SendCallbacks>>,
+    main_thread: Arc<Mutex<Box<dyn HostMainThreadCaller>>>,
+}
+
+impl HostAccess {
+    fn new(host: HostMethods) -> Self {
+        Self {
+            callbacks: Arc::new(Mutex::new(SendCallbacks(host.callbacks))),
+            main_thread: Arc::new(Mutex::new(host.main_thread_caller)),
+        }
+    }
+
+    /// Asks the host for a `host_main_thread_callback` soon (any thread).
+    pub(crate) fn call_main_thread(&self) {
+        self.main_thread
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .call_main_thread();
+    }
+
+    fn request_resize(&self, width: u32, height: u32) -> bool {
         let new = Size::Physical(PhysicalSize::new(width, height));
-        let accepted = callbacks
+        self.callbacks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .0
             .request_resize(new, 1.0)
-            .is_ok();
+            .is_ok()
+    }
+
+    /// Tells the host that the editor's window is gone (CLAP: `gui.closed(true)`, so the host
+    /// destroys the editor and can open it again). Main thread only.
+    pub(crate) fn destroyed(&self) {
+        self.callbacks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .destroyed();
+    }
+}
+
+/// `requestResize` from the editor's page: asks the host, which then resizes its window (the
+/// helper follows) and calls `set_size`.
+fn resize_handler(host: HostAccess, size: &SharedSize) -> ResizeHandler {
+    let size = size.clone();
+    Box::new(move |width, height| {
+        let width = width.max(EDITOR_MIN_SIZE.0);
+        let height = height.max(EDITOR_MIN_SIZE.1);
+        let accepted = host.request_resize(width, height);
         if accepted {
             size.set(width, height);
         }
