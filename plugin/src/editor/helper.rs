@@ -71,8 +71,9 @@ impl Helper {
             .stdin(Stdio::from(OwnedFd::from(theirs)))
             .stdout(Stdio::from(OwnedFd::from(theirs_out)))
             .stderr(Stdio::inherit());
-        // SAFETY: `close_range` is async-signal-safe. It keeps the host's own descriptors (its X
-        // connection, audio devices, …) out of the helper, which would otherwise hold them open.
+        // SAFETY: `close_range` is async-signal-safe. Marking every inherited descriptor
+        // close-on-exec keeps the host's own (its X connection, audio devices, …) out of the
+        // helper, which would otherwise hold them open.
         unsafe {
             command.pre_exec(|| {
                 libc::syscall(
@@ -84,15 +85,16 @@ impl Helper {
                 Ok(())
             });
         }
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("cannot start the editor helper {}: {e}", path.display()))?;
-        drop(command);
-
         let mut reader = BufReader::new(
             ours.try_clone()
                 .map_err(|e| format!("editor helper socket: {e}"))?,
         );
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("cannot start the editor helper {}: {e}", path.display()))?;
+        // Closes our copies of the helper's ends: its exit is then an end of file here.
+        drop(command);
+
         if let Err(error) = wait_ready(&mut reader) {
             let _ = ours.shutdown(std::net::Shutdown::Both);
             let status = finish(&mut child, Duration::from_millis(200));
@@ -104,13 +106,15 @@ impl Helper {
         }
         let _ = reader.get_ref().set_read_timeout(None);
 
-        let client = bridge
-            .connect(ClientOptions {
-                transport: "pipe".into(),
-                may_resize: true,
-                waker: None,
-            })
-            .ok_or("the editor's bridge has shut down")?;
+        let Some(client) = bridge.connect(ClientOptions {
+            transport: "pipe".into(),
+            may_resize: true,
+            waker: None,
+        }) else {
+            let _ = ours.shutdown(std::net::Shutdown::Both);
+            finish(&mut child, EXIT_TIMEOUT);
+            return Err("the editor's bridge has shut down".into());
+        };
         let client = Arc::new(client);
         let socket = Arc::new(Socket {
             stream: ours,
