@@ -43,6 +43,9 @@ fn real_main() -> Result<()> {
         "bundle" | "bundle-universal" | "known-packages" => {
             deps::ensure(deps::BUILD)?;
             let bundle = command == "bundle";
+            if bundle {
+                deps::ensure(gui::BUILD)?;
+            }
             nice_plug_xtask::main_with_args(
                 "cargo xtask",
                 std::iter::once(command).chain(rest.iter().cloned()),
