@@ -93,7 +93,7 @@ pub(crate) async fn serve_static(stream: &mut TcpStream, request: &Request) -> i
         return respond_text(stream, 405, "only GET and HEAD\n", false).await;
     }
     if !assets::built() {
-        return respond_text(stream, 503, assets::NOT_BUILT, head_only).await;
+        return respond_text(stream, 503, &assets::not_built(), head_only).await;
     }
     match assets::find(&request.path) {
         Some(asset) => respond(stream, 200, asset.content_type, asset.body, head_only).await,

@@ -1,11 +1,9 @@
-//! The UI embedded at build time (`build.rs` lists `ui/dist`), served to the webview through the
+//! The UI embedded at build time (crate `ui-assets`), served to the webview through the
 //! `webstrip://` scheme: no network, no loose files.
 
 use std::borrow::Cow;
 
 use wry::http::{Request, Response, StatusCode, header};
-
-include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
 
 /// The scheme the page is served from.
 pub const SCHEME: &str = "webstrip";
@@ -14,29 +12,32 @@ pub const SCHEME: &str = "webstrip";
 pub const START_URL: &str = "webstrip://localhost/index.html";
 
 /// Shown when the helper was built before the UI.
-const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>Webstrip</title>\
-<body style=\"font:14px sans-serif;background:#1b1d22;color:#ddd;padding:24px\">\
-<h1>Webstrip</h1><p>The UI was not built into this editor helper. Build it with \
-<code>npm --prefix ui ci &amp;&amp; npm --prefix ui run build</code>, then rebuild the helper.</p>";
+fn not_built() -> String {
+    format!(
+        "<!doctype html><meta charset=utf-8><title>Webstrip</title>\
+         <body style=\"font:14px sans-serif;background:#1b1d22;color:#ddd;padding:24px\">\
+         <h1>Webstrip</h1><p>The UI was not built into this editor helper. Build it with \
+         <code>{}</code>, then rebuild the helper.</p>",
+        ui_assets::BUILD_COMMAND.replace('&', "&amp;")
+    )
+}
 
 /// Answers one request of the page for an embedded file.
 pub fn respond(request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
     let path = request.uri().path();
-    let path = if path.is_empty() || path == "/" {
-        "/index.html"
-    } else {
-        path
-    };
-    let found = FILES
-        .iter()
-        .find(|(url, _, _)| *url == path)
-        .map(|&(_, content_type, body)| (StatusCode::OK, content_type, Cow::Borrowed(body)));
+    let found = ui_assets::find(path).map(|asset| {
+        (
+            StatusCode::OK,
+            asset.content_type,
+            Cow::Borrowed(asset.body),
+        )
+    });
     let (status, content_type, body) = match found {
         Some(found) => found,
-        None if FILES.is_empty() && path == "/index.html" => (
+        None if !ui_assets::built() && matches!(path, "" | "/" | "/index.html") => (
             StatusCode::OK,
             "text/html; charset=utf-8",
-            Cow::Borrowed(NOT_BUILT.as_bytes()),
+            Cow::Owned(not_built().into_bytes()),
         ),
         None => (
             StatusCode::NOT_FOUND,

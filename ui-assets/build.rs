@@ -1,6 +1,6 @@
-//! Embeds the built UI (`ui/dist`, or `$WEBSTRIP_UI_DIST`) into the helper: generates
+//! Embeds the built UI (`ui/dist`, or `$WEBSTRIP_UI_DIST`) into the crate: generates
 //! `$OUT_DIR/ui_assets.rs` with one `(path, content type, bytes)` entry per file. When the UI was
-//! not built, the list is empty and the editor shows how to build it.
+//! not built, the list is empty and the serving binaries say how to build it.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
