@@ -3,7 +3,8 @@
 //! window, so the plugin itself links neither GTK nor WebKit.
 //!
 //! ```text
-//! webstrip-editor --parent <XID>
+//! webstrip-editor --parent <XID>   # embedded in the host's window
+//! webstrip-editor                  # a top-level window of its own (the standalone app's)
 //! ```
 //!
 //! The pipe contract (stdin/stdout, one message per line, UTF-8):
@@ -15,6 +16,8 @@
 //!
 //! The helper exits when stdin closes or when the parent window is destroyed (it watches the
 //! parent on an X connection of its own, which also makes the webview follow the parent's size).
+//! Without `--parent` it opens a resizable top-level window ("Webstrip", 720×420) and also exits,
+//! with status 0, when the user closes that window.
 
 #[cfg(target_os = "linux")]
 mod assets;

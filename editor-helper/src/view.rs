@@ -46,7 +46,15 @@ impl HasWindowHandle for ParentWindow {
     }
 }
 
-/// Runs the editor until stdin closes or the parent window goes away.
+/// The top-level window's title.
+const TITLE: &str = "Webstrip";
+/// The top-level window's first size (the plugin's `EDITOR_SIZE`), logical pixels.
+const WINDOW_SIZE: (i32, i32) = (720, 420);
+/// The top-level window's smallest size (the plugin's `EDITOR_MIN_SIZE`).
+const WINDOW_MIN_SIZE: (i32, i32) = (360, 240);
+
+/// Runs the editor until stdin closes, or the parent window goes away (embedded), or the user
+/// closes the window (top-level).
 pub fn run() -> Result<(), String> {
     let parent_xid = parse_args(std::env::args().skip(1))?;
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
@@ -59,18 +67,9 @@ pub fn run() -> Result<(), String> {
 
     let context = glib::MainContext::default();
     let post = move |event: Event| context.invoke(move || on_event(event));
-    let post_parent = post.clone();
-    let parent_id = u32::try_from(parent_xid)
-        .ok()
-        .and_then(NonZeroU32::new)
-        .ok_or_else(|| format!("invalid parent window {parent_xid:#x}"))?;
-    let (width, height) = parent::watch(parent_id.get(), move |event| {
-        post_parent(Event::Parent(event))
-    })?;
-
     let out = spawn_stdout_writer();
     let page_out = out.clone();
-    let webview = WebViewBuilder::new()
+    let builder = WebViewBuilder::new()
         .with_custom_protocol(assets::SCHEME.into(), |_id, request| {
             assets::respond(&request)
         })
@@ -79,12 +78,39 @@ pub fn run() -> Result<(), String> {
             let _ = page_out.send(request.body().replace(['\n', '\r'], " "));
         })
         .with_url(assets::START_URL)
-        .with_bounds(bounds(width, height))
         .with_background_color((0x12, 0x14, 0x17, 0xff))
-        .with_focused(true)
-        .build_as_child(&ParentWindow(parent_xid))
-        .map_err(|e| format!("webview: {e}"))?;
-    focus_on_click(&webview)?;
+        .with_focused(true);
+
+    let mut window = None;
+    let webview = match parent_xid {
+        Some(parent_xid) => {
+            let post_parent = post.clone();
+            let parent_id = u32::try_from(parent_xid)
+                .ok()
+                .and_then(NonZeroU32::new)
+                .ok_or_else(|| format!("invalid parent window {parent_xid:#x}"))?;
+            let (width, height) = parent::watch(parent_id.get(), move |event| {
+                post_parent(Event::Parent(event))
+            })?;
+            let webview = builder
+                .with_bounds(bounds(width, height))
+                .build_as_child(&ParentWindow(parent_xid))
+                .map_err(|e| format!("webview: {e}"))?;
+            focus_on_click(&webview)?;
+            webview
+        }
+        None => {
+            use gtk::prelude::*;
+            use wry::WebViewBuilderExtUnix;
+
+            let top = window.insert(top_level());
+            let webview = builder
+                .build_gtk(&*top)
+                .map_err(|e| format!("webview: {e}"))?;
+            top.show_all();
+            webview
+        }
+    };
     VIEW.with(|view| *view.borrow_mut() = Some(webview));
     out.send(READY.to_owned())
         .map_err(|_| "stdout closed".to_owned())?;
@@ -104,7 +130,26 @@ pub fn run() -> Result<(), String> {
 
     gtk::main();
     teardown();
+    drop(window);
     Ok(())
+}
+
+/// The window of its own the helper shows without `--parent` (the standalone app's): closing it
+/// (the window manager's delete request) or its destruction ends the main loop.
+fn top_level() -> gtk::Window {
+    use gtk::prelude::*;
+
+    let window = gtk::Window::new(gtk::WindowType::Toplevel);
+    window.set_title(TITLE);
+    window.set_default_size(WINDOW_SIZE.0, WINDOW_SIZE.1);
+    window.set_size_request(WINDOW_MIN_SIZE.0, WINDOW_MIN_SIZE.1);
+    window.set_resizable(true);
+    window.connect_delete_event(|_, _| {
+        gtk::main_quit();
+        glib::Propagation::Stop
+    });
+    window.connect_destroy(|_| gtk::main_quit());
+    window
 }
 
 /// Takes the keyboard focus when the page is clicked. An embedded window gets keys only while
@@ -135,8 +180,8 @@ fn focus_on_click(webview: &WebView) -> Result<(), String> {
     Ok(())
 }
 
-/// `--parent <XID>` (decimal or 0x-hex).
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<c_ulong, String> {
+/// `[--parent <XID>]` (decimal or 0x-hex); without it the helper opens a top-level window.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<c_ulong>, String> {
     let mut parent = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -148,10 +193,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<c_ulong, String>
                 };
                 parent = Some(parsed.map_err(|_| format!("invalid window id '{value}'"))?);
             }
-            other => return Err(format!("unknown argument '{other}'")),
+            other => {
+                return Err(format!(
+                    "unknown argument '{other}' (usage: webstrip-editor [--parent <XID>])"
+                ));
+            }
         }
     }
-    parent.ok_or_else(|| "usage: webstrip-editor --parent <XID>".to_owned())
+    Ok(parent)
 }
 
 /// The whole parent, in physical pixels (logical sizes are scaled on creation but not by

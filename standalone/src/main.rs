@@ -3,11 +3,16 @@
 //!
 //! - `cli.rs`: our flags (the rest passes through to nice-plug);
 //! - `session.rs`: the editor-session hook starting the server and the signal watcher;
-//! - `signals.rs`: Ctrl+C / SIGTERM → close the session → exit 0.
+//! - `signals.rs`: Ctrl+C / SIGTERM → close the session → exit 0;
+//! - `window.rs`: whether the editor window can open (a display that answers, the helper).
+//!
+//! Without `--dev-server` the editor shows its window (the helper's top-level window; closing it
+//! quits) when it can, else the app warns once and runs headless. The server runs either way.
 
 mod cli;
 mod session;
 mod signals;
+mod window;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -44,16 +49,11 @@ fn main() -> ExitCode {
         }
     };
     let local = listener.local_addr();
-    if !cli.dev_server {
-        if has_display() {
-            eprintln!(
-                "webstrip: the editor has no window of its own yet: running headless, as with \
-                 --dev-server"
-            );
-        } else {
-            eprintln!("webstrip: warning: no display ($DISPLAY is not set): running headless");
-        }
-    }
+    let show_window = !cli.dev_server
+        && window::usable()
+            .map_err(|why| eprintln!("webstrip: warning: {why}: running headless"))
+            .is_ok();
+    webstrip::editor::set_standalone_window(show_window);
     let host = if local.ip().is_unspecified() || local.ip().is_loopback() {
         format!("127.0.0.1:{}", local.port())
     } else {
@@ -63,7 +63,12 @@ fn main() -> ExitCode {
         .token
         .as_deref()
         .map_or(String::new(), |t| format!("?token={t}"));
-    eprintln!("webstrip: UI at http://{host}/{token} (WebSocket ws://{host}/ws); Ctrl+C to quit");
+    let quit = if show_window {
+        "close the window or Ctrl+C to quit"
+    } else {
+        "Ctrl+C to quit"
+    };
+    eprintln!("webstrip: UI at http://{host}/{token} (WebSocket ws://{host}/ws); {quit}");
 
     let starter = Arc::new(SessionStarter::new(listener, config));
     webstrip::editor::on_open(move |session| starter.open(session));
@@ -72,11 +77,4 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
-}
-
-/// Whether an X11 or Wayland display is configured.
-fn has_display() -> bool {
-    ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }

@@ -1,7 +1,9 @@
-//! `cargo xtask run`: builds the UI when it is stale, builds the standalone app in
-//! release mode (the UI embedded), starts it — `--dev-server` when there is no usable display —
-//! and prints the browser URL.
+//! `cargo xtask run`: builds the UI when it is stale, builds the standalone app and its editor
+//! helper in release mode (the UI embedded; `webstrip-editor` lands next to `webstrip`, where the
+//! app looks for it), starts it — its window when there is a usable display, `--dev-server`
+//! (headless) otherwise — and prints the browser URL.
 
+use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::process::Command;
 
@@ -22,6 +24,8 @@ pub fn run(args: &[String]) -> Result<()> {
         "--release",
         "-p",
         "webstrip-standalone",
+        "-p",
+        "webstrip-editor-helper",
     ]))?;
     let binary = cmd::target_dir().join("release").join("webstrip");
 
@@ -51,22 +55,37 @@ fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     })
 }
 
-/// Whether a window could open: Wayland, or an X display whose local socket exists (remote X
-/// displays are trusted).
+/// Whether a window could open: an X display (the editor is an X11 client) whose local socket
+/// accepts a connection (remote X displays are trusted). The app checks the same before it opens
+/// its window, and warns when it cannot.
 fn display_usable() -> bool {
-    if std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty()) {
-        return true;
-    }
     let Some(display) = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()) else {
         return false;
     };
-    match display.strip_prefix(':') {
+    let local = display
+        .strip_prefix("unix:")
+        .or_else(|| display.strip_prefix(':'));
+    match local {
         Some(local) => {
             let number = local.split('.').next().unwrap_or(local);
-            Path::new("/tmp/.X11-unix")
-                .join(format!("X{number}"))
-                .exists()
+            let path = Path::new("/tmp/.X11-unix").join(format!("X{number}"));
+            UnixStream::connect(&path).is_ok() || connect_abstract(&path)
         }
         None => true,
     }
+}
+
+/// Linux X servers also listen on an abstract socket named like the file.
+#[cfg(target_os = "linux")]
+fn connect_abstract(path: &Path) -> bool {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::ffi::OsStrExt;
+    std::os::unix::net::SocketAddr::from_abstract_name(path.as_os_str().as_bytes())
+        .and_then(|name| UnixStream::connect_addr(&name))
+        .is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn connect_abstract(_path: &Path) -> bool {
+    false
 }

@@ -1,7 +1,9 @@
 //! The editor handle of one open editor session: the bridge, the transports the session hooks
 //! started and, once the host gives a parent window (VST3 at spawn, CLAP through `set_parent`),
-//! the Linux editor helper embedded in it. Without a parent (the standalone, `--dev-server`) the
-//! editor draws nothing and `run_until_closed` waits for Ctrl+C or a hook.
+//! the Linux editor helper embedded in it. The standalone gives no parent: with
+//! [`super::set_standalone_window`] on, the helper shows a top-level window and `run_until_closed`
+//! also ends when that window closes; otherwise (`--dev-server`) the editor draws nothing and
+//! `run_until_closed` waits for Ctrl+C or a hook.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -44,6 +46,7 @@ impl CloseSignal {
 /// window, when there is one, belongs to the helper process.
 pub struct WebstripWindow {
     close: Arc<CloseSignal>,
+    bridge: Bridge,
 }
 
 /// The open editor of one instance: owns its bridge, the transports started for it and the
@@ -60,9 +63,12 @@ pub struct WebstripEditorHandle {
     helper: Mutex<Option<super::helper::Helper>>,
 }
 
+/// Opens a session on `bridge`: in `parent` when given, else in a top-level window of the
+/// helper's own when `own_window` (the standalone app's), else headless.
 pub(super) fn spawn(
     bridge: Bridge,
     parent: Option<ParentWindowHandle>,
+    own_window: bool,
     size: SharedSize,
     host: Option<HostAccess>,
 ) -> Result<SpawnedEditor<WebstripEditorHandle>, EditorError> {
@@ -78,10 +84,15 @@ pub(super) fn spawn(
         #[cfg(target_os = "linux")]
         helper: Mutex::new(None),
     };
-    let window = WebstripWindow { close };
     if let Some(parent) = parent {
         handle.embed(parent)?;
+    } else if own_window {
+        handle.open_window(&close);
     }
+    let window = WebstripWindow {
+        close,
+        bridge: handle.bridge.clone(),
+    };
     Ok(SpawnedEditor { handle, window })
 }
 
@@ -107,14 +118,43 @@ impl WebstripEditorHandle {
         let died = self.helper_died.clone();
         let host = self.host.clone();
         let on_exit = Box::new(move || {
+            nice_plug::nice_error!(
+                "the editor helper exited; close and reopen the editor to restart it"
+            );
             died.store(true, Ordering::SeqCst);
             if let Some(host) = &host {
                 host.call_main_thread();
             }
         });
-        *helper =
-            Some(super::helper::Helper::start(&self.bridge, window, on_exit).map_err(EditorError)?);
+        *helper = Some(
+            super::helper::Helper::start(&self.bridge, Some(window), on_exit)
+                .map_err(EditorError)?,
+        );
         Ok(())
+    }
+
+    /// The standalone app's window: the helper as a top-level window; its end (the user closed
+    /// it) closes the session. When it cannot start, the app runs headless with a warning.
+    #[cfg(target_os = "linux")]
+    fn open_window(&self, close: &Arc<CloseSignal>) {
+        if let Err(error) = super::helper::locate_helper() {
+            nice_plug::nice_warn!("no editor window ({error}): running headless");
+            return;
+        }
+        let closer = close.clone();
+        let on_exit = Box::new(move || closer.close());
+        match super::helper::Helper::start(&self.bridge, None, on_exit) {
+            Ok(started) => {
+                *self.helper.lock().unwrap_or_else(|p| p.into_inner()) = Some(started);
+            }
+            Err(error) => nice_plug::nice_warn!("no editor window ({error}): running headless"),
+        }
+    }
+
+    /// No native editor window on this platform yet: headless.
+    #[cfg(not(target_os = "linux"))]
+    fn open_window(&self, _close: &Arc<CloseSignal>) {
+        nice_plug::nice_warn!("no editor window on this platform: running headless");
     }
 
     /// No native editor on this platform yet: the bridge's other transports serve the UI.
@@ -144,8 +184,9 @@ impl EditorHandle for WebstripEditorHandle {
     type Window = WebstripWindow;
     type Error = EditorError;
 
-    /// Blocks until SIGINT/SIGTERM (Ctrl+C) or until a session hook asks to close
-    /// ([`super::EditorSession::request_close`]). Only the standalone calls this.
+    /// Blocks until SIGINT/SIGTERM (Ctrl+C), until a session hook asks to close
+    /// ([`super::EditorSession::request_close`]) or until the standalone's window is closed.
+    /// Only the standalone calls this; dropping the handle afterwards closes the window.
     fn run_until_closed(window: Self::Window) -> Result<(), Self::Error> {
         let interrupted = Arc::new(AtomicBool::new(false));
         #[cfg(unix)]
@@ -154,6 +195,9 @@ impl EditorHandle for WebstripEditorHandle {
             let _ = signal_hook::flag::register(signal, interrupted.clone());
         }
         window.close.wait(&interrupted);
+        // Ends the clients' open gestures while the wrapper still exists: nice-plug's standalone
+        // drops the editor handle only once its wrapper is gone, too late to call the context.
+        window.bridge.shutdown();
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! The Linux editor: the helper process (`webstrip-editor`, see `editor-helper/`) that shows the
-//! web UI as an X11 child of the host's window, and the pump between it and the bridge.
+//! web UI as an X11 child of the host's window (or, for the standalone app, in a top-level window
+//! of its own), and the pump between it and the bridge.
 //!
 //! The helper's stdin and stdout are one end of a Unix socket pair (writes use `MSG_NOSIGNAL`,
 //! so a dead helper is an error here, never a SIGPIPE in the host). One JSON-RPC message per
@@ -40,7 +41,7 @@ pub fn disabled() -> bool {
     std::env::var_os(HELPER_ENV).is_some_and(|value| value == NO_HELPER)
 }
 
-/// A running helper, embedded in one parent window.
+/// A running helper, embedded in one parent window or showing its own.
 pub struct Helper {
     child: Child,
     socket: Arc<Socket>,
@@ -49,13 +50,13 @@ pub struct Helper {
 }
 
 impl Helper {
-    /// Starts the helper in `parent` (an X11 window id) and connects it to `bridge`; `on_exit`
-    /// runs (on a pump thread) if the helper ends before [`Helper`] is dropped. Fails when the
-    /// helper is missing, cannot run (e.g. no WebKitGTK on the machine, no display) or does not
-    /// show its webview in time.
+    /// Starts the helper in `parent` (an X11 window id; `None`: a top-level window of its own) and
+    /// connects it to `bridge`; `on_exit` runs (on a pump thread) if the helper ends before
+    /// [`Helper`] is dropped. Fails when the helper is missing, cannot run (e.g. no WebKitGTK on
+    /// the machine, no display) or does not show its webview in time.
     pub fn start(
         bridge: &Bridge,
-        parent: c_ulong,
+        parent: Option<c_ulong>,
         on_exit: Box<dyn Fn() + Send>,
     ) -> Result<Self, String> {
         let path = locate()?;
@@ -65,9 +66,17 @@ impl Helper {
             .try_clone()
             .map_err(|e| format!("editor helper socket: {e}"))?;
         let mut command = Command::new(&path);
+        match parent {
+            Some(parent) => {
+                command.arg("--parent").arg(parent.to_string());
+            }
+            // The app's own window: a Ctrl+C in its terminal reaches the app alone, which then
+            // closes the window through the pipe.
+            None => {
+                command.process_group(0);
+            }
+        }
         command
-            .arg("--parent")
-            .arg(parent.to_string())
             .stdin(Stdio::from(OwnedFd::from(theirs)))
             .stdout(Stdio::from(OwnedFd::from(theirs_out)))
             .stderr(Stdio::inherit());
@@ -136,9 +145,6 @@ impl Helper {
                     pump_in(reader, &client, &socket);
                     gone.store(true, Ordering::SeqCst);
                     if !stopping.load(Ordering::SeqCst) {
-                        nice_plug::nice_error!(
-                            "the editor helper exited; close and reopen the editor to restart it"
-                        );
                         on_exit();
                     }
                 })
@@ -193,6 +199,24 @@ impl Helper {
 impl Drop for Helper {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// The helper the editor would start, or why there is none: turned off ([`NO_HELPER`]) or missing.
+pub fn locate_helper() -> Result<PathBuf, String> {
+    if disabled() {
+        return Err(format!(
+            "the editor helper is turned off ({HELPER_ENV}={NO_HELPER})"
+        ));
+    }
+    let path = locate()?;
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "the editor helper is missing: {HELPER_ENV}={} is not a file",
+            path.display()
+        ))
     }
 }
 

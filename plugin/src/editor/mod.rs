@@ -4,7 +4,8 @@
 //!
 //! - [`handle`]: the open editor session. With a parent window from the host it starts the Linux
 //!   editor helper there ([`helper`]: the web UI in a webview of its own process, relayed to a
-//!   bridge client over a pipe). Without one (the standalone's `--dev-server`) nothing is drawn.
+//!   bridge client over a pipe). The standalone gives none: the helper then shows a top-level
+//!   window when the app asked for one ([`set_standalone_window`]), else nothing is drawn.
 //! - [`hooks`]: [`on_open`] hooks start other transports (e.g. WebSocket) for each session.
 
 mod handle;
@@ -14,6 +15,7 @@ mod hooks;
 mod meter_source;
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bridge::{Bridge, MainThreadRequest, PluginInfo, ResizeHandler};
@@ -31,7 +33,7 @@ use crate::params::WebstripParams;
 
 pub use handle::{WebstripEditorHandle, WebstripWindow};
 #[cfg(target_os = "linux")]
-pub use helper::{HELPER_ENV, HELPER_NAME, NO_HELPER};
+pub use helper::{HELPER_ENV, HELPER_NAME, NO_HELPER, locate_helper};
 pub use hooks::{EditorSession, SessionGuard, on_open};
 pub use meter_source::MeterReader;
 
@@ -39,6 +41,16 @@ pub use meter_source::MeterReader;
 pub const EDITOR_SIZE: (u32, u32) = (720, 420);
 /// The smallest size a host or the page may resize the editor to.
 pub const EDITOR_MIN_SIZE: (u32, u32) = (360, 240);
+
+static STANDALONE_WINDOW: AtomicBool = AtomicBool::new(false);
+
+/// Whether the standalone app's editor shows a window (off by default: headless). Only affects an
+/// editor spawned with no parent that does not wait for one, which only nice-plug's standalone
+/// wrapper does: on, it starts the helper as a top-level window, and `run_until_closed` also
+/// returns when the user closes that window. Call before the standalone wrapper starts.
+pub fn set_standalone_window(on: bool) {
+    STANDALONE_WINDOW.store(on, Ordering::Relaxed);
+}
 
 /// Why the editor could not open (reported to the host, which logs it).
 #[derive(Debug)]
@@ -91,7 +103,7 @@ impl Editor for WebstripEditor {
     fn spawn(
         &self,
         parent: Option<ParentWindowHandle>,
-        _wait_for_parent: bool,
+        wait_for_parent: bool,
         _fallback_scale_factor: Option<f64>,
         gui_context: GuiContext,
         host: Option<HostMethods>,
@@ -115,7 +127,15 @@ impl Editor for WebstripEditor {
             main_thread,
         );
         bridge.set_resize_handler(host.clone().map(|host| resize_handler(host, &self.size)));
-        Ok(handle::spawn(bridge, parent, self.size.clone(), host)?)
+        let own_window =
+            parent.is_none() && !wait_for_parent && STANDALONE_WINDOW.load(Ordering::Relaxed);
+        Ok(handle::spawn(
+            bridge,
+            parent,
+            own_window,
+            self.size.clone(),
+            host,
+        )?)
     }
 
     fn size(&self) -> NativeSize<u32> {

@@ -46,12 +46,19 @@ impl App {
         app
     }
 
-    /// Spawns the binary with exactly `args`, stderr captured.
+    /// Spawns the binary with exactly `args`, stderr captured, without a display.
     pub fn spawn(args: &[&str], port: u16) -> App {
+        App::spawn_with(args, port, &[])
+    }
+
+    /// Spawns the binary with exactly `args` and the variables `env` (e.g. a `DISPLAY`; none is
+    /// inherited), stderr captured.
+    pub fn spawn_with(args: &[&str], port: u16, env: &[(&str, &str)]) -> App {
         let mut child = Command::new(env!("CARGO_BIN_EXE_webstrip"))
             .args(args)
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
