@@ -7,7 +7,6 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
 
 use bridge::Bridge;
 use nice_plug::editor::dpi::NativeSize;
@@ -29,15 +28,11 @@ impl CloseSignal {
         self.changed.notify_all();
     }
 
-    /// Waits until the session is closed or `interrupted` is set.
-    fn wait(&self, interrupted: &AtomicBool) {
+    /// Waits until the session is closed.
+    fn wait(&self) {
         let mut closed = self.closed.lock().unwrap_or_else(|p| p.into_inner());
-        while !*closed && !interrupted.load(Ordering::Relaxed) {
-            closed = self
-                .changed
-                .wait_timeout(closed, Duration::from_millis(50))
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
+        while !*closed {
+            closed = self.changed.wait(closed).unwrap_or_else(|p| p.into_inner());
         }
     }
 }
@@ -184,17 +179,11 @@ impl EditorHandle for WebstripEditorHandle {
     type Window = WebstripWindow;
     type Error = EditorError;
 
-    /// Blocks until SIGINT/SIGTERM (Ctrl+C), until a session hook asks to close
-    /// ([`super::EditorSession::request_close`]) or until the standalone's window is closed.
+    /// Blocks until a session hook asks to close ([`super::EditorSession::request_close`]; the
+    /// standalone's hook does on SIGINT/SIGTERM) or until the standalone's window is closed.
     /// Only the standalone calls this; dropping the handle afterwards closes the window.
     fn run_until_closed(window: Self::Window) -> Result<(), Self::Error> {
-        let interrupted = Arc::new(AtomicBool::new(false));
-        #[cfg(unix)]
-        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            // Without the handler only a hook can end the wait; the process still runs.
-            let _ = signal_hook::flag::register(signal, interrupted.clone());
-        }
-        window.close.wait(&interrupted);
+        window.close.wait();
         // Ends the clients' open gestures while the wrapper still exists: nice-plug's standalone
         // drops the editor handle only once its wrapper is gone, too late to call the context.
         window.bridge.shutdown();
