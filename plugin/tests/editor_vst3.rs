@@ -9,7 +9,8 @@
 //! window shows the UI; the host's `setParamNormalized` shows in the page and going back restores
 //! it; an `xdotool` drag on a knob reaches the host's IComponentHandler as one
 //! beginEdit/performEdit…/endEdit for that parameter; after the host grows its window and calls
-//! `onSize`, the page fills it; `removed()` ends the helper and the view attaches again.
+//! `onSize`, the page fills it; `removed()` ends the helper and the view attaches again; after the
+//! helper is killed, the host's removed + attached brings the UI back.
 //!
 //! The helper is `$WEBSTRIP_EDITOR_TEST_HELPER`, else `webstrip-editor` in this test's target
 //! directory (`target/debug/`): `cargo test --workspace` builds it (the editor helper's own tests
@@ -260,7 +261,7 @@ struct Xvfb {
 
 impl Xvfb {
     fn start() -> Self {
-        for n in 200..330 {
+        for n in 400..530 {
             let socket = format!("/tmp/.X11-unix/X{n}");
             if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
                 continue;
@@ -765,6 +766,26 @@ fn the_editor_in_a_vst3_host() {
     assert!(reshown.distinct_colors() > 40, "the UI is not drawn again");
     assert!(reshown.black_at_right() < 0.05, "the page fills the window");
     eprintln!("attached again: ready after {ready:?}, page drawn after {drawn:?}");
+
+    // The helper dies on its own: the host keeps going (VST3 has no way to tell it, nice-plug's
+    // `destroyed` does nothing there), and the host's next removed/attached brings the UI back.
+    Command::new("kill")
+        .args(["-KILL", &again[0].to_string()])
+        .status()
+        .unwrap();
+    frame.pump(Duration::from_millis(300));
+    assert!(helpers().is_empty(), "the killed helper is not running");
+    assert_eq!(
+        unsafe { controller.setParamNormalized(output, original) },
+        kResultOk
+    );
+    assert_eq!(unsafe { controller.getParamNormalized(output) }, original);
+    assert_eq!(unsafe { view.removed() }, kResultOk);
+    attach(&view, &frame, &window);
+    assert_eq!(helpers().len(), 1, "a new helper after the crash");
+    assert!(settled(&frame, &window).distinct_colors() > 40);
+    eprintln!("helper killed: removed + attached shows the UI again");
+
     assert_eq!(unsafe { view.removed() }, kResultOk);
     assert!(helpers().is_empty(), "helper left after removed()");
     assert!(
