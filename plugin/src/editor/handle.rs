@@ -190,6 +190,21 @@ impl EditorHandle for WebstripEditorHandle {
         Ok(())
     }
 
+    /// Any size from the editor's minimum up to the bridge's largest side fits (the page lays
+    /// itself out); other sizes are clamped into that range. Answers CLAP's `gui.adjust_size` and
+    /// VST3's `checkSizeConstraint`.
+    fn adjust_size(
+        &self,
+        new_size: NativeSize<u32>,
+        _window: &WebstripWindow,
+    ) -> Option<NativeSize<u32>> {
+        let clamp = |side: u32, min: u32| side.clamp(min, bridge::MAX_EDITOR_SIDE);
+        Some(NativeSize::new(
+            clamp(new_size.width, super::EDITOR_MIN_SIZE.0),
+            clamp(new_size.height, super::EDITOR_MIN_SIZE.1),
+        ))
+    }
+
     /// CLAP's `gui.set_parent`: starts the helper in the host's window.
     fn set_parent(
         &self,
