@@ -18,11 +18,17 @@
 //! parent on an X connection of its own, which also makes the webview follow the parent's size).
 //! Without `--parent` it opens a resizable top-level window ("Webstrip", 720×420) and also exits,
 //! with status 0, when the user closes that window.
+//!
+//! `WEBSTRIP_UI_URL=http://localhost:5173` loads the UI from the Vite dev server instead of the
+//! embedded build (hot reload inside the DAW's editor window, still on the native IPC); only
+//! loopback `http://` URLs are accepted.
 
 #[cfg(target_os = "linux")]
 mod assets;
 #[cfg(target_os = "linux")]
 mod parent;
+#[cfg(target_os = "linux")]
+mod start_url;
 #[cfg(target_os = "linux")]
 mod view;
 

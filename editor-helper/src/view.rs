@@ -16,6 +16,7 @@ use wry::{Rect, WebView, WebViewBuilder};
 
 use crate::assets;
 use crate::parent::{self, ParentEvent};
+use crate::start_url;
 
 /// The line that tells the plugin the webview exists.
 pub const READY: &str = "webstrip-editor ready";
@@ -69,6 +70,11 @@ pub fn run() -> Result<(), String> {
     let post = move |event: Event| context.invoke(move || on_event(event));
     let out = spawn_stdout_writer();
     let page_out = out.clone();
+    let dev_url = std::env::var(start_url::UI_URL_VAR).ok();
+    let (url, refused) = start_url::start_url(dev_url.as_deref(), assets::START_URL);
+    if let Some(warning) = refused {
+        eprintln!("webstrip-editor: {warning}");
+    }
     let builder = WebViewBuilder::new()
         .with_custom_protocol(assets::SCHEME.into(), |_id, request| {
             assets::respond(&request)
@@ -77,7 +83,7 @@ pub fn run() -> Result<(), String> {
             // JSON has no raw line breaks outside strings: replacing them keeps one per line.
             let _ = page_out.send(request.body().replace(['\n', '\r'], " "));
         })
-        .with_url(assets::START_URL)
+        .with_url(&url)
         .with_background_color((0x12, 0x14, 0x17, 0xff))
         .with_focused(true);
 

@@ -415,3 +415,62 @@ fn no_display_runs_headless_with_one_warning() {
     app.wait_listening();
     headless_with_warning(app, "$DISPLAY is not set");
 }
+
+/// `WEBSTRIP_UI_URL`: the window loads the UI from a dev server (here a plain HTTP server on
+/// `ui/dist`, standing in for Vite) instead of the embedded build, and still talks over the native
+/// IPC: a WebSocket client's change shows in that page.
+#[test]
+fn the_window_loads_the_ui_from_a_dev_server() {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "build the UI first (npm run build in ui/)"
+    );
+    let dev_port = free_port();
+    let mut dev_server = Command::new("python3")
+        .args(["-m", "http.server", "--bind", "127.0.0.1", "--directory"])
+        .arg(&dist)
+        .arg(dev_port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", dev_port)).is_err() {
+        assert!(Instant::now() < deadline, "the dev server did not start");
+        thread::sleep(Duration::from_millis(50));
+    }
+
+    let xvfb = Xvfb::start();
+    let display = xvfb.display.clone();
+    let screen = Screen::connect(&display);
+    let url = format!("http://127.0.0.1:{dev_port}/");
+    let mut app = start(&display, &helper_binary(), &[("WEBSTRIP_UI_URL", &url)]);
+    let window = screen.wait_window(&app);
+    let shown = screen.settled();
+    assert!(shown.distinct_colors() > 40, "the UI is not drawn");
+    let mut ws = app.connect();
+    ws.result("setParameter", json!({"id": "output", "value": -6}));
+    let moved = shown.differing(&screen.settled());
+    assert!(
+        moved > 20,
+        "the dev page did not follow the change ({moved} pixels)"
+    );
+
+    screen.close(window);
+    let status = app
+        .wait_exit(Duration::from_secs(10))
+        .expect("the app exits");
+    assert!(status.success(), "{status:?}:\n{}", app.stderr());
+    // SAFETY: kill(2) on our own child process.
+    unsafe { libc::kill(dev_server.id() as libc::pid_t, libc::SIGTERM) };
+    let _ = dev_server.wait();
+    let mut log = String::new();
+    std::io::Read::read_to_string(dev_server.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(
+        log.contains("\"GET / HTTP") && log.contains("\"GET /assets/"),
+        "the page and its script came from the dev server:\n{log}"
+    );
+    eprintln!("dev server page: {moved} pixels changed on a WebSocket set");
+    drop(xvfb);
+}
