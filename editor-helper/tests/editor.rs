@@ -14,7 +14,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap_test_host::{Bundle, Capture, Instance, ParamEvent, ParentWindow};
-use xvfb::Xvfb;
+use gui_test::{Xvfb, alive, children_named, write_broken_helper};
 
 const PLUGIN_ID: &str = "org.webstrip.webstrip";
 const BLOCK: usize = 512;
@@ -62,43 +62,6 @@ fn helper_binary() -> PathBuf {
     std::env::var_os("WEBSTRIP_EDITOR_TEST_HELPER")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_webstrip-editor")))
-}
-
-/// Processes ids of this process's children named `webstrip-editor` that are still running.
-fn helpers_of(parent: u32) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid …
-        let Some((comm, rest)) = stat.split_once(") ") else {
-            continue;
-        };
-        let mut fields = rest.split(' ');
-        let (state, ppid) = (
-            fields.next(),
-            fields.next().and_then(|p| p.parse::<u32>().ok()),
-        );
-        if comm.ends_with("(webstrip-editor") && ppid == Some(parent) && state != Some("Z") {
-            found.push(pid);
-        }
-    }
-    found
-}
-
-/// Whether `pid` is still running (not gone, not a zombie).
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| {
-            stat.split_once(") ")
-                .map(|(_, rest)| !rest.starts_with('Z'))
-        })
-        .unwrap_or(false)
 }
 
 fn open_fds() -> usize {
@@ -439,7 +402,7 @@ fn the_editor_in_the_clap_test_host() {
     settled(&mut host, &window);
 
     // With the tone on, the meters move; the helper's CPU (with its WebKit processes) at 60 Hz.
-    let helper = helpers_of(std::process::id());
+    let helper = children_named(std::process::id(), "webstrip-editor");
     assert_eq!(helper.len(), 1, "one helper: {helper:?}");
     let quiet = settled(&mut host, &window);
     let tone = host.id("Tone");
@@ -468,7 +431,7 @@ fn the_editor_in_the_clap_test_host() {
     host.plugin.gui_destroy();
     eprintln!("editor close: {:?}", closing.elapsed());
     assert!(
-        helpers_of(std::process::id()).is_empty(),
+        children_named(std::process::id(), "webstrip-editor").is_empty(),
         "helper left after close"
     );
     assert!(!alive(helper[0]));
@@ -505,14 +468,14 @@ fn the_editor_in_the_clap_test_host() {
     opens.sort_by_key(|&(_, painted)| painted);
     eprintln!("warm opens (ready, first frame), fastest first: {opens:?}");
     assert!(
-        helpers_of(std::process::id()).is_empty(),
+        children_named(std::process::id(), "webstrip-editor").is_empty(),
         "helpers left after 50 cycles"
     );
     assert_eq!(open_fds(), fds, "open file descriptors grew over 50 cycles");
 
     // The helper crashes: audio goes on, the editor opens again.
     open_editor(&mut host, &window);
-    let helper = helpers_of(std::process::id());
+    let helper = children_named(std::process::id(), "webstrip-editor");
     assert_eq!(helper.len(), 1);
     Command::new("kill")
         .args(["-KILL", &helper[0].to_string()])
@@ -534,7 +497,7 @@ fn the_editor_in_the_clap_test_host() {
     open_editor(&mut host, &window);
     settled(&mut host, &window);
     host.plugin.gui_destroy();
-    assert!(helpers_of(std::process::id()).is_empty());
+    assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
     drop(host);
 
     // A host that is killed leaves no helper behind.
@@ -569,17 +532,7 @@ fn the_editor_in_the_clap_test_host() {
     // Without a working helper (as without WebKitGTK: the loader fails, status 127) the editor
     // reports an error to the host and audio is unaffected.
     let broken = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken-helper.sh");
-    std::fs::write(
-        &broken,
-        "#!/bin/sh\necho 'webstrip-editor: error while loading shared libraries: \
-         libwebkit2gtk-4.1.so.0: cannot open shared object file' >&2\nexit 127\n",
-    )
-    .unwrap();
-    Command::new("chmod")
-        .arg("+x")
-        .arg(&broken)
-        .status()
-        .unwrap();
+    write_broken_helper(&broken);
     let mut host = Host::new(&install("editor-no-webkit", &broken));
     host.plugin.gui_create().unwrap();
     let error = host.plugin.gui_set_parent(&window);
@@ -630,7 +583,7 @@ fn the_editor_in_the_clap_test_host() {
     assert_eq!(lines.len(), 2, "{answered}");
     assert!(lines[0].contains(r#""transport":"pipe""#), "{answered}");
     assert!(lines[1].contains(r#""accepted":true"#), "{answered}");
-    assert!(helpers_of(std::process::id()).is_empty());
+    assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
 
     drop(host);
     drop(window);
@@ -647,7 +600,7 @@ fn child_host() {
     let mut host = Host::new(&clap);
     let window = ParentWindow::new(0, 0, 720, 420).unwrap();
     open_editor(&mut host, &window);
-    let helper = helpers_of(std::process::id());
+    let helper = children_named(std::process::id(), "webstrip-editor");
     println!("HELPER {}", helper[0]);
     host.run_for(Duration::from_secs(60));
 }

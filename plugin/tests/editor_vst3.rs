@@ -27,6 +27,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use gui_test::{Xvfb, children_named};
 use nice_plug::prelude::Vst3Plugin;
 use nice_plug::wrapper::vst3::vst3::Steinberg::Linux::{
     FileDescriptor, IEventHandler, IEventHandlerTrait, IRunLoop, IRunLoopTrait, ITimerHandler,
@@ -48,7 +49,6 @@ use x11rb::protocol::xproto::{
 };
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;
-use xvfb::Xvfb;
 
 // ----- the host's COM objects (as in bridge_vst3.rs) --------------------------------------------
 
@@ -378,33 +378,6 @@ impl Drop for HostWindow {
     }
 }
 
-/// Running children of this process named `webstrip-editor`.
-fn helpers() -> Vec<u32> {
-    let me = std::process::id();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid …
-        let Some((comm, rest)) = stat.split_once(") ") else {
-            continue;
-        };
-        let mut fields = rest.split(' ');
-        let (state, ppid) = (
-            fields.next(),
-            fields.next().and_then(|p| p.parse::<u32>().ok()),
-        );
-        if comm.ends_with("(webstrip-editor") && ppid == Some(me) && state != Some("Z") {
-            found.push(pid);
-        }
-    }
-    found
-}
-
 /// Pumps the host's loop until the window shows a settled page (many colours, two captures
 /// 300 ms apart alike); returns the capture.
 fn settled(frame: &Frame, window: &HostWindow) -> Capture {
@@ -555,11 +528,11 @@ fn the_editor_in_a_vst3_host() {
     // The host sizes its window from the view, then attaches the view to it.
     let (width, height) = view_size(&view);
     let window = HostWindow::new(width as u16, height as u16);
-    assert!(helpers().is_empty());
+    assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
     let (ready, drawn) = attach(&view, &frame, &window);
 
     // The helper is this process's child and its window is inside the host's.
-    let helper = helpers();
+    let helper = children_named(std::process::id(), "webstrip-editor");
     assert_eq!(helper.len(), 1, "one helper process: {helper:?}");
     let children = window.children();
     assert!(
@@ -705,7 +678,10 @@ fn the_editor_in_a_vst3_host() {
     let removing = Instant::now();
     assert_eq!(unsafe { view.removed() }, kResultOk);
     let removed_in = removing.elapsed();
-    assert!(helpers().is_empty(), "helper left after removed()");
+    assert!(
+        children_named(std::process::id(), "webstrip-editor").is_empty(),
+        "helper left after removed()"
+    );
     let deadline = Instant::now() + Duration::from_secs(2);
     while !window.children().is_empty() {
         assert!(Instant::now() < deadline, "the helper's window outlived it");
@@ -715,7 +691,7 @@ fn the_editor_in_a_vst3_host() {
 
     // The same view attaches again (at the size the host left it), and goes away again.
     let (ready, drawn) = attach(&view, &frame, &window);
-    let again = helpers();
+    let again = children_named(std::process::id(), "webstrip-editor");
     assert_eq!(again.len(), 1, "one helper process: {again:?}");
     assert_ne!(again, helper, "a new helper");
     let reshown = settled(&frame, &window);
@@ -730,7 +706,10 @@ fn the_editor_in_a_vst3_host() {
         .status()
         .unwrap();
     frame.pump(Duration::from_millis(300));
-    assert!(helpers().is_empty(), "the killed helper is not running");
+    assert!(
+        children_named(std::process::id(), "webstrip-editor").is_empty(),
+        "the killed helper is not running"
+    );
     assert_eq!(
         unsafe { controller.setParamNormalized(output, original) },
         kResultOk
@@ -738,12 +717,19 @@ fn the_editor_in_a_vst3_host() {
     assert_eq!(unsafe { controller.getParamNormalized(output) }, original);
     assert_eq!(unsafe { view.removed() }, kResultOk);
     attach(&view, &frame, &window);
-    assert_eq!(helpers().len(), 1, "a new helper after the crash");
+    assert_eq!(
+        children_named(std::process::id(), "webstrip-editor").len(),
+        1,
+        "a new helper after the crash"
+    );
     assert!(settled(&frame, &window).distinct_colors() > 40);
     eprintln!("helper killed: removed + attached shows the UI again");
 
     assert_eq!(unsafe { view.removed() }, kResultOk);
-    assert!(helpers().is_empty(), "helper left after removed()");
+    assert!(
+        children_named(std::process::id(), "webstrip-editor").is_empty(),
+        "helper left after removed()"
+    );
     assert!(
         frame.resizes.lock().unwrap().is_empty(),
         "no resizeView asked: {:?}",

@@ -17,13 +17,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{App, free_port};
+use gui_test::{Xvfb, alive, children_named, write_broken_helper};
 use serde_json::json;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
     AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, ImageFormat, MapState, Window,
 };
 use x11rb::rust_connection::RustConnection;
-use xvfb::Xvfb;
 
 /// How long the window may take to appear and settle (debug build, busy CI).
 const WINDOW_TIMEOUT: Duration = Duration::from_secs(60);
@@ -61,32 +61,6 @@ fn target_dir() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-/// Process ids of `parent`'s children named `webstrip-editor` that are still running.
-fn helpers_of(parent: u32) -> Vec<u32> {
-    let children = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
-        .unwrap_or_default();
-    children
-        .split_whitespace()
-        .filter_map(|pid| pid.parse().ok())
-        .filter(|&pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|comm| comm.trim() == "webstrip-editor")
-                && alive(pid)
-        })
-        .collect()
-}
-
-/// Whether `pid` is still running (not gone, not a zombie).
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| {
-            stat.split_once(") ")
-                .map(|(_, rest)| !rest.starts_with('Z'))
-        })
-        .unwrap_or(false)
 }
 
 /// The X server as a test client sees it: captures of the screen, the app's window.
@@ -264,7 +238,10 @@ fn headless_with_warning(mut app: App, why: &str) {
     let mut ws = app.connect();
     assert_eq!(ws.result("ping", json!({})), json!({"pong": true}));
     assert!(app.stderr_shows(why), "{}", app.stderr());
-    assert!(helpers_of(app.child.id()).is_empty(), "a helper runs");
+    assert!(
+        children_named(app.child.id(), "webstrip-editor").is_empty(),
+        "a helper runs"
+    );
     app.signal(libc::SIGTERM);
     let status = app.wait_exit(Duration::from_secs(5)).expect("exits");
     let stderr = app.stderr();
@@ -311,7 +288,7 @@ fn the_standalone_window() {
         screenshot.display()
     );
     assert!(shown.distinct_colors() > 40, "the UI is not drawn");
-    let helper_pid = helpers_of(app.child.id());
+    let helper_pid = children_named(app.child.id(), "webstrip-editor");
     assert_eq!(helper_pid.len(), 1, "one helper: {helper_pid:?}");
 
     // A WebSocket client's change → the page shows it.
@@ -369,7 +346,7 @@ fn the_standalone_window() {
     // SIGINT with the window open → exit 0, the window closed, no helper left.
     let mut app = start(&display, &helper, &[]);
     screen.wait_window(&app);
-    let helper_pid = helpers_of(app.child.id());
+    let helper_pid = children_named(app.child.id(), "webstrip-editor");
     assert_eq!(helper_pid.len(), 1, "one helper: {helper_pid:?}");
     let sent = Instant::now();
     app.signal(libc::SIGINT);
@@ -384,17 +361,7 @@ fn the_standalone_window() {
 
     // A helper that cannot run (as without WebKitGTK: the loader fails, status 127) → headless.
     let broken = Path::new(env!("CARGO_TARGET_TMPDIR")).join("standalone-broken-helper.sh");
-    std::fs::write(
-        &broken,
-        "#!/bin/sh\necho 'webstrip-editor: error while loading shared libraries: \
-         libwebkit2gtk-4.1.so.0: cannot open shared object file' >&2\nexit 127\n",
-    )
-    .unwrap();
-    Command::new("chmod")
-        .arg("+x")
-        .arg(&broken)
-        .status()
-        .unwrap();
+    write_broken_helper(&broken);
     headless_with_warning(start(&display, &broken, &[]), "did not start");
 
     // No helper where it is looked for → headless, saying so.

@@ -1,4 +1,4 @@
-//! A private X server for GUI tests: Xvfb picks a free display itself (`-displayfd`), so tests
+//! A private X server: Xvfb picks a free display itself (`-displayfd`), so tests
 //! running at the same time never race for a display number. Dropping it stops the server.
 
 use std::io::{BufRead, BufReader};

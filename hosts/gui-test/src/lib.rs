@@ -1,0 +1,8 @@
+//! What the GUI tests (the editor in the CLAP and VST3 hosts, the standalone's window) share:
+//! a private X server, and a look at the editor helper processes they start.
+
+mod procs;
+mod xvfb;
+
+pub use procs::{alive, children_named, write_broken_helper};
+pub use xvfb::Xvfb;

@@ -1,0 +1,79 @@
+//! Processes as `/proc` shows them: which helpers a process started, whether one still runs.
+
+use std::path::Path;
+
+/// Running (not zombie) children of `parent` whose command name is `name` (at most 15 bytes, as
+/// the kernel keeps it). Scans `/proc`, so children started by any of `parent`'s threads count.
+pub fn children_named(parent: u32, name: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Some((comm, state, ppid)) = stat(pid) else {
+            continue;
+        };
+        if comm == name && ppid == parent && state != 'Z' {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Whether `pid` is still running (not gone, not a zombie).
+pub fn alive(pid: u32) -> bool {
+    stat(pid).is_some_and(|(_, state, _)| state != 'Z')
+}
+
+/// Writes an executable stand-in for the editor helper on a machine without WebKitGTK: it prints
+/// the dynamic loader's error and exits with 127, as the real helper would.
+pub fn write_broken_helper(path: &Path) {
+    std::fs::write(
+        path,
+        "#!/bin/sh\necho 'webstrip-editor: error while loading shared libraries: \
+         libwebkit2gtk-4.1.so.0: cannot open shared object file' >&2\nexit 127\n",
+    )
+    .expect("write the broken helper");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// `(comm, state, ppid)` from `/proc/PID/stat` (`pid (comm) state ppid …`; comm may hold spaces
+/// and parentheses, so it ends at the last `") "`).
+fn stat(pid: u32) -> Option<(String, char, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (head, rest) = stat.rsplit_once(") ")?;
+    let comm = head.split_once('(')?.1.to_owned();
+    let mut fields = rest.split(' ');
+    let state = fields.next()?.chars().next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    Some((comm, state, ppid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    #[test]
+    fn a_child_is_seen_until_it_is_reaped() {
+        let mut child = Command::new("sleep").arg("30").spawn().unwrap();
+        let me = std::process::id();
+        assert_eq!(children_named(me, "sleep"), [child.id()]);
+        assert!(alive(child.id()));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(children_named(me, "sleep").is_empty());
+        assert!(!alive(child.id()));
+    }
+
+    #[test]
+    fn the_broken_helper_fails_like_a_missing_library() {
+        let path = std::env::temp_dir().join(format!("broken-helper-{}", std::process::id()));
+        write_broken_helper(&path);
+        let out = Command::new(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(127));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("libwebkit2gtk-4.1.so.0"));
+        std::fs::remove_file(path).unwrap();
+    }
+}
