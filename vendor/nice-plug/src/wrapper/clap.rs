@@ -43,6 +43,15 @@ pub trait ClapPlugin: Plugin {
     /// that the host can use to provide better hardware mapping for a plugin. See the linked
     /// extension for more information.
     fn remote_controls(&self, context: &mut impl RemoteControlsContext) {}
+
+    /// Webstrip patch (see `vendor/README.md`): called once, on the main thread, right after the
+    /// instance is created, with a [`GuiContext`][nice_plug_core::context::gui::GuiContext] that
+    /// stays usable for the instance's whole life whether or not an editor is open, so that a
+    /// plugin can change parameters the way the host hears an editor do it (begin, set, end). Like
+    /// every `GuiContext`, call it on the main thread only (e.g. from a task sent with
+    /// `AsyncExecutor::execute_gui`). It holds no strong reference to the instance.
+    #[cfg(feature = "editor")]
+    fn instance_context(&mut self, context: nice_plug_core::context::gui::GuiContext) {}
 }
 
 /// Configuration for the plugin's polyphonic modulation options, if it supports .

@@ -817,6 +817,13 @@ impl<P: ClapPlugin> Wrapper<P> {
                 .map(Mutex::new);
         }
 
+        // Webstrip patch: hand the plugin a GUI context for the instance's whole life.
+        #[cfg(feature = "editor")]
+        {
+            let context = wrapper.clone().make_gui_context();
+            wrapper.plugin.try_lock().unwrap().instance_context(context);
+        }
+
         wrapper
     }
 

@@ -431,6 +431,13 @@ impl<P: Vst3Plugin> WrapperInner<P> {
                 .map(|editor| Arc::new(Mutex::new(editor)));
         }
 
+        // Webstrip patch: hand the plugin a GUI context for the instance's whole life.
+        #[cfg(feature = "editor")]
+        {
+            let context = wrapper.clone().make_gui_context();
+            wrapper.plugin.try_lock().unwrap().instance_context(context);
+        }
+
         wrapper
     }
 
