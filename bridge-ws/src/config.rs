@@ -40,6 +40,13 @@ impl ServerConfig {
     }
 }
 
+/// A fresh random token of 128 bits, as 32 lowercase hex digits (from the OS's random source).
+pub fn random_token() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Why a server did not start.
 #[derive(Debug)]
 pub enum StartError {

@@ -156,7 +156,7 @@ impl Session {
         let waker = wake.clone();
         let Some(client) = bridge.connect(ClientOptions {
             transport: "websocket".into(),
-            may_resize: false,
+            editor_page: false,
             waker: Some(Box::new(move || waker.notify_one())),
         }) else {
             session

@@ -36,6 +36,10 @@ pub type MainThreadRequest = Box<dyn Fn() + Send + Sync>;
 /// Asks the host for a new editor size (physical pixels); returns whether it was accepted.
 pub type ResizeHandler = Box<dyn Fn(u32, u32) -> bool + Send + Sync>;
 
+/// Starts (or finds running) the instance's browser bridge; returns its URL with the token, or why
+/// it could not start. Called for `openInBrowser`, on the calling client's thread.
+pub type BrowserHandler = Box<dyn Fn() -> Result<String, String> + Send + Sync>;
+
 /// What `getInfo` reports about the plugin.
 #[derive(Clone, Debug)]
 pub struct PluginInfo {
@@ -51,8 +55,9 @@ pub struct PluginInfo {
 pub struct ClientOptions {
     /// Reported by `getInfo`, e.g. `websocket`, `pipe`, `editor`.
     pub transport: String,
-    /// Whether `requestResize` from this client reaches the host (the editor's own page only).
-    pub may_resize: bool,
+    /// Whether this is the editor's own page: only its `requestResize` reaches the host, and only
+    /// it may `openInBrowser`.
+    pub editor_page: bool,
     /// Called whenever the client has something new to send.
     pub waker: Option<Waker>,
 }
@@ -62,7 +67,7 @@ impl ClientOptions {
     pub fn new(transport: impl Into<String>) -> Self {
         Self {
             transport: transport.into(),
-            may_resize: false,
+            editor_page: false,
             waker: None,
         }
     }
@@ -80,6 +85,7 @@ pub(crate) struct Shared {
     pub sampler: Sampler,
     pub info: PluginInfo,
     pub resize: Mutex<Option<ResizeHandler>>,
+    pub browser: Mutex<Option<BrowserHandler>>,
     pub started: Instant,
 }
 
@@ -104,7 +110,10 @@ impl Bridge {
         main_thread: Option<MainThreadRequest>,
     ) -> Self {
         let params = ParamTable::new(params);
-        let registry = Registry::new(params.len());
+        let mut registry = Registry::new(params.len());
+        for index in 0..params.len() {
+            registry.set_announced(index, params.value(index).normalized);
+        }
         let shared = Arc::new(Shared {
             params,
             gui: Mutex::new(HostLink::new(gui, main_thread.is_some())),
@@ -113,15 +122,28 @@ impl Bridge {
             sampler: Sampler::new(meters),
             info,
             resize: Mutex::new(None),
+            browser: Mutex::new(None),
             started: Instant::now(),
         });
         Sampler::spawn_thread(&shared);
         Self { shared }
     }
 
-    /// Sets what `requestResize` calls for clients connected with `may_resize`.
+    /// Sets what `requestResize` calls for clients connected with `editor_page`.
     pub fn set_resize_handler(&self, handler: Option<ResizeHandler>) {
         *self.shared.resize.lock() = handler;
+    }
+
+    /// Sets what `openInBrowser` calls for the editor's page (none: the method is unavailable).
+    pub fn set_browser_handler(&self, handler: Option<BrowserHandler>) {
+        *self.shared.browser.lock() = handler;
+    }
+
+    /// Also notices parameter changes nobody reports to the bridge, by reading the parameters at
+    /// 60 Hz while clients are connected: with no editor open, nice-plug tells no one of host
+    /// automation. Each change is still announced once (see [`Bridge::param_value_changed`]).
+    pub fn watch_parameters(&self) {
+        crate::watcher::spawn(&self.shared);
     }
 
     /// Registers a new client; `None` once the bridge has shut down.
@@ -136,7 +158,7 @@ impl Bridge {
             self.shared
                 .registry
                 .lock()
-                .add(outbox.clone(), options.transport, options.may_resize);
+                .add(outbox.clone(), options.transport, options.editor_page);
         drop(gui);
         Some(Client {
             shared: self.shared.clone(),
@@ -146,32 +168,23 @@ impl Bridge {
     }
 
     /// nice-plug's `EditorHandle::param_value_changed`: the host applied a change (host automation,
-    /// or the echo of a client's set). Sends exactly one `parameterChanged` to every client.
+    /// or the echo of a client's set). Sends exactly one `parameterChanged` to every client; a
+    /// value already announced (the parameter watcher saw it first, or a set to the current value)
+    /// is not announced again.
     pub fn param_value_changed(&self, id: &str) {
         let Ok(index) = self.shared.params.index(id) else {
             return;
         };
-        let mut registry = self.shared.registry.lock();
-        let seq = registry.next_seq();
-        let value = self.shared.params.value(index);
-        let text: Arc<str> = notification(
-            method::PARAMETER_CHANGED,
-            &ParameterChanged {
-                id: value.id,
-                value: value.value,
-                normalized: value.normalized,
-                text: value.text,
-                seq,
-            },
-        )
-        .into();
-        registry.broadcast(&text, seq);
+        self.shared.announce(index);
     }
 
     /// nice-plug's `EditorHandle::state_changed`: the host loaded state or a preset. Sends one
     /// `parametersReset` to every client.
     pub fn state_changed(&self) {
         let mut registry = self.shared.registry.lock();
+        for index in 0..self.shared.params.len() {
+            registry.set_announced(index, self.shared.params.value(index).normalized);
+        }
         let seq = registry.next_seq();
         let text: Arc<str> =
             notification(method::PARAMETERS_RESET, &ParametersReset { seq }).into();
@@ -213,6 +226,21 @@ impl Bridge {
         let owned = self.shared.registry.lock().close_all();
         let params = &self.shared.params;
         gui.close(owned.into_iter().map(|i| HostOp::End(params.entry(i).ptr)));
+        drop(gui);
+        self.shared.sampler.stop();
+    }
+}
+
+impl Bridge {
+    /// Like [`Bridge::shutdown`], but without calling the host: for a bridge that outlives its
+    /// editor, when the instance itself is destroyed. Any thread.
+    pub fn detach(&self) {
+        let mut gui = self.shared.gui.lock();
+        if !gui.is_open() {
+            return;
+        }
+        self.shared.registry.lock().close_all();
+        gui.abandon();
         drop(gui);
         self.shared.sampler.stop();
     }
@@ -287,6 +315,29 @@ impl Drop for Client {
 }
 
 impl Shared {
+    /// Sends one `parameterChanged` for parameter `index` to every client, unless its current
+    /// value is the one announced last.
+    pub fn announce(&self, index: usize) {
+        let mut registry = self.registry.lock();
+        let value = self.params.value(index);
+        if !registry.set_announced(index, value.normalized) {
+            return;
+        }
+        let seq = registry.next_seq();
+        let text: Arc<str> = notification(
+            method::PARAMETER_CHANGED,
+            &ParameterChanged {
+                id: value.id,
+                value: value.value,
+                normalized: value.normalized,
+                text: value.text,
+                seq,
+            },
+        )
+        .into();
+        registry.broadcast(&text, seq);
+    }
+
     /// Asks the host for a main-thread call (after a [`HostLink::send`] said so).
     pub fn request_main_thread(&self) {
         if let Some(request) = &self.main_thread {

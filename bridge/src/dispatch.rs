@@ -11,8 +11,8 @@ use crate::bridge::Shared;
 use crate::host_link::HostOp;
 use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
 use crate::protocol::{
-    AllParameters, Empty, Info, MeterSubscription, PROTOCOL_VERSION, ParamRef, Pong, ResizeRequest,
-    ResizeResult, SetParameter, method,
+    AllParameters, BrowserLink, Empty, Info, MeterSubscription, PROTOCOL_VERSION, ParamRef, Pong,
+    ResizeRequest, ResizeResult, SetParameter, method,
 };
 use crate::registry::ClientId;
 use crate::sampler::MAX_METER_HZ;
@@ -100,6 +100,10 @@ fn call(shared: &Shared, client: ClientId, name: &str, params: Option<Value>) ->
             get_info(shared, client)
         }
         method::REQUEST_RESIZE => request_resize(shared, client, parse(params)?),
+        method::OPEN_IN_BROWSER => {
+            no_params(params)?;
+            open_in_browser(shared, client)
+        }
         _ => Err(RpcError::new(ErrorCode::MethodNotFound, "method not found")
             .with_data(Value::String(name.to_owned()))),
     }
@@ -213,19 +217,52 @@ fn subscribe_meters(shared: &Shared, client: ClientId, request: MeterSubscriptio
 }
 
 fn get_info(shared: &Shared, client: ClientId) -> Outcome {
-    let transport = shared
+    let (transport, editor_page) = shared
         .registry
         .lock()
         .client(client)
-        .map(|c| c.transport.clone())
+        .map(|c| (c.transport.clone(), c.editor_page))
         .unwrap_or_default();
+    let can_open_in_browser = editor_page && shared.browser.lock().is_some();
     to_value(&Info {
         name: shared.info.name.clone(),
         version: shared.info.version.clone(),
         vendor: shared.info.vendor.clone(),
         protocol: PROTOCOL_VERSION,
         transport,
+        can_open_in_browser,
     })
+}
+
+/// `openInBrowser`: only the editor's own page may ask (a browser client is already there), and
+/// only where the plugin glue installed a handler (inside a host).
+fn open_in_browser(shared: &Shared, client: ClientId) -> Outcome {
+    let editor_page = shared
+        .registry
+        .lock()
+        .client(client)
+        .is_some_and(|c| c.editor_page);
+    if !editor_page {
+        return Err(RpcError::new(
+            ErrorCode::Unavailable,
+            "only the editor's own page can open the browser bridge",
+        ));
+    }
+    let browser = shared.browser.lock();
+    let Some(open) = browser.as_ref() else {
+        return Err(RpcError::new(
+            ErrorCode::Unavailable,
+            "no browser bridge here (the standalone serves its own WebSocket port)",
+        ));
+    };
+    match open() {
+        Ok(url) => to_value(&BrowserLink { url }),
+        Err(reason) => Err(RpcError::new(
+            ErrorCode::Unavailable,
+            "the browser bridge did not start",
+        )
+        .with_data(Value::String(reason))),
+    }
 }
 
 fn request_resize(shared: &Shared, client: ClientId, request: ResizeRequest) -> Outcome {
@@ -234,12 +271,12 @@ fn request_resize(shared: &Shared, client: ClientId, request: ResizeRequest) -> 
         return Err(RpcError::new(ErrorCode::OutOfRange, "value out of range")
             .with_data(serde_json::json!({ "min": 1, "max": MAX_EDITOR_SIDE })));
     }
-    let may_resize = shared
+    let editor_page = shared
         .registry
         .lock()
         .client(client)
-        .is_some_and(|c| c.may_resize);
-    let accepted = may_resize
+        .is_some_and(|c| c.editor_page);
+    let accepted = editor_page
         && shared
             .resize
             .lock()

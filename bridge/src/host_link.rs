@@ -111,6 +111,15 @@ impl HostLink {
     }
 }
 
+impl HostLink {
+    /// Closes the link without another call: the instance is being destroyed, so the host has
+    /// nothing left to hear (and nice-plug's context can no longer reach its wrapper).
+    pub fn abandon(&mut self) {
+        self.context = None;
+        self.pending.clear();
+    }
+}
+
 fn call(context: &GuiContext, op: HostOp) {
     let setter = context.param_setter();
     // SAFETY: every pointer comes from the instance's own params (the bridge's `ParamTable`),

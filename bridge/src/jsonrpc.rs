@@ -23,11 +23,13 @@ pub enum ErrorCode {
     OutOfRange,
     /// Another client holds a gesture on that parameter.
     GestureOwned,
+    /// The method exists but cannot act here (e.g. `openInBrowser` outside a host).
+    Unavailable,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::ParseError,
         ErrorCode::InvalidRequest,
         ErrorCode::MethodNotFound,
@@ -36,6 +38,7 @@ impl ErrorCode {
         ErrorCode::UnknownParameter,
         ErrorCode::OutOfRange,
         ErrorCode::GestureOwned,
+        ErrorCode::Unavailable,
     ];
 
     /// The numeric code on the wire.
@@ -49,6 +52,7 @@ impl ErrorCode {
             ErrorCode::UnknownParameter => -32000,
             ErrorCode::OutOfRange => -32001,
             ErrorCode::GestureOwned => -32002,
+            ErrorCode::Unavailable => -32003,
         }
     }
 
@@ -63,6 +67,7 @@ impl ErrorCode {
             ErrorCode::UnknownParameter => "UnknownParameter",
             ErrorCode::OutOfRange => "OutOfRange",
             ErrorCode::GestureOwned => "GestureOwned",
+            ErrorCode::Unavailable => "Unavailable",
         }
     }
 }

@@ -8,6 +8,7 @@
 //!   and values; `host_link.rs` makes those calls on the host's main thread);
 //! - the host's echo arrives at [`Bridge::param_value_changed`], which numbers the change (`seq`)
 //!   and queues one `parameterChanged` per client in `registry.rs` → `outbox.rs`;
+//! - `watcher.rs` (bridges in a host without an open editor) notices changes nobody reported;
 //! - `sampler.rs` reads the meters and offers the newest frame to each subscriber's outbox;
 //! - the transport takes outgoing text from [`Client::try_next`] / [`Client::next_timeout`].
 
@@ -24,12 +25,15 @@ mod registry;
 mod sampler;
 #[cfg(test)]
 mod typescript;
+mod watcher;
 
 pub use bridge::{
-    Bridge, Client, ClientOptions, MainThreadRequest, MeterSource, PluginInfo, ResizeHandler,
+    Bridge, BrowserHandler, Client, ClientOptions, MainThreadRequest, MeterSource, PluginInfo,
+    ResizeHandler,
 };
 pub use dispatch::{MAX_EDITOR_SIDE, MAX_MESSAGE_BYTES};
 pub use jsonrpc::{ErrorCode, RpcError};
 pub use outbox::{Next, QUEUE_LIMIT, Waker};
 pub use registry::ClientId;
 pub use sampler::MAX_METER_HZ;
+pub use watcher::WATCH_HZ;

@@ -173,6 +173,17 @@ pub struct Info {
     pub protocol: u32,
     /// The transport this client is connected through, e.g. `websocket`, `pipe`, `editor`.
     pub transport: String,
+    /// Whether `openInBrowser` works for this client: the editor's own page, in a host.
+    pub can_open_in_browser: bool,
+}
+
+/// Result of `openInBrowser`: where a browser reaches this instance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserLink {
+    /// The page's address with the instance's token, e.g. `http://127.0.0.1:43121/?token=…`.
+    pub url: String,
 }
 
 /// One channel of a meter frame; linear amplitude.
@@ -249,6 +260,8 @@ pub mod method {
     pub const GET_INFO: &str = "getInfo";
     /// `requestResize {width, height}` → `{accepted}`.
     pub const REQUEST_RESIZE: &str = "requestResize";
+    /// `openInBrowser` → `{url}`: starts the instance's browser bridge (editor page only).
+    pub const OPEN_IN_BROWSER: &str = "openInBrowser";
     /// Notification: a parameter changed.
     pub const PARAMETER_CHANGED: &str = "parameterChanged";
     /// Notification: a meter frame.

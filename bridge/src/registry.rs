@@ -23,7 +23,7 @@ pub(crate) struct ClientEntry {
     pub id: ClientId,
     pub outbox: Arc<Outbox>,
     pub transport: String,
-    pub may_resize: bool,
+    pub editor_page: bool,
     /// Subscribed meter rate, 0 when not subscribed.
     meter_hz: f64,
     meter_due: Instant,
@@ -35,6 +35,8 @@ pub(crate) struct Registry {
     clients: Vec<ClientEntry>,
     /// The owner of each parameter's gesture, by parameter index.
     gestures: Vec<Option<ClientId>>,
+    /// The normalized value last announced per parameter (`None`: never).
+    announced: Vec<Option<f32>>,
 }
 
 impl Registry {
@@ -44,17 +46,18 @@ impl Registry {
             next_id: 1,
             clients: Vec::new(),
             gestures: vec![None; params],
+            announced: vec![None; params],
         }
     }
 
-    pub fn add(&mut self, outbox: Arc<Outbox>, transport: String, may_resize: bool) -> ClientId {
+    pub fn add(&mut self, outbox: Arc<Outbox>, transport: String, editor_page: bool) -> ClientId {
         let id = ClientId(self.next_id);
         self.next_id += 1;
         self.clients.push(ClientEntry {
             id,
             outbox,
             transport,
-            may_resize,
+            editor_page,
             meter_hz: 0.0,
             meter_due: Instant::now(),
         });
@@ -111,6 +114,18 @@ impl Registry {
         for client in &self.clients {
             client.outbox.push_event(text, seq);
         }
+    }
+
+    /// Records `normalized` as parameter `index`'s announced value; returns whether it differs
+    /// from the one announced before (i.e. whether to announce it).
+    pub fn set_announced(&mut self, index: usize, normalized: f32) -> bool {
+        let previous = self.announced[index].replace(normalized);
+        previous != Some(normalized)
+    }
+
+    /// The value last announced for parameter `index`.
+    pub fn announced(&self, index: usize) -> Option<f32> {
+        self.announced[index]
     }
 
     pub fn gesture_owner(&self, index: usize) -> Option<ClientId> {

@@ -37,6 +37,7 @@ fn generate() -> String {
         declaration::<Pong>(),
         declaration::<Empty>(),
         declaration::<Info>(),
+        declaration::<BrowserLink>(),
         declaration::<ChannelMeter>(),
         declaration::<MeterFrame>(),
         declaration::<ParameterChanged>(),
@@ -49,7 +50,7 @@ fn generate() -> String {
     let _ = writeln!(out, "export const PROTOCOL_VERSION = {PROTOCOL_VERSION};\n");
 
     let no_params = "Record<string, never> | undefined";
-    let methods: [(&str, String, String); 10] = [
+    let methods: [(&str, String, String); 11] = [
         (
             method::GET_ALL_PARAMETERS,
             no_params.into(),
@@ -79,6 +80,11 @@ fn generate() -> String {
             method::REQUEST_RESIZE,
             ResizeRequest::name(),
             ResizeResult::name(),
+        ),
+        (
+            method::OPEN_IN_BROWSER,
+            no_params.into(),
+            BrowserLink::name(),
         ),
     ];
     let _ = writeln!(out, "/** Every request: its params and its result. */");

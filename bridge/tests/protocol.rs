@@ -181,7 +181,7 @@ fn gestures_meters_ping_info_resize() {
     assert_eq!(ok(&client, "ping", json!({})), json!({ "pong": true }));
     assert_eq!(
         ok(&client, "getInfo", json!({})),
-        json!({ "name": "Test", "version": "1.2.3", "vendor": "Tests", "protocol": 1, "transport": "test" })
+        json!({ "name": "Test", "version": "1.2.3", "vendor": "Tests", "protocol": 1, "transport": "test", "canOpenInBrowser": false })
     );
     // A client that may not resize (not the editor's page) is refused without an error.
     assert_eq!(
@@ -195,7 +195,7 @@ fn gestures_meters_ping_info_resize() {
     bridge.set_resize_handler(Some(Box::new(|w, h| w <= 1000 && h <= 1000)));
     let editor = bridge
         .connect(bridge::ClientOptions {
-            may_resize: true,
+            editor_page: true,
             ..bridge::ClientOptions::new("editor")
         })
         .unwrap();

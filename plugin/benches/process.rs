@@ -9,6 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nice_plug::context::process::{SendEventError, Transport};
 use nice_plug::prelude::*;
 use webstrip::Webstrip;
+use webstrip::instance::MainThreadTask;
 
 const BLOCK: usize = 512;
 const SR: f32 = 48_000.0;
@@ -22,8 +23,8 @@ impl ProcessContext<Webstrip> for BenchContext {
     fn plugin_api(&self) -> PluginApi {
         PluginApi::Clap
     }
-    fn execute_background(&self, _task: ()) {}
-    fn execute_gui(&self, _task: ()) {}
+    fn execute_background(&self, _task: MainThreadTask) {}
+    fn execute_gui(&self, _task: MainThreadTask) {}
     fn transport(&self) -> &Transport {
         &self.transport
     }
@@ -45,7 +46,7 @@ impl ActivateContext<Webstrip> for BenchContext {
     fn plugin_api(&self) -> PluginApi {
         PluginApi::Clap
     }
-    fn execute(&self, _task: ()) {}
+    fn execute(&self, _task: MainThreadTask) {}
     fn set_latency_samples(&self, _samples: u32) {}
     fn set_current_voice_capacity(&self, _capacity: u32) {}
 }

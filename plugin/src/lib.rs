@@ -5,27 +5,39 @@
 //! - [`params`]: the declarative parameters (stable ids).
 //! - [`meters`]: the atomics the audio thread writes and one reader samples.
 //! - [`state`]: checks a saved state before it is applied.
-//! - [`editor`]: the editor, which runs the UI bridge on the instance's `GuiContext`.
+//! - [`instance`]: the instance's one UI bridge, shared by the editor and the browser bridge.
+//! - [`editor`]: the editor, which serves the UI over that bridge in the host's window.
+//! - [`browser`]: the opt-in in-host browser bridge (`WEBSTRIP_BRIDGE`, "Open in browser").
 
+pub mod browser;
 pub mod dsp;
 pub mod editor;
+pub mod instance;
 pub mod meters;
 pub mod params;
 pub mod state;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
+use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 
 use dsp::{Settings, Strip, law};
+use editor::MeterReader;
+use instance::{InstanceLink, MainThreadTask};
 use meters::{MeterWriter, Meters};
 use params::WebstripParams;
+
+/// Numbers the instances of this process, for the log.
+static INSTANCES: AtomicU32 = AtomicU32::new(0);
 
 /// One Webstrip instance.
 pub struct Webstrip {
     params: Arc<WebstripParams>,
     meters: Arc<Meters>,
+    link: Arc<InstanceLink>,
     strip: Strip,
     meter_writer: MeterWriter,
     channels: usize,
@@ -35,9 +47,13 @@ pub struct Webstrip {
 impl Default for Webstrip {
     fn default() -> Self {
         let settings = Settings::default();
+        let params = Arc::new(WebstripParams::default());
+        let meters = Arc::new(Meters::default());
+        let reader = Arc::new(MeterReader::new(meters.clone()));
         Self {
-            params: Arc::new(WebstripParams::default()),
-            meters: Arc::new(Meters::default()),
+            link: Arc::new(InstanceLink::new(params.clone(), reader)),
+            params,
+            meters,
             strip: Strip::new(44_100.0, law::coefficients(&settings, 2)),
             meter_writer: MeterWriter::new(44_100.0),
             channels: 2,
@@ -55,6 +71,27 @@ impl Webstrip {
     /// The instance's parameters.
     pub fn webstrip_params(&self) -> Arc<WebstripParams> {
         self.params.clone()
+    }
+
+    /// A host created this instance and gave it a context of its own (nice-plug, patched): the
+    /// bridge can now serve clients with no editor open. Starts the browser bridge when the
+    /// host's environment asks for it ([`browser::BRIDGE_ENV`]).
+    fn attach_host(&mut self, context: GuiContext) {
+        self.link.set_context(context);
+        let value = std::env::var(browser::BRIDGE_ENV).ok();
+        let port = match browser::requested_port(value.as_deref()) {
+            Ok(Some(port)) => port,
+            Ok(None) => return,
+            Err(err) => {
+                nice_error!("{err}: no browser bridge");
+                return;
+            }
+        };
+        let instance = INSTANCES.fetch_add(1, Ordering::Relaxed) + 1;
+        match self.link.open_browser(Some(port)) {
+            Ok(url) => nice_log!("Webstrip instance {instance}: browser bridge at {url}"),
+            Err(err) => nice_error!("Webstrip instance {instance}: no browser bridge: {err}"),
+        }
     }
 }
 
@@ -80,17 +117,22 @@ impl Plugin for Webstrip {
 
     type Editor = editor::WebstripEditor;
     type SysExMessage = ();
-    type BackgroundTask = ();
+    type BackgroundTask = MainThreadTask;
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
     }
 
-    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        Some(editor::WebstripEditor::new(
-            self.params.clone(),
-            self.meters.clone(),
-        ))
+    fn task_executor(&mut self) -> TaskExecutor<Self> {
+        let link = self.link.clone();
+        Box::new(move |task| match task {
+            MainThreadTask::RunHostCalls => link.run_host_calls(),
+        })
+    }
+
+    fn editor(&mut self, async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        self.link.set_executor(async_executor);
+        Some(editor::WebstripEditor::new(self.link.clone()))
     }
 
     fn filter_state(state: &mut PluginState) {
@@ -157,6 +199,10 @@ impl ClapPlugin for Webstrip {
         ClapFeature::Stereo,
         ClapFeature::Mono,
     ];
+
+    fn instance_context(&mut self, context: GuiContext) {
+        self.attach_host(context);
+    }
 }
 
 impl Vst3Plugin for Webstrip {
@@ -166,6 +212,10 @@ impl Vst3Plugin for Webstrip {
         Vst3SubCategory::Tools,
         Vst3SubCategory::Stereo,
     ];
+
+    fn instance_context(&mut self, context: GuiContext) {
+        self.attach_host(context);
+    }
 }
 
 nice_export_clap!(Webstrip);

@@ -14,6 +14,7 @@ use nice_plug::editor::{EditorHandle, ParentWindowHandle, SpawnedEditor};
 
 use super::hooks::{self, SessionGuard};
 use super::{EditorError, HostAccess, SharedSize};
+use crate::instance::BridgeLease;
 
 /// Lets `run_until_closed` wait until the session is asked to close.
 #[derive(Default)]
@@ -48,6 +49,8 @@ pub struct WebstripWindow {
 /// helper process showing the UI.
 pub struct WebstripEditorHandle {
     bridge: Bridge,
+    /// Keeps the bridge running while the editor is open (others may hold it longer).
+    lease: Option<Arc<BridgeLease>>,
     close: Arc<CloseSignal>,
     sessions: Vec<SessionGuard>,
     size: SharedSize,
@@ -61,16 +64,18 @@ pub struct WebstripEditorHandle {
 /// Opens a session on `bridge`: in `parent` when given, else in a top-level window of the
 /// helper's own when `own_window` (the standalone app's), else headless.
 pub(super) fn spawn(
-    bridge: Bridge,
+    lease: Arc<BridgeLease>,
     parent: Option<ParentWindowHandle>,
     own_window: bool,
     size: SharedSize,
     host: Option<HostAccess>,
 ) -> Result<SpawnedEditor<WebstripEditorHandle>, EditorError> {
     let close = Arc::new(CloseSignal::default());
+    let bridge = lease.bridge().clone();
     let sessions = hooks::open_session(&bridge, &close);
     let handle = WebstripEditorHandle {
         bridge,
+        lease: Some(lease),
         close: close.clone(),
         sessions,
         size,
@@ -161,8 +166,10 @@ impl WebstripEditorHandle {
 
 impl Drop for WebstripEditorHandle {
     fn drop(&mut self) {
-        // Clients see the bridge close (their gestures end) before their transports stop.
-        self.bridge.shutdown();
+        // Let go of the bridge first: when nothing else holds it, it shuts down and clients see it
+        // close (their gestures end) before their transports stop. When the browser bridge still
+        // holds it, the helper's client goes with the helper (its gestures end) and the rest stay.
+        drop(self.lease.take());
         #[cfg(target_os = "linux")]
         drop(
             self.helper

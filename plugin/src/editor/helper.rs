@@ -117,7 +117,7 @@ impl Helper {
 
         let Some(client) = bridge.connect(ClientOptions {
             transport: "pipe".into(),
-            may_resize: true,
+            editor_page: true,
             waker: None,
         }) else {
             let _ = ours.shutdown(std::net::Shutdown::Both);

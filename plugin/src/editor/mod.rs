@@ -1,6 +1,6 @@
-//! The plugin side of the UI: an editor that, when the host (or the standalone) opens it, starts
-//! a [`bridge::Bridge`] on the instance's `GuiContext`, forwards nice-plug's callbacks to it, and
-//! stops it when the editor closes.
+//! The plugin side of the UI: an editor that, when the host (or the standalone) opens it, takes a
+//! lease on the instance's [`bridge::Bridge`] (started if nothing else runs it, see
+//! [`crate::instance`]), forwards nice-plug's callbacks to it, and lets go when the editor closes.
 //!
 //! - [`handle`]: the open editor session. With a parent window from the host it starts the Linux
 //!   editor helper there ([`helper`]: the web UI in a webview of its own process, relayed to a
@@ -18,18 +18,15 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use bridge::{Bridge, MainThreadRequest, PluginInfo, ResizeHandler};
+use bridge::{MainThreadRequest, ResizeHandler};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::{NativeSize, PhysicalSize, Size};
 use nice_plug::editor::{
     Editor, HostCallbacks, HostMainThreadCaller, HostMethods, ParentWindowHandle, ResizeHint,
     SpawnedEditor,
 };
-use nice_plug::prelude::Plugin;
 
-use crate::Webstrip;
-use crate::meters::Meters;
-use crate::params::WebstripParams;
+use crate::instance::InstanceLink;
 
 pub use handle::{WebstripEditorHandle, WebstripWindow};
 #[cfg(target_os = "linux")]
@@ -80,18 +77,15 @@ impl SharedSize {
 
 /// Webstrip's editor: one per instance, spawned each time the host opens the GUI.
 pub struct WebstripEditor {
-    params: Arc<WebstripParams>,
-    meters: Arc<MeterReader>,
+    link: Arc<InstanceLink>,
     size: SharedSize,
 }
 
 impl WebstripEditor {
-    /// The editor of the instance owning `params` and `meters`. It becomes the instance's only
-    /// meter reader.
-    pub fn new(params: Arc<WebstripParams>, meters: Arc<Meters>) -> Self {
+    /// The editor of the instance whose bridge `link` starts.
+    pub fn new(link: Arc<InstanceLink>) -> Self {
         Self {
-            params,
-            meters: Arc::new(MeterReader::new(meters)),
+            link,
             size: SharedSize(Arc::new(Mutex::new(EDITOR_SIZE))),
         }
     }
@@ -115,22 +109,17 @@ impl Editor for WebstripEditor {
             let request: MainThreadRequest = Box::new(move || host.call_main_thread());
             request
         });
-        let bridge = Bridge::start(
-            self.params.clone(),
-            gui_context,
-            self.meters.clone(),
-            PluginInfo {
-                name: Webstrip::NAME.to_owned(),
-                version: Webstrip::VERSION.to_owned(),
-                vendor: Webstrip::VENDOR.to_owned(),
-            },
-            main_thread,
-        );
-        bridge.set_resize_handler(host.clone().map(|host| resize_handler(host, &self.size)));
+        let lease = self
+            .link
+            .lease(Some((gui_context, main_thread)))
+            .ok_or_else(|| EditorError("the instance has no bridge".into()))?;
+        lease
+            .bridge()
+            .set_resize_handler(host.clone().map(|host| resize_handler(host, &self.size)));
         let own_window =
             parent.is_none() && !wait_for_parent && STANDALONE_WINDOW.load(Ordering::Relaxed);
         Ok(handle::spawn(
-            bridge,
+            lease,
             parent,
             own_window,
             self.size.clone(),

@@ -191,7 +191,20 @@ protocol: number,
 /**
  * The transport this client is connected through, e.g. `websocket`, `pipe`, `editor`.
  */
-transport: string, };
+transport: string, 
+/**
+ * Whether `openInBrowser` works for this client: the editor's own page, in a host.
+ */
+canOpenInBrowser: boolean, };
+
+/**
+ * Result of `openInBrowser`: where a browser reaches this instance.
+ */
+export type BrowserLink = { 
+/**
+ * The page's address with the instance's token, e.g. `http://127.0.0.1:43121/?token=…`.
+ */
+url: string, };
 
 /**
  * One channel of a meter frame; linear amplitude.
@@ -272,6 +285,7 @@ export interface Methods {
   ping: { params: Record<string, never> | undefined; result: Pong };
   getInfo: { params: Record<string, never> | undefined; result: Info };
   requestResize: { params: ResizeRequest; result: ResizeResult };
+  openInBrowser: { params: Record<string, never> | undefined; result: BrowserLink };
 }
 
 /** Every notification the plugin sends: its params. */
@@ -291,6 +305,7 @@ export const ErrorCode = {
   UnknownParameter: -32000,
   OutOfRange: -32001,
   GestureOwned: -32002,
+  Unavailable: -32003,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,0 +1,680 @@
+//! The in-host browser bridge (`WEBSTRIP_BRIDGE`) of the Webstrip CLAP bundle, in a real CLAP
+//! host: a WebSocket client drives the instance with no editor open.
+//!
+//! The variable is read when an instance is created, so every scenario runs in a child process of
+//! this test binary with its own environment (`WEBSTRIP_BRIDGE`, and `NICE_LOG` naming a file
+//! where the plugin logs each instance's URL). The bundle comes from `$WEBSTRIP_CLAP`, else
+//! `<workspace>/target/bundled/Webstrip.clap`.
+
+use std::collections::BTreeSet;
+use std::io::ErrorKind;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use clap_test_host::{Bundle, Instance, ParamEvent};
+use serde_json::{Value, json};
+use tungstenite::client::IntoClientRequest;
+use tungstenite::http::HeaderValue;
+use tungstenite::{Message, WebSocket};
+
+const PLUGIN_ID: &str = "org.webstrip.webstrip";
+const PARAM_IDS: [&str; 10] = [
+    "input",
+    "output",
+    "pan",
+    "width",
+    "invert_l",
+    "invert_r",
+    "mute",
+    "bypass",
+    "tone",
+    "tone_level",
+];
+const SAMPLE_RATE: f64 = 48_000.0;
+const BLOCK: usize = 256;
+
+// ----- child processes ------------------------------------------------------------------------
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .filter(|dir| dir.join("Cargo.toml").is_file())
+        .last()
+        .expect("the crate lives in a workspace")
+        .to_path_buf()
+}
+
+fn bundle_path() -> PathBuf {
+    let path = std::env::var_os("WEBSTRIP_CLAP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/bundled/Webstrip.clap"));
+    assert!(
+        path.is_file(),
+        "{} does not exist: run `cargo xtask bundle webstrip` first, or point WEBSTRIP_CLAP at a \
+         Webstrip.clap",
+        path.display()
+    );
+    path
+}
+
+const WORKER_ENV: &str = "CLAP_TEST_HOST_WORKER";
+const LOG_ENV: &str = "WEBSTRIP_TEST_LOG";
+
+/// Runs `worker` in a child process with `WEBSTRIP_BRIDGE=bridge` (unset for `None`); returns
+/// its stdout.
+fn run_worker(worker: &str, bridge: Option<&str>) -> String {
+    let log = std::env::temp_dir().join(format!(
+        "webstrip-browser-{worker}-{}.log",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&log);
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", worker, "--nocapture", "--test-threads=1"])
+        .env("WEBSTRIP_CLAP", bundle_path())
+        .env(WORKER_ENV, worker)
+        .env("NICE_LOG", &log)
+        .env(LOG_ENV, &log)
+        .env_remove("WEBSTRIP_BRIDGE");
+    if let Some(bridge) = bridge {
+        command.env("WEBSTRIP_BRIDGE", bridge);
+    }
+    let child = command.output().expect("run the worker");
+    let stdout = String::from_utf8_lossy(&child.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&child.stderr);
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    assert!(
+        child.status.success() && stdout.contains("1 passed") && stdout.contains("WORKER_DONE"),
+        "{worker} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{stderr}\n--- plugin log\n{logged}",
+        child.status
+    );
+    stdout
+}
+
+fn is_worker(worker: &str) -> bool {
+    std::env::var(WORKER_ENV).is_ok_and(|w| w == worker)
+}
+
+fn log_text() -> String {
+    let path = std::env::var(LOG_ENV).expect("the parent names the log");
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// The URLs the plugin logged, one per instance with a browser bridge, in creation order.
+fn logged_urls() -> Vec<String> {
+    log_text()
+        .lines()
+        .filter_map(|line| line.split_once("browser bridge at ").map(|(_, url)| url))
+        .map(|url| url.split_whitespace().next().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// Opens an instance; returns it with the browser bridge URL it logged.
+fn open_with_bridge(bundle: &Bundle) -> (Instance, Endpoint) {
+    let before = logged_urls().len();
+    let plugin = bundle.instantiate(PLUGIN_ID).expect("instantiate Webstrip");
+    let urls = logged_urls();
+    assert_eq!(
+        urls.len(),
+        before + 1,
+        "one URL logged per new instance: {urls:?}\n{}",
+        log_text()
+    );
+    (plugin, Endpoint::parse(&urls[before]))
+}
+
+// ----- the endpoint ---------------------------------------------------------------------------
+
+/// Where one instance's bridge listens, from the logged `http://127.0.0.1:PORT/?token=…`.
+#[derive(Clone, Debug)]
+struct Endpoint {
+    port: u16,
+    token: String,
+}
+
+impl Endpoint {
+    fn parse(url: &str) -> Self {
+        let rest = url
+            .strip_prefix("http://127.0.0.1:")
+            .unwrap_or_else(|| panic!("a loopback URL: {url}"));
+        let (port, token) = rest
+            .split_once("/?token=")
+            .unwrap_or_else(|| panic!("a token in the URL: {url}"));
+        assert!(
+            token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+            "a 128-bit hex token: {token}"
+        );
+        Self {
+            port: port.parse().expect("a port"),
+            token: token.to_owned(),
+        }
+    }
+
+    fn ws_url(&self, token: Option<&str>) -> String {
+        match token {
+            Some(token) => format!("ws://127.0.0.1:{}/ws?token={token}", self.port),
+            None => format!("ws://127.0.0.1:{}/ws", self.port),
+        }
+    }
+
+    fn is_listening(&self) -> bool {
+        TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+    }
+}
+
+type Socket = WebSocket<TcpStream>;
+
+/// The handshake's outcome: a socket, or the HTTP status it was refused with.
+fn handshake(url: &str, origin: Option<&str>) -> Result<Socket, u16> {
+    let mut request = url.into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("Origin", HeaderValue::from_str(origin).unwrap());
+    }
+    let port = request.uri().port_u16().unwrap();
+    let stream = TcpStream::connect(("127.0.0.1", port)).expect("the port is open");
+    match tungstenite::client(request, stream) {
+        Ok((socket, _)) => {
+            socket
+                .get_ref()
+                .set_read_timeout(Some(Duration::from_millis(5)))
+                .unwrap();
+            Ok(socket)
+        }
+        Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => {
+            Err(response.status().as_u16())
+        }
+        Err(err) => panic!("handshake with {url}: {err}"),
+    }
+}
+
+fn connect(endpoint: &Endpoint) -> Socket {
+    handshake(&endpoint.ws_url(Some(&endpoint.token)), None).expect("the token is accepted")
+}
+
+/// A client, the host it talks to, and what the host does between reads: the main thread's
+/// callbacks and, when the instance processes, audio blocks.
+struct Session {
+    socket: Socket,
+    next_id: u64,
+    /// Notifications received so far.
+    notifications: Vec<Value>,
+}
+
+impl Session {
+    fn new(socket: Socket) -> Self {
+        Self {
+            socket,
+            next_id: 1,
+            notifications: Vec::new(),
+        }
+    }
+
+    /// Reads what arrived within `wait`, while `host` runs.
+    fn pump(&mut self, host: &mut impl FnMut(), wait: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + wait;
+        let mut received = Vec::new();
+        loop {
+            host();
+            match self.socket.read() {
+                Ok(Message::Text(text)) => {
+                    let message: Value = serde_json::from_str(&text).unwrap();
+                    if message.get("id").is_none() {
+                        self.notifications.push(message.clone());
+                    }
+                    received.push(message);
+                }
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(err))
+                    if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                Err(err) => panic!("read: {err}"),
+            }
+            if Instant::now() >= deadline {
+                return received;
+            }
+        }
+    }
+
+    /// Sends a request and returns its result, failing on an error answer.
+    fn call(&mut self, host: &mut impl FnMut(), method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let request = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+        self.socket
+            .send(Message::text(request.to_string()))
+            .expect("send");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            for message in self.pump(host, Duration::from_millis(20)) {
+                if message["id"] == json!(id) {
+                    assert!(message.get("error").is_none(), "{method}: {message}");
+                    return message["result"].clone();
+                }
+            }
+        }
+        panic!("no answer to {method}");
+    }
+
+    /// Waits up to `wait` for a `parameterChanged` of `param`; returns them all.
+    fn changes_of(&mut self, host: &mut impl FnMut(), param: &str, wait: Duration) -> Vec<Value> {
+        self.pump(host, wait);
+        self.notifications
+            .iter()
+            .filter(|n| n["method"] == "parameterChanged" && n["params"]["id"] == param)
+            .cloned()
+            .collect()
+    }
+}
+
+// ----- audio ----------------------------------------------------------------------------------
+
+fn sine(len: usize, offset: usize) -> Vec<f32> {
+    (0..len)
+        .map(|i| {
+            (0.5 * (std::f64::consts::TAU * 1000.0 * (offset + i) as f64 / SAMPLE_RATE).sin())
+                as f32
+        })
+        .collect()
+}
+
+/// Processes one block of a 1 kHz sine; returns the output's gain relative to the input (dB).
+fn process_block(plugin: &mut Instance, offset: usize) -> f64 {
+    let input = sine(BLOCK, offset);
+    let (mut left, mut right) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    plugin
+        .process(&[&input, &input], &mut [&mut left, &mut right], &[])
+        .expect("process");
+    let energy = |x: &[f32]| x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>();
+    10.0 * (energy(&left) / energy(&input)).log10()
+}
+
+fn nice_hash(id: &str) -> u32 {
+    id.bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        & !(1 << 31)
+}
+
+// ----- one instance ---------------------------------------------------------------------------
+
+#[test]
+fn a_browser_client_drives_an_instance_without_its_editor() {
+    run_worker("worker_one_instance", Some("0"));
+}
+
+#[test]
+fn worker_one_instance() {
+    if !is_worker("worker_one_instance") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    let (mut plugin, endpoint) = open_with_bridge(&bundle);
+    plugin.activate(SAMPLE_RATE, 1, BLOCK as u32).unwrap();
+    plugin.start_processing().unwrap();
+
+    // The guards: no token, a wrong token, a foreign page.
+    assert_eq!(handshake(&endpoint.ws_url(None), None).err(), Some(401));
+    let wrong = "0".repeat(32);
+    assert_eq!(
+        handshake(&endpoint.ws_url(Some(&wrong)), None).err(),
+        Some(401)
+    );
+    assert_eq!(
+        handshake(
+            &endpoint.ws_url(Some(&endpoint.token)),
+            Some("http://evil.example")
+        )
+        .err(),
+        Some(403)
+    );
+    // The server's own page may connect.
+    let own = format!("http://127.0.0.1:{}", endpoint.port);
+    assert!(handshake(&endpoint.ws_url(Some(&endpoint.token)), Some(&own)).is_ok());
+
+    let mut client = Session::new(connect(&endpoint));
+    let mut offset = 0usize;
+    let mut gains = Vec::new();
+    let mut events = Vec::new();
+    let plugin_cell = std::cell::RefCell::new(&mut plugin);
+    let mut host = || {
+        let mut plugin = plugin_cell.borrow_mut();
+        plugin.run_main_thread_callbacks();
+        gains.push(process_block(&mut plugin, offset));
+        offset += BLOCK;
+        events.extend(plugin.take_output_events());
+    };
+
+    // Every parameter.
+    let all = client.call(&mut host, "getAllParameters", json!({}));
+    let ids: BTreeSet<&str> = all["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, PARAM_IDS.into_iter().collect::<BTreeSet<_>>());
+
+    // setParameter reaches the host as a gesture and changes the audio.
+    let applied = client.call(
+        &mut host,
+        "setParameter",
+        json!({ "id": "output", "value": -6.0 }),
+    );
+    assert_eq!(applied["value"], json!(-6.0));
+    let changes = client.changes_of(&mut host, "output", Duration::from_millis(400));
+    drop(host);
+    let plugin = plugin_cell.into_inner();
+    let output = nice_hash("output");
+    let ours: Vec<&ParamEvent> = events.iter().filter(|e| e.id() == output).collect();
+    assert!(
+        matches!(
+            ours.as_slice(),
+            [
+                ParamEvent::GestureBegin { .. },
+                ParamEvent::Value { .. },
+                ParamEvent::GestureEnd { .. }
+            ]
+        ),
+        "one gesture with one value: {ours:?}"
+    );
+    let ParamEvent::Value { value, .. } = ours[1] else {
+        unreachable!()
+    };
+    let host_text = plugin.value_to_text(output, *value).unwrap();
+    assert!(host_text.contains("-6"), "the host got -6 dB: {host_text}");
+    let settled = gains.last().copied().unwrap();
+    assert!(
+        (settled + 6.0).abs() < 0.05,
+        "output at -6 dB: {settled:.3} dB"
+    );
+    // The host's echo reaches the client exactly once.
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["params"]["value"], json!(-6.0));
+
+    // Host automation reaches the client as parameterChanged.
+    let input = nice_hash("input");
+    let normalized_plus_6 = (6.0 + 24.0) / 48.0;
+    let seq_before = changes[0]["params"]["seq"].as_u64().unwrap();
+    let mut offset = offset;
+    let mut automated = false;
+    let plugin_cell = std::cell::RefCell::new(plugin);
+    let mut host = || {
+        let mut plugin = plugin_cell.borrow_mut();
+        plugin.run_main_thread_callbacks();
+        let input_block = sine(BLOCK, offset);
+        let (mut left, mut right) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+        let events = if automated {
+            Vec::new()
+        } else {
+            automated = true;
+            vec![ParamEvent::value(0, input, normalized_plus_6)]
+        };
+        plugin
+            .process(
+                &[&input_block, &input_block],
+                &mut [&mut left, &mut right],
+                &events,
+            )
+            .unwrap();
+        offset += BLOCK;
+    };
+    let changes = client.changes_of(&mut host, "input", Duration::from_millis(600));
+    assert_eq!(
+        changes.len(),
+        1,
+        "one notification for one change: {changes:?}"
+    );
+    assert_eq!(changes[0]["params"]["value"], json!(6.0));
+    assert_eq!(changes[0]["params"]["seq"].as_u64(), Some(seq_before + 1));
+    drop(host);
+    let plugin = plugin_cell.into_inner();
+
+    plugin.stop_processing().unwrap();
+    plugin.deactivate().unwrap();
+    println!("WORKER_DONE");
+}
+
+// ----- two instances --------------------------------------------------------------------------
+
+#[test]
+fn two_instances_have_two_endpoints_each_for_itself() {
+    run_worker("worker_two_instances", Some("0"));
+}
+
+#[test]
+fn worker_two_instances() {
+    if !is_worker("worker_two_instances") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    let (mut a, endpoint_a) = open_with_bridge(&bundle);
+    let (mut b, endpoint_b) = open_with_bridge(&bundle);
+    assert_ne!(endpoint_a.port, endpoint_b.port);
+    assert_ne!(endpoint_a.token, endpoint_b.token);
+    // One instance's token opens only its own endpoint.
+    assert_eq!(
+        handshake(&endpoint_a.ws_url(Some(&endpoint_b.token)), None).err(),
+        Some(401)
+    );
+
+    let width = nice_hash("width");
+    let before_b = b.param_value(width).unwrap();
+    let mut client_a = Session::new(connect(&endpoint_a));
+    let mut client_b = Session::new(connect(&endpoint_b));
+    let mut host = || {
+        a.run_main_thread_callbacks();
+        b.run_main_thread_callbacks();
+    };
+    client_a.call(
+        &mut host,
+        "setParameter",
+        json!({ "id": "width", "value": 150.0 }),
+    );
+    client_a.pump(&mut host, Duration::from_millis(300));
+    let b_changes = client_b.changes_of(&mut host, "width", Duration::from_millis(300));
+    drop(host);
+    // Inactive instances: the host reads the change from a flush.
+    let mut flushed_a = a.flush(&[]).unwrap();
+    flushed_a.retain(|e| e.id() == width);
+    assert_eq!(flushed_a.len(), 3, "A's host saw a gesture: {flushed_a:?}");
+    assert!(b.flush(&[]).unwrap().is_empty(), "B's host saw nothing");
+    let a_width = a.param_value(width).unwrap();
+    let text_a = a.value_to_text(width, a_width).unwrap();
+    assert!(text_a.starts_with("150"), "A's width: {text_a}");
+    assert_eq!(b.param_value(width).unwrap(), before_b, "B unchanged");
+    assert!(
+        b_changes.is_empty(),
+        "B's client heard nothing: {b_changes:?}"
+    );
+    let mut host = || {
+        b.run_main_thread_callbacks();
+    };
+    let b_width = client_b.call(&mut host, "getParameter", json!({ "id": "width" }));
+    assert_eq!(b_width["value"], json!(100.0));
+    println!("WORKER_DONE");
+}
+
+// ----- lifetime -------------------------------------------------------------------------------
+
+fn fd_count() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task").unwrap().count()
+}
+
+/// Inodes of this process's listening TCP sockets.
+fn listening_sockets() -> BTreeSet<u64> {
+    let ours: BTreeSet<u64> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_string_lossy().into_owned();
+            target
+                .strip_prefix("socket:[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
+        .collect();
+    ["/proc/self/net/tcp", "/proc/self/net/tcp6"]
+        .iter()
+        .flat_map(|table| {
+            std::fs::read_to_string(table)
+                .unwrap_or_default()
+                .lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    // State 0A is LISTEN; field 9 is the inode.
+                    (fields.get(3) == Some(&"0A")).then(|| fields.get(9)?.parse().ok())?
+                })
+                .collect::<Vec<u64>>()
+        })
+        .filter(|inode| ours.contains(inode))
+        .collect()
+}
+
+/// Waits up to 3 s for `probe` to return `expected`; returns the last value.
+fn settles_to(expected: usize, probe: impl Fn() -> usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        let now = probe();
+        if now == expected || Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn fifty_instances_loaded_and_unloaded_leave_nothing_behind() {
+    let stdout = run_worker("worker_fifty_instances", Some("0"));
+    assert!(stdout.contains("WORKER_INSTANCES=50"), "{stdout}");
+}
+
+#[test]
+fn worker_fifty_instances() {
+    if !is_worker("worker_fifty_instances") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    // Warm up what a process keeps once (nice-plug's shared worker thread, the logger).
+    let (warm, endpoint) = open_with_bridge(&bundle);
+    drop(warm);
+    assert!(
+        !endpoint.is_listening(),
+        "the port closed with its instance"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let (fds, threads) = (fd_count(), thread_count());
+    assert!(listening_sockets().is_empty());
+
+    let mut instances = 0;
+    for _ in 0..50 {
+        let (mut plugin, endpoint) = open_with_bridge(&bundle);
+        let mut client = Session::new(connect(&endpoint));
+        let mut host = || {
+            plugin.run_main_thread_callbacks();
+        };
+        let info = client.call(&mut host, "getInfo", json!({}));
+        assert_eq!(info["transport"], json!("websocket"));
+        drop(host);
+        drop(plugin);
+        assert!(!endpoint.is_listening(), "port {} closed", endpoint.port);
+        instances += 1;
+        // The client sees the server go away.
+        drop(client);
+    }
+    assert!(listening_sockets().is_empty(), "every port closed");
+    let fds_after = settles_to(fds, fd_count);
+    let threads_after = settles_to(threads, thread_count);
+    println!("fds {fds} -> {fds_after}, threads {threads} -> {threads_after}");
+    assert_eq!(fds_after, fds, "open file descriptors");
+    assert_eq!(threads_after, threads, "threads");
+    println!("WORKER_INSTANCES={instances}");
+    println!("WORKER_DONE");
+}
+
+#[test]
+fn without_the_variable_nothing_listens() {
+    run_worker("worker_no_variable", None);
+}
+
+#[test]
+fn worker_no_variable() {
+    if !is_worker("worker_no_variable") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    let mut plugin = bundle.instantiate(PLUGIN_ID).unwrap();
+    plugin.activate(SAMPLE_RATE, 1, BLOCK as u32).unwrap();
+    plugin.start_processing().unwrap();
+    process_block(&mut plugin, 0);
+    assert!(listening_sockets().is_empty(), "no listening socket");
+    assert!(logged_urls().is_empty(), "no URL logged: {}", log_text());
+    println!("WORKER_DONE");
+}
+
+#[test]
+fn a_malformed_variable_is_reported_and_nothing_listens() {
+    run_worker("worker_bad_variable", Some("9100x"));
+}
+
+#[test]
+fn worker_bad_variable() {
+    if !is_worker("worker_bad_variable") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    let mut plugin = bundle.instantiate(PLUGIN_ID).unwrap();
+    plugin.activate(SAMPLE_RATE, 1, BLOCK as u32).unwrap();
+    plugin.start_processing().unwrap();
+    let gain = process_block(&mut plugin, 0);
+    assert!(gain.abs() < 0.01, "the plugin still works: {gain}");
+    assert!(listening_sockets().is_empty(), "no listening socket");
+    let log = log_text();
+    assert!(
+        log.contains("WEBSTRIP_BRIDGE must be a port number") && log.contains("9100x"),
+        "the error is logged: {log}"
+    );
+    println!("WORKER_DONE");
+}
+
+#[test]
+fn a_fixed_port_goes_to_the_first_instance_and_the_next_free_ones_to_the_others() {
+    let port = free_port();
+    run_worker_with_port(port);
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+fn run_worker_with_port(port: u16) {
+    let stdout = run_worker("worker_fixed_port", Some(&port.to_string()));
+    assert!(stdout.contains(&format!("WORKER_PORTS={port}")), "{stdout}");
+}
+
+#[test]
+fn worker_fixed_port() {
+    if !is_worker("worker_fixed_port") {
+        return;
+    }
+    let port: u16 = std::env::var("WEBSTRIP_BRIDGE").unwrap().parse().unwrap();
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    let (_a, endpoint_a) = open_with_bridge(&bundle);
+    let (_b, endpoint_b) = open_with_bridge(&bundle);
+    assert_eq!(endpoint_a.port, port);
+    assert!(
+        endpoint_b.port > port && endpoint_b.port < port + 64,
+        "{endpoint_b:?}"
+    );
+    println!("WORKER_PORTS={},{}", endpoint_a.port, endpoint_b.port);
+    println!("WORKER_DONE");
+}

@@ -1,0 +1,102 @@
+//! The in-host browser bridge: the standalone's WebSocket + HTTP server (`bridge-ws`), run by one
+//! plugin instance inside a host so that a browser (e.g. the Vite dev server's page, with hot
+//! reload) drives the instance that processes the DAW's audio. Opt-in only: started for every
+//! instance when the host's environment has [`BRIDGE_ENV`], or by the editor's "Open in browser".
+//!
+//! Always on loopback, always with a fresh 128-bit token per instance (checked in constant time by
+//! `bridge-ws`, as is the browser's `Origin`), one port per instance. The server lives as long as
+//! the instance ([`crate::instance::InstanceLink`] drops it): its port closes and its thread ends.
+
+use std::sync::Arc;
+
+use bridge_ws::{ServerConfig, ServerHandle, StartError};
+
+use crate::instance::BridgeLease;
+
+/// `WEBSTRIP_BRIDGE=PORT`: start a browser bridge for every instance; `0` takes any free port.
+pub const BRIDGE_ENV: &str = "WEBSTRIP_BRIDGE";
+
+/// With a fixed `PORT`, instances after the first take the next free ports: this many in all.
+pub const PORT_RANGE: u16 = 64;
+
+/// The port [`BRIDGE_ENV`] asks for: `Ok(None)` when unset or empty, an error for anything that
+/// is not a port number.
+pub fn requested_port(value: Option<&str>) -> Result<Option<u16>, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse::<u16>().map(Some).map_err(|_| {
+            format!("{BRIDGE_ENV} must be a port number (0: any free port), not {text:?}")
+        }),
+    }
+}
+
+/// One instance's running browser bridge.
+pub struct BrowserBridge {
+    url: String,
+    // Dropped first: the port closes and the server's thread ends before the lease goes.
+    _server: ServerHandle,
+    _lease: Arc<BridgeLease>,
+}
+
+impl BrowserBridge {
+    /// Serves `lease`'s bridge on 127.0.0.1: on `port` or the next free one of [`PORT_RANGE`]
+    /// ports, or on any free port for `None` / `Some(0)`.
+    pub fn start(lease: Arc<BridgeLease>, port: Option<u16>) -> Result<Self, String> {
+        let token = bridge_ws::random_token()
+            .map_err(|err| format!("no random source for the token: {err}"))?;
+        let first = port.unwrap_or(0);
+        let candidates: Vec<u16> = if first == 0 {
+            vec![0]
+        } else {
+            (0..PORT_RANGE)
+                .filter_map(|offset| first.checked_add(offset))
+                .collect()
+        };
+        let mut last_error = None;
+        for candidate in candidates {
+            let config = ServerConfig {
+                token: Some(token.clone()),
+                ..ServerConfig::loopback(candidate)
+            };
+            match bridge_ws::Server::start(lease.bridge().clone(), config) {
+                Ok(server) => {
+                    let addr = server.local_addr();
+                    let url = format!("http://{addr}/?token={token}");
+                    return Ok(Self {
+                        url,
+                        _server: server,
+                        _lease: lease,
+                    });
+                }
+                Err(err @ StartError::AddrInUse(_)) => last_error = Some(err),
+                Err(err) => return Err(err.to_string()),
+            }
+        }
+        Err(match last_error {
+            Some(err) => format!("{err} (and the next {} ports)", PORT_RANGE - 1),
+            None => format!("no port to try from {first}"),
+        })
+    }
+
+    /// The page's address, with the token.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_variable_is_a_port_or_nothing() {
+        assert_eq!(requested_port(None), Ok(None));
+        assert_eq!(requested_port(Some("")), Ok(None));
+        assert_eq!(requested_port(Some(" 0 ")), Ok(Some(0)));
+        assert_eq!(requested_port(Some("9100")), Ok(Some(9100)));
+        for bad in ["-1", "65536", "abc", "9100x"] {
+            let err = requested_port(Some(bad)).unwrap_err();
+            assert!(err.contains(BRIDGE_ENV) && err.contains(bad), "{err}");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! One instance's UI bridge, shared by everything that serves the UI: the open editor and, inside
+//! a host, the browser bridge ([`crate::browser`]). The bridge starts when the first of them needs
+//! it and shuts down when the last lets go (a [`BridgeLease`] each), so there is one meter reader,
+//! one change counter and one gesture owner per parameter per instance.
+//!
+//! In a host, nice-plug (patched, see `vendor/README.md`) hands the instance a `GuiContext` at
+//! creation, and its `AsyncExecutor` reaches the host's main thread: the bridge then works with no
+//! editor open. The standalone gives neither; its editor session brings its own context.
+
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use bridge::{Bridge, MainThreadRequest, PluginInfo};
+use nice_plug::context::gui::{AsyncExecutor, GuiContext};
+use nice_plug::prelude::Plugin;
+
+use crate::Webstrip;
+use crate::browser::BrowserBridge;
+use crate::editor::MeterReader;
+use crate::params::WebstripParams;
+
+/// What the instance asks of the host's main thread (nice-plug's background task type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MainThreadTask {
+    /// Make the `GuiContext` calls the bridge's clients queued.
+    RunHostCalls,
+}
+
+/// Keeps the instance's bridge running; the last lease dropped shuts it down.
+pub struct BridgeLease {
+    bridge: Bridge,
+}
+
+impl BridgeLease {
+    /// The bridge this lease keeps running.
+    pub fn bridge(&self) -> &Bridge {
+        &self.bridge
+    }
+}
+
+impl Drop for BridgeLease {
+    fn drop(&mut self) {
+        // Ends the remaining clients' gestures (the host sees the ends) and stops the sampler.
+        self.bridge.shutdown();
+    }
+}
+
+/// The instance's side of its host, once the wrapper gave it.
+#[derive(Default)]
+struct HostSide {
+    context: Option<GuiContext>,
+    executor: Option<Arc<AsyncExecutor<Webstrip>>>,
+}
+
+/// The bridge of one instance and what starts it.
+pub struct InstanceLink {
+    params: Arc<WebstripParams>,
+    meters: Arc<MeterReader>,
+    host: Mutex<HostSide>,
+    bridge: Mutex<Weak<BridgeLease>>,
+    browser: Mutex<Option<BrowserBridge>>,
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl InstanceLink {
+    /// The link of the instance owning `params`; `meters` becomes its only meter reader.
+    pub fn new(params: Arc<WebstripParams>, meters: Arc<MeterReader>) -> Self {
+        Self {
+            params,
+            meters,
+            host: Mutex::new(HostSide::default()),
+            bridge: Mutex::new(Weak::new()),
+            browser: Mutex::new(None),
+        }
+    }
+
+    /// The wrapper's executor, to reach the host's main thread (`Plugin::editor`).
+    pub fn set_executor(&self, executor: AsyncExecutor<Webstrip>) {
+        locked(&self.host).executor = Some(Arc::new(executor));
+    }
+
+    /// The instance's `GuiContext` from the (patched) wrapper: a host runs this instance.
+    pub fn set_context(&self, context: GuiContext) {
+        locked(&self.host).context = Some(context);
+    }
+
+    /// Whether the wrapper gave the instance a context of its own, i.e. a host runs it.
+    pub fn in_host(&self) -> bool {
+        locked(&self.host).context.is_some()
+    }
+
+    /// A lease on the running bridge, starting it when nobody holds one. In a host it runs on the
+    /// instance's context; otherwise (the standalone) on `session`, the context of the editor
+    /// session asking, with `session_main_thread` as its way to the main thread.
+    pub fn lease(
+        self: &Arc<Self>,
+        session: Option<(GuiContext, Option<MainThreadRequest>)>,
+    ) -> Option<Arc<BridgeLease>> {
+        let mut slot = locked(&self.bridge);
+        if let Some(lease) = slot.upgrade() {
+            return Some(lease);
+        }
+        let (context, main_thread, in_host) = {
+            let host = locked(&self.host);
+            match (&host.context, &host.executor) {
+                (Some(context), Some(executor)) => {
+                    let executor = executor.clone();
+                    let request: MainThreadRequest =
+                        Box::new(move || executor.execute_gui(MainThreadTask::RunHostCalls));
+                    (context.clone(), Some(request), true)
+                }
+                _ => {
+                    let (context, main_thread) = session?;
+                    (context, main_thread, false)
+                }
+            }
+        };
+        let bridge = Bridge::start(
+            self.params.clone(),
+            context,
+            self.meters.clone(),
+            PluginInfo {
+                name: Webstrip::NAME.to_owned(),
+                version: Webstrip::VERSION.to_owned(),
+                vendor: Webstrip::VENDOR.to_owned(),
+            },
+            main_thread,
+        );
+        if in_host {
+            // With no editor open, nice-plug reports host automation to no one.
+            bridge.watch_parameters();
+            let link = Arc::downgrade(self);
+            bridge.set_browser_handler(Some(Box::new(move || {
+                let link = link
+                    .upgrade()
+                    .ok_or_else(|| "the instance is closing".to_owned())?;
+                link.open_browser(None)
+            })));
+        }
+        let lease = Arc::new(BridgeLease { bridge });
+        *slot = Arc::downgrade(&lease);
+        Some(lease)
+    }
+
+    /// Runs the bridge's queued host calls (on the host's main thread).
+    pub fn run_host_calls(&self) {
+        let lease = locked(&self.bridge).upgrade();
+        if let Some(lease) = lease {
+            lease.bridge.on_main_thread();
+        }
+    }
+
+    /// Starts the instance's browser bridge (or finds it running) and returns its URL. `port`:
+    /// the first port to try (see [`crate::browser`]); `None` for any free one.
+    pub fn open_browser(self: &Arc<Self>, port: Option<u16>) -> Result<String, String> {
+        let mut browser = locked(&self.browser);
+        if let Some(running) = browser.as_ref() {
+            return Ok(running.url().to_owned());
+        }
+        if !self.in_host() {
+            return Err("the browser bridge runs only inside a host".into());
+        }
+        let lease = self
+            .lease(None)
+            .ok_or_else(|| "the instance has no bridge".to_owned())?;
+        let started = BrowserBridge::start(lease, port)?;
+        let url = started.url().to_owned();
+        *browser = Some(started);
+        Ok(url)
+    }
+
+    /// The browser bridge's URL, if it runs.
+    pub fn browser_url(&self) -> Option<String> {
+        locked(&self.browser).as_ref().map(|b| b.url().to_owned())
+    }
+}
+
+impl Drop for InstanceLink {
+    fn drop(&mut self) {
+        // The instance is being destroyed: its wrapper is gone, so the bridge must not call the
+        // host any more; then the browser bridge closes its port and joins its threads.
+        if let Some(lease) = locked(&self.bridge).upgrade() {
+            lease.bridge.detach();
+        }
+        drop(locked(&self.browser).take());
+    }
+}
