@@ -3,6 +3,7 @@ import { useConnectionStatus, useParameterIds, useBridge } from "./ipc/hooks";
 import { ConnectionStatus } from "./components/ConnectionStatus";
 import { Knob } from "./components/Knob";
 import { Meters } from "./components/Meters";
+import { OpenInBrowser } from "./components/OpenInBrowser";
 import { Selector } from "./components/Selector";
 import { Toggle } from "./components/Toggle";
 
@@ -99,6 +100,8 @@ export function App() {
           <span className="brand-name">Webstrip</span>
           {info && <span className="brand-version">v{info.version}</span>}
         </div>
+        {/* True only for the editor's own page in a host: never in a browser or the standalone. */}
+        {info?.canOpenInBrowser === true && <OpenInBrowser />}
         <ConnectionStatus />
       </header>
       <main className="strip">

@@ -1,5 +1,5 @@
 // Test doubles: a fake DOM WebSocket, a fake transport and a fake plugin that answers the protocol.
-import type { AllParameters, MeterFrame, ParamInfo } from "../src/protocol";
+import { ErrorCode, type AllParameters, type Info, type MeterFrame, type ParamInfo, type RpcError } from "../src/protocol";
 import { Listeners, type Transport, type TransportState, type Unsubscribe } from "../src/ipc/transport";
 import type { WebSocketLike } from "../src/ipc/websocket";
 
@@ -173,6 +173,10 @@ export class FakePlugin {
   echo = true;
   readonly log: string[] = [];
   meterHz = 0;
+  /** Changes to the `getInfo` answer (e.g. `canOpenInBrowser: true`, as for the editor's page). */
+  info: Partial<Info> = {};
+  /** The `openInBrowser` answer: a link or an error (null: the method is unavailable here). */
+  browser: { url: string } | { error: RpcError } | null = null;
 
   constructor(readonly transport: FakeTransport) {
     transport.onSend = (text) => {
@@ -224,9 +228,25 @@ export class FakePlugin {
         this.answer(id, all);
         break;
       }
-      case "getInfo":
-        this.answer(id, { name: "Webstrip", version: "0.3.0", vendor: "Webstrip", protocol: 1, transport: "websocket" });
+      case "getInfo": {
+        const info: Info = {
+          name: "Webstrip",
+          version: "0.3.0",
+          vendor: "Webstrip",
+          protocol: 1,
+          transport: "websocket",
+          canOpenInBrowser: false,
+          ...this.info,
+        };
+        this.answer(id, info);
         break;
+      }
+      case "openInBrowser": {
+        const outcome = this.browser ?? { error: { code: ErrorCode.Unavailable, message: "no browser bridge here" } };
+        if ("url" in outcome) this.answer(id, { url: outcome.url });
+        else this.transport.deliver({ jsonrpc: "2.0", id, error: outcome.error });
+        break;
+      }
       case "subscribeMeters":
         this.meterHz = Math.min(60, Number(params?.hz));
         this.answer(id, { hz: this.meterHz });

@@ -3,12 +3,15 @@ import type { RpcError as RpcErrorBody } from "../protocol";
 /** The plugin answered a request with a JSON-RPC error. */
 export class RpcError extends Error {
   readonly code: number;
+  /** The plugin's message as it sent it (`message` adds the method and the code). */
+  readonly detail: string;
   readonly data: unknown;
 
   constructor(method: string, body: RpcErrorBody) {
     super(`${method} failed: ${body.message} (${body.code})`);
     this.name = "RpcError";
     this.code = body.code;
+    this.detail = body.message;
     this.data = body.data;
   }
 }
