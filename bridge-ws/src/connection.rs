@@ -160,7 +160,7 @@ impl Session {
             waker: Some(Box::new(move || waker.notify_one())),
         }) else {
             session
-                .close(source, CloseCode::Away, "the plugin's editor closed")
+                .close(source, CloseCode::Away, "the plugin closed this session")
                 .await;
             return;
         };
@@ -264,7 +264,10 @@ impl Session {
             return Some(End::Peer);
         }
         if client.is_closed() {
-            return Some(End::Close(CloseCode::Away, "the plugin's editor closed"));
+            return Some(End::Close(
+                CloseCode::Away,
+                "the plugin closed this session",
+            ));
         }
         None
     }

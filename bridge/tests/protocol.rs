@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::time::{Duration, Instant};
+
 use serde_json::{Value, json};
 use support::*;
 
@@ -479,4 +481,106 @@ fn specification_examples() {
         r,
         json!({ "jsonrpc": "2.0", "id": null, "result": { "pong": true } })
     );
+}
+
+#[test]
+fn open_in_browser_only_for_the_editors_page_and_only_with_a_handler() {
+    let (_host, bridge, _) = setup(Apply::OnFlush);
+    let page = bridge
+        .connect(bridge::ClientOptions {
+            editor_page: true,
+            ..bridge::ClientOptions::new("pipe")
+        })
+        .unwrap();
+    let browser = connect(&bridge);
+    // No handler (the standalone): unavailable to everyone.
+    assert_eq!(err(&page, "openInBrowser", json!({})), -32003);
+    assert_eq!(
+        ok(&page, "getInfo", json!({}))["canOpenInBrowser"],
+        json!(false)
+    );
+
+    let url = "http://127.0.0.1:40000/?token=00112233445566778899aabbccddeeff";
+    bridge.set_browser_handler(Some(Box::new(move || Ok(url.to_owned()))));
+    assert_eq!(
+        ok(&page, "getInfo", json!({}))["canOpenInBrowser"],
+        json!(true)
+    );
+    assert_eq!(ok(&page, "openInBrowser", json!({})), json!({ "url": url }));
+    assert_eq!(ok(&page, "openInBrowser", json!([])), json!({ "url": url }));
+    assert_eq!(err(&page, "openInBrowser", json!({ "port": 1 })), -32602);
+    // A browser client never learns or starts anything.
+    assert_eq!(
+        ok(&browser, "getInfo", json!({}))["canOpenInBrowser"],
+        json!(false)
+    );
+    let refused = call(&browser, "openInBrowser", json!({}));
+    assert_eq!(refused["error"]["code"], json!(-32003));
+    assert!(!refused.to_string().contains("token="), "{refused}");
+
+    // A server that does not start: the reason comes back.
+    bridge.set_browser_handler(Some(Box::new(|| {
+        Err("ports 9100..9163 are all in use".into())
+    })));
+    let failed = call(&page, "openInBrowser", json!({}));
+    assert_eq!(failed["error"]["code"], json!(-32003));
+    assert_eq!(
+        failed["error"]["data"],
+        json!("ports 9100..9163 are all in use")
+    );
+}
+
+/// Waits up to `wait` for notifications on `client`.
+fn notifications_within(client: &bridge::Client, wait: Duration) -> Vec<Value> {
+    let deadline = Instant::now() + wait;
+    let mut all = Vec::new();
+    while Instant::now() < deadline {
+        all.extend(param_notifications(client));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    all
+}
+
+#[test]
+fn a_watched_bridge_announces_changes_nobody_reported_once() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let client = connect(&bridge);
+    // Unwatched: a silent change reaches nobody.
+    host.change_silently("gain", 0.25);
+    assert!(notifications_within(&client, Duration::from_millis(200)).is_empty());
+
+    bridge.watch_parameters();
+    let seen = notifications_within(&client, Duration::from_millis(500));
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["params"]["id"], json!("gain"));
+    assert_eq!(seen[0]["params"]["normalized"], json!(0.25));
+    let seq = seen[0]["params"]["seq"].as_u64().unwrap();
+
+    // The host's own report of the same value (e.g. the editor opened meanwhile) is not repeated.
+    bridge.param_value_changed("gain");
+    // A client's set: the echo and the watcher see it; it is announced once, with the next seq.
+    ok(
+        &client,
+        "setParameter",
+        json!({ "id": "on", "normalized": 1.0 }),
+    );
+    host.flush();
+    let seen = notifications_within(&client, Duration::from_millis(300));
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["params"]["id"], json!("on"));
+    assert_eq!(seen[0]["params"]["seq"].as_u64(), Some(seq + 1));
+    assert_eq!(bridge.seq(), seq + 1);
+}
+
+#[test]
+fn detach_closes_clients_without_calling_the_host() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let client = connect(&bridge);
+    ok(&client, "beginGesture", json!({ "id": "gain" }));
+    host.take_events();
+    bridge.detach();
+    assert!(client.is_closed());
+    drop(client);
+    assert!(host.take_events().is_empty(), "no gesture end after detach");
+    assert!(bridge.connect(bridge::ClientOptions::new("late")).is_none());
 }

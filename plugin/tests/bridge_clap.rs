@@ -425,7 +425,13 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     );
 
     // Inactive: a set is a complete gesture for the host, applied on flush, echoed exactly once.
-    let applied = ok(&a, "setParameter", json!({ "id": "output", "value": -6.0 }));
+    // Sent from another thread, as transports do (on the main thread nice-plug runs the calls at
+    // once).
+    let applied = thread::scope(|s| {
+        s.spawn(|| ok(&a, "setParameter", json!({ "id": "output", "value": -6.0 })))
+            .join()
+            .unwrap()
+    });
     assert_eq!(applied["value"], -6.0);
     assert!(
         notifications(&a).is_empty(),
@@ -707,4 +713,119 @@ fn sixty_four_clients_converge_on_the_real_wrapper() {
     assert!(sets > 1000 && bridge.seq() > 100);
     host.stop();
     host.close_editor();
+}
+
+// ----- the editor's "Open in browser" ---------------------------------------------------------
+
+/// Reads from a WebSocket until the answer to request `id` arrives.
+fn ws_call(
+    socket: &mut tungstenite::WebSocket<std::net::TcpStream>,
+    host: &mut Host,
+    id: u64,
+    method: &str,
+    params: Value,
+) -> Value {
+    let request = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+    socket
+        .send(tungstenite::Message::text(request.to_string()))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        host.main_thread_callbacks();
+        match socket.read() {
+            Ok(tungstenite::Message::Text(text)) => {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                if message["id"] == json!(id) {
+                    assert!(message.get("error").is_none(), "{method}: {message}");
+                    return message["result"].clone();
+                }
+            }
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(err))
+                if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(err) => panic!("{method}: {err}"),
+        }
+    }
+    panic!("no answer to {method}");
+}
+
+#[test]
+fn the_editor_page_opens_a_browser_bridge_that_outlives_the_editor() {
+    let (_serial, entry) = entry();
+    let mut host = Host::new(entry);
+    let width_id = host.param_id("Width");
+    let bridge = open_bridge(&mut host);
+    let page = bridge
+        .connect(ClientOptions {
+            editor_page: true,
+            ..ClientOptions::new("pipe")
+        })
+        .unwrap();
+    let other = bridge.connect(ClientOptions::new("test")).unwrap();
+    assert_eq!(ok(&page, "getInfo", json!({}))["canOpenInBrowser"], true);
+    assert_eq!(ok(&other, "getInfo", json!({}))["canOpenInBrowser"], false);
+
+    let url = ok(&page, "openInBrowser", json!({}))["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        ok(&page, "openInBrowser", json!({}))["url"],
+        json!(url),
+        "one server per instance"
+    );
+    let (address, token) = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split_once("/?token="))
+        .unwrap_or_else(|| panic!("{url}"));
+    assert!(address.starts_with("127.0.0.1:"), "{url}");
+    assert_eq!(token.len(), 32, "{url}");
+
+    // The browser's client shares the editor's bridge: one seq for both.
+    let stream = std::net::TcpStream::connect(address).unwrap();
+    let (mut socket, _) =
+        tungstenite::client(format!("ws://{address}/ws?token={token}"), stream).unwrap();
+    socket
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_millis(5)))
+        .unwrap();
+    let info = ws_call(&mut socket, &mut host, 1, "getInfo", json!({}));
+    assert_eq!(info["transport"], "websocket");
+    assert_eq!(info["canOpenInBrowser"], false);
+
+    // The editor closes: its clients go, the browser's stays and still drives the host.
+    host.close_editor();
+    assert_eq!(page.next_timeout(Duration::from_millis(100)), Next::Closed);
+    let applied = ws_call(
+        &mut socket,
+        &mut host,
+        2,
+        "setParameter",
+        json!({ "id": "width", "value": 150.0 }),
+    );
+    assert_eq!(applied["value"], 150.0);
+    host.main_thread_callbacks();
+    let events: Vec<Event> = host
+        .flush_inactive()
+        .into_iter()
+        .filter(|e| matches!(e, Event::Begin(id) | Event::End(id) | Event::Value(id, _) if *id == width_id))
+        .collect();
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event::Begin(_), Event::Value(_, _), Event::End(_)]
+        ),
+        "one gesture: {events:?}"
+    );
+
+    // The instance goes: so does its port.
+    drop(socket);
+    drop(host);
+    assert!(
+        std::net::TcpStream::connect(address).is_err(),
+        "port closed with the instance"
+    );
 }

@@ -238,8 +238,13 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     let a = bridge.connect(ClientOptions::new("test")).unwrap();
     let b = bridge.connect(ClientOptions::new("test")).unwrap();
 
-    // A set on the host's main thread: one complete edit for the host, one notification each.
-    let applied = ok(&a, "setParameter", json!({ "id": "output", "value": -6.0 }));
+    // A set from a transport's thread: one complete edit for the host, one notification each.
+    // (On the host's main thread nice-plug would make the calls at once.)
+    let applied = std::thread::scope(|s| {
+        s.spawn(|| ok(&a, "setParameter", json!({ "id": "output", "value": -6.0 })))
+            .join()
+            .unwrap()
+    });
     assert_eq!(applied["normalized"], 0.75);
     assert!(
         handler.take().is_empty(),

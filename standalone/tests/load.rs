@@ -185,10 +185,22 @@ fn a_client_that_cannot_keep_up_is_closed_with_1008() {
     let mut slow = app.connect();
     let mut setter = app.connect();
     let started = Instant::now();
+    // Five parameters in turn, each alternating between two values, a little apart: the bridge
+    // announces a value once however often it is set between two audio blocks, so each set must
+    // be a change of its own for the changes to outrun the slow client.
+    const TURN: [(&str, f64, f64); 5] = [
+        ("input", -6.0, 6.0),
+        ("output", -6.0, 6.0),
+        ("pan", -40.0, 40.0),
+        ("width", 50.0, 150.0),
+        ("tone_level", -30.0, -20.0),
+    ];
     for i in 0..SETS {
-        let value = if i % 2 == 0 { -40.0 } else { 40.0 };
-        setter.result("setParameter", json!({"id": "pan", "value": value}));
+        let (id, a, b) = TURN[i % TURN.len()];
+        let value = if (i / TURN.len()).is_multiple_of(2) { a } else { b };
+        setter.result("setParameter", json!({"id": id, "value": value}));
         setter.backlog.clear();
+        std::thread::sleep(Duration::from_micros(250));
     }
     let took = started.elapsed();
     let mut received = 0;

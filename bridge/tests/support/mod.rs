@@ -140,6 +140,11 @@ impl FakeHost {
         self.apply(self.ptr(id), normalized);
     }
 
+    /// A change the host tells the editor nothing of (nice-plug with no editor open).
+    pub fn change_silently(&self, id: &str, normalized: f32) {
+        unsafe { self.ptr(id)._internal_set_normalized_value(normalized) };
+    }
+
     /// The host loads state: values change without per-parameter echoes, then `state_changed`.
     pub fn load_state(&self, values: &[(&str, f32)]) {
         for (id, normalized) in values {

@@ -116,7 +116,13 @@ fn logged_urls() -> Vec<String> {
 fn open_with_bridge(bundle: &Bundle) -> (Instance, Endpoint) {
     let before = logged_urls().len();
     let plugin = bundle.instantiate(PLUGIN_ID).expect("instantiate Webstrip");
-    let urls = logged_urls();
+    // The logger writes the file on a thread of its own: wait for the line.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut urls = logged_urls();
+    while urls.len() == before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        urls = logged_urls();
+    }
     assert_eq!(
         urls.len(),
         before + 1,
@@ -555,6 +561,8 @@ fn settles_to(expected: usize, probe: impl Fn() -> usize) -> usize {
 fn fifty_instances_loaded_and_unloaded_leave_nothing_behind() {
     let stdout = run_worker("worker_fifty_instances", Some("0"));
     assert!(stdout.contains("WORKER_INSTANCES=50"), "{stdout}");
+    let counts = stdout.lines().find(|l| l.starts_with("fds ")).unwrap_or("");
+    println!("50 instances with the bridge on: {counts}");
 }
 
 #[test]
