@@ -197,7 +197,11 @@ fn a_client_that_cannot_keep_up_is_closed_with_1008() {
     ];
     for i in 0..SETS {
         let (id, a, b) = TURN[i % TURN.len()];
-        let value = if (i / TURN.len()).is_multiple_of(2) { a } else { b };
+        let value = if (i / TURN.len()).is_multiple_of(2) {
+            a
+        } else {
+            b
+        };
         setter.result("setParameter", json!({"id": id, "value": value}));
         setter.backlog.clear();
         std::thread::sleep(Duration::from_micros(250));

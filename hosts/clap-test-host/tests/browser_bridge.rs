@@ -287,15 +287,50 @@ fn sine(len: usize, offset: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Processes one block of a 1 kHz sine; returns the output's gain relative to the input (dB).
-fn process_block(plugin: &mut Instance, offset: usize) -> f64 {
+/// Processes one block of a 1 kHz sine with `events`; returns the output's gain relative to the
+/// input (dB).
+fn process_block(plugin: &mut Instance, offset: usize, events: &[ParamEvent]) -> f64 {
     let input = sine(BLOCK, offset);
     let (mut left, mut right) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
     plugin
-        .process(&[&input, &input], &mut [&mut left, &mut right], &[])
+        .process(&[&input, &input], &mut [&mut left, &mut right], events)
         .expect("process");
     let energy = |x: &[f32]| x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>();
     10.0 * (energy(&left) / energy(&input)).log10()
+}
+
+/// What a host does between two reads of the socket: the main thread's callbacks, then one audio
+/// block of a 1 kHz sine with the automation queued for it.
+struct Rig<'a> {
+    plugin: &'a mut Instance,
+    offset: usize,
+    /// Output gain of each block, dB.
+    gains: Vec<f64>,
+    /// Parameter events the plugin emitted.
+    emitted: Vec<ParamEvent>,
+    /// Events for the next block.
+    automation: Vec<ParamEvent>,
+}
+
+impl<'a> Rig<'a> {
+    fn new(plugin: &'a mut Instance) -> Self {
+        Self {
+            plugin,
+            offset: 0,
+            gains: Vec::new(),
+            emitted: Vec::new(),
+            automation: Vec::new(),
+        }
+    }
+
+    fn turn(&mut self) {
+        self.plugin.run_main_thread_callbacks();
+        let events = std::mem::take(&mut self.automation);
+        self.gains
+            .push(process_block(self.plugin, self.offset, &events));
+        self.offset += BLOCK;
+        self.emitted.extend(self.plugin.take_output_events());
+    }
 }
 
 fn nice_hash(id: &str) -> u32 {
@@ -341,20 +376,10 @@ fn worker_one_instance() {
     assert!(handshake(&endpoint.ws_url(Some(&endpoint.token)), Some(&own)).is_ok());
 
     let mut client = Session::new(connect(&endpoint));
-    let mut offset = 0usize;
-    let mut gains = Vec::new();
-    let mut events = Vec::new();
-    let plugin_cell = std::cell::RefCell::new(&mut plugin);
-    let mut host = || {
-        let mut plugin = plugin_cell.borrow_mut();
-        plugin.run_main_thread_callbacks();
-        gains.push(process_block(&mut plugin, offset));
-        offset += BLOCK;
-        events.extend(plugin.take_output_events());
-    };
+    let mut rig = Rig::new(&mut plugin);
 
     // Every parameter.
-    let all = client.call(&mut host, "getAllParameters", json!({}));
+    let all = client.call(&mut || rig.turn(), "getAllParameters", json!({}));
     let ids: BTreeSet<&str> = all["parameters"]
         .as_array()
         .unwrap()
@@ -365,16 +390,19 @@ fn worker_one_instance() {
 
     // setParameter reaches the host as a gesture and changes the audio.
     let applied = client.call(
-        &mut host,
+        &mut || rig.turn(),
         "setParameter",
         json!({ "id": "output", "value": -6.0 }),
     );
     assert_eq!(applied["value"], json!(-6.0));
-    let changes = client.changes_of(&mut host, "output", Duration::from_millis(400));
-    drop(host);
-    let plugin = plugin_cell.into_inner();
+    let changes = client.changes_of(&mut || rig.turn(), "output", Duration::from_millis(400));
     let output = nice_hash("output");
-    let ours: Vec<&ParamEvent> = events.iter().filter(|e| e.id() == output).collect();
+    let ours: Vec<ParamEvent> = rig
+        .emitted
+        .iter()
+        .copied()
+        .filter(|e| e.id() == output)
+        .collect();
     assert!(
         matches!(
             ours.as_slice(),
@@ -389,9 +417,9 @@ fn worker_one_instance() {
     let ParamEvent::Value { value, .. } = ours[1] else {
         unreachable!()
     };
-    let host_text = plugin.value_to_text(output, *value).unwrap();
+    let host_text = rig.plugin.value_to_text(output, value).unwrap();
     assert!(host_text.contains("-6"), "the host got -6 dB: {host_text}");
-    let settled = gains.last().copied().unwrap();
+    let settled = rig.gains.last().copied().unwrap();
     assert!(
         (settled + 6.0).abs() < 0.05,
         "output at -6 dB: {settled:.3} dB"
@@ -400,34 +428,12 @@ fn worker_one_instance() {
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(changes[0]["params"]["value"], json!(-6.0));
 
-    // Host automation reaches the client as parameterChanged.
-    let input = nice_hash("input");
-    let normalized_plus_6 = (6.0 + 24.0) / 48.0;
+    // Host automation reaches the client as parameterChanged, once.
     let seq_before = changes[0]["params"]["seq"].as_u64().unwrap();
-    let mut offset = offset;
-    let mut automated = false;
-    let plugin_cell = std::cell::RefCell::new(plugin);
-    let mut host = || {
-        let mut plugin = plugin_cell.borrow_mut();
-        plugin.run_main_thread_callbacks();
-        let input_block = sine(BLOCK, offset);
-        let (mut left, mut right) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
-        let events = if automated {
-            Vec::new()
-        } else {
-            automated = true;
-            vec![ParamEvent::value(0, input, normalized_plus_6)]
-        };
-        plugin
-            .process(
-                &[&input_block, &input_block],
-                &mut [&mut left, &mut right],
-                &events,
-            )
-            .unwrap();
-        offset += BLOCK;
-    };
-    let changes = client.changes_of(&mut host, "input", Duration::from_millis(600));
+    let normalized_plus_6 = (6.0 + 24.0) / 48.0;
+    rig.automation
+        .push(ParamEvent::value(0, nice_hash("input"), normalized_plus_6));
+    let changes = client.changes_of(&mut || rig.turn(), "input", Duration::from_millis(600));
     assert_eq!(
         changes.len(),
         1,
@@ -435,8 +441,6 @@ fn worker_one_instance() {
     );
     assert_eq!(changes[0]["params"]["value"], json!(6.0));
     assert_eq!(changes[0]["params"]["seq"].as_u64(), Some(seq_before + 1));
-    drop(host);
-    let plugin = plugin_cell.into_inner();
 
     plugin.stop_processing().unwrap();
     plugin.deactivate().unwrap();
@@ -470,18 +474,19 @@ fn worker_two_instances() {
     let before_b = b.param_value(width).unwrap();
     let mut client_a = Session::new(connect(&endpoint_a));
     let mut client_b = Session::new(connect(&endpoint_b));
-    let mut host = || {
-        a.run_main_thread_callbacks();
-        b.run_main_thread_callbacks();
+    let b_changes = {
+        let mut host = || {
+            a.run_main_thread_callbacks();
+            b.run_main_thread_callbacks();
+        };
+        client_a.call(
+            &mut host,
+            "setParameter",
+            json!({ "id": "width", "value": 150.0 }),
+        );
+        client_a.pump(&mut host, Duration::from_millis(300));
+        client_b.changes_of(&mut host, "width", Duration::from_millis(300))
     };
-    client_a.call(
-        &mut host,
-        "setParameter",
-        json!({ "id": "width", "value": 150.0 }),
-    );
-    client_a.pump(&mut host, Duration::from_millis(300));
-    let b_changes = client_b.changes_of(&mut host, "width", Duration::from_millis(300));
-    drop(host);
     // Inactive instances: the host reads the change from a flush.
     let mut flushed_a = a.flush(&[]).unwrap();
     flushed_a.retain(|e| e.id() == width);
@@ -586,12 +591,14 @@ fn worker_fifty_instances() {
     for _ in 0..50 {
         let (mut plugin, endpoint) = open_with_bridge(&bundle);
         let mut client = Session::new(connect(&endpoint));
-        let mut host = || {
-            plugin.run_main_thread_callbacks();
-        };
-        let info = client.call(&mut host, "getInfo", json!({}));
+        let info = client.call(
+            &mut || {
+                plugin.run_main_thread_callbacks();
+            },
+            "getInfo",
+            json!({}),
+        );
         assert_eq!(info["transport"], json!("websocket"));
-        drop(host);
         drop(plugin);
         assert!(!endpoint.is_listening(), "port {} closed", endpoint.port);
         instances += 1;
@@ -622,7 +629,7 @@ fn worker_no_variable() {
     let mut plugin = bundle.instantiate(PLUGIN_ID).unwrap();
     plugin.activate(SAMPLE_RATE, 1, BLOCK as u32).unwrap();
     plugin.start_processing().unwrap();
-    process_block(&mut plugin, 0);
+    process_block(&mut plugin, 0, &[]);
     assert!(listening_sockets().is_empty(), "no listening socket");
     assert!(logged_urls().is_empty(), "no URL logged: {}", log_text());
     println!("WORKER_DONE");
@@ -642,7 +649,7 @@ fn worker_bad_variable() {
     let mut plugin = bundle.instantiate(PLUGIN_ID).unwrap();
     plugin.activate(SAMPLE_RATE, 1, BLOCK as u32).unwrap();
     plugin.start_processing().unwrap();
-    let gain = process_block(&mut plugin, 0);
+    let gain = process_block(&mut plugin, 0, &[]);
     assert!(gain.abs() < 0.01, "the plugin still works: {gain}");
     assert!(listening_sockets().is_empty(), "no listening socket");
     let log = log_text();
