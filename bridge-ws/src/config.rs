@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 /// Origins of the UI's Vite dev server, always accepted.
 pub const VITE_DEV_ORIGINS: [&str; 2] = ["http://localhost:5173", "http://127.0.0.1:5173"];
@@ -16,7 +17,14 @@ pub struct ServerConfig {
     /// Browser origins accepted besides the server's own and the Vite dev server's, e.g.
     /// `http://192.168.1.5:9000`.
     pub allowed_origins: Vec<String>,
+    /// How long stopping the server (dropping its handle) waits at most for open connections to
+    /// answer their close frames. A browser answers within milliseconds; a client that reads
+    /// nothing makes the drop take this long.
+    pub close_grace: Duration,
 }
+
+/// The standalone's [`ServerConfig::close_grace`].
+pub const DEFAULT_CLOSE_GRACE: Duration = Duration::from_millis(250);
 
 impl ServerConfig {
     /// Listens on 127.0.0.1:`port`, no token, no extra origins.
@@ -25,6 +33,7 @@ impl ServerConfig {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
             token: None,
             allowed_origins: Vec::new(),
+            close_grace: DEFAULT_CLOSE_GRACE,
         }
     }
 

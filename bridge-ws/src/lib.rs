@@ -23,7 +23,7 @@ mod guard;
 mod http;
 mod server;
 
-pub use config::{ServerConfig, StartError, VITE_DEV_ORIGINS, random_token};
+pub use config::{DEFAULT_CLOSE_GRACE, ServerConfig, StartError, VITE_DEV_ORIGINS, random_token};
 pub use server::{Listener, MAX_CONNECTIONS, Server, ServerHandle};
 
 /// The largest message (and frame) a client may send; larger ones close the connection with 1009.

@@ -13,8 +13,6 @@ use crate::config::{ServerConfig, StartError};
 use crate::connection::{self, Context};
 use crate::guard::Guard;
 
-/// How long open connections get to send their close frames when the server stops.
-const CLOSE_GRACE: Duration = Duration::from_millis(250);
 /// Open connections a server serves at once; more are answered 503 and closed.
 pub const MAX_CONNECTIONS: usize = 256;
 
@@ -67,10 +65,11 @@ impl Listener {
         });
         let (stop, stopped) = watch::channel(false);
         let socket = self.socket;
+        let grace = self.config.close_grace;
         let thread = std::thread::Builder::new()
             .name(format!("webstrip-ws:{}", self.local.port()))
             .spawn(move || {
-                runtime.block_on(accept_loop(socket, context, stopped));
+                runtime.block_on(accept_loop(socket, context, stopped, grace));
                 runtime.shutdown_timeout(Duration::from_millis(100));
             })
             .map_err(StartError::Runtime)?;
@@ -121,6 +120,7 @@ async fn accept_loop(
     socket: std::net::TcpListener,
     context: Arc<Context>,
     mut stopped: watch::Receiver<bool>,
+    grace: Duration,
 ) {
     let listener = match tokio::net::TcpListener::from_std(socket) {
         Ok(listener) => listener,
@@ -156,7 +156,8 @@ async fn accept_loop(
         }
     }
     drop(listener);
-    let _ = tokio::time::timeout(CLOSE_GRACE, async {
+    // Open connections send their close frames and wait (briefly) for the answers.
+    let _ = tokio::time::timeout(grace, async {
         while connections.join_next().await.is_some() {}
     })
     .await;

@@ -562,12 +562,13 @@ fn a_watched_bridge_announces_changes_nobody_reported_once() {
     ok(
         &client,
         "setParameter",
-        json!({ "id": "on", "normalized": 1.0 }),
+        json!({ "id": "gain", "normalized": 0.75 }),
     );
     host.flush();
     let seen = notifications_within(&client, Duration::from_millis(300));
     assert_eq!(seen.len(), 1, "{seen:?}");
-    assert_eq!(seen[0]["params"]["id"], json!("on"));
+    assert_eq!(seen[0]["params"]["id"], json!("gain"));
+    assert_eq!(seen[0]["params"]["normalized"], json!(0.75));
     assert_eq!(seen[0]["params"]["seq"].as_u64(), Some(seq + 1));
     assert_eq!(bridge.seq(), seq + 1);
 }

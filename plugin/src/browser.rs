@@ -8,6 +8,7 @@
 //! the instance ([`crate::instance::InstanceLink`] drops it): its port closes and its thread ends.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bridge_ws::{ServerConfig, ServerHandle, StartError};
 
@@ -18,6 +19,10 @@ pub const BRIDGE_ENV: &str = "WEBSTRIP_BRIDGE";
 
 /// With a fixed `PORT`, instances after the first take the next free ports: this many in all.
 pub const PORT_RANGE: u16 = 64;
+
+/// How long destroying an instance waits at most for connected browsers to answer the close
+/// frame (it runs on the host's main thread; a browser answers within milliseconds).
+pub const CLOSE_GRACE: Duration = Duration::from_millis(50);
 
 /// The port [`BRIDGE_ENV`] asks for: `Ok(None)` when unset or empty, an error for anything that
 /// is not a port number.
@@ -52,10 +57,11 @@ impl BrowserBridge {
                 .filter_map(|offset| first.checked_add(offset))
                 .collect()
         };
-        let mut last_error = None;
+        let mut taken = false;
         for candidate in candidates {
             let config = ServerConfig {
                 token: Some(token.clone()),
+                close_grace: CLOSE_GRACE,
                 ..ServerConfig::loopback(candidate)
             };
             match bridge_ws::Server::start(lease.bridge().clone(), config) {
@@ -68,13 +74,15 @@ impl BrowserBridge {
                         _lease: lease,
                     });
                 }
-                Err(err @ StartError::AddrInUse(_)) => last_error = Some(err),
+                Err(StartError::AddrInUse(_)) => taken = true,
                 Err(err) => return Err(err.to_string()),
             }
         }
-        Err(match last_error {
-            Some(err) => format!("{err} (and the next {} ports)", PORT_RANGE - 1),
-            None => format!("no port to try from {first}"),
+        let last = first.saturating_add(PORT_RANGE - 1);
+        Err(if taken {
+            format!("ports {first} to {last} on 127.0.0.1 are all in use")
+        } else {
+            format!("no port to try from {first}")
         })
     }
 

@@ -44,6 +44,7 @@ impl Cli {
             addr: SocketAddr::new(self.bind, self.port),
             token: self.token.clone(),
             allowed_origins: self.allow_origins.clone(),
+            close_grace: bridge_ws::DEFAULT_CLOSE_GRACE,
         }
     }
 }

@@ -105,7 +105,10 @@ fn log_text() -> String {
 
 /// The URLs the plugin logged, one per instance with a browser bridge, in creation order.
 fn logged_urls() -> Vec<String> {
-    log_text()
+    let text = log_text();
+    // Only whole lines: the logger may be writing the next one.
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    complete
         .lines()
         .filter_map(|line| line.split_once("browser bridge at ").map(|(_, url)| url))
         .map(|url| url.split_whitespace().next().unwrap_or("").to_owned())
@@ -566,7 +569,10 @@ fn settles_to(expected: usize, probe: impl Fn() -> usize) -> usize {
 fn fifty_instances_loaded_and_unloaded_leave_nothing_behind() {
     let stdout = run_worker("worker_fifty_instances", Some("0"));
     assert!(stdout.contains("WORKER_INSTANCES=50"), "{stdout}");
-    let counts = stdout.lines().find(|l| l.starts_with("fds ")).unwrap_or("");
+    let counts = stdout
+        .lines()
+        .find_map(|l| l.find("fds ").map(|at| &l[at..]))
+        .unwrap_or("");
     println!("50 instances with the bridge on: {counts}");
 }
 
@@ -588,8 +594,11 @@ fn worker_fifty_instances() {
     assert!(listening_sockets().is_empty());
 
     let mut instances = 0;
+    let (mut opening, mut closing) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..50 {
+        let started = Instant::now();
         let (mut plugin, endpoint) = open_with_bridge(&bundle);
+        opening += started.elapsed();
         let mut client = Session::new(connect(&endpoint));
         let info = client.call(
             &mut || {
@@ -599,16 +608,38 @@ fn worker_fifty_instances() {
             json!({}),
         );
         assert_eq!(info["transport"], json!("websocket"));
+        // The client reads on a thread of its own, as a browser does.
+        let reader = std::thread::spawn(move || {
+            let mut socket = client.socket;
+            socket
+                .get_ref()
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            loop {
+                match socket.read() {
+                    Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                    Ok(_) => {}
+                    Err(_) => return None,
+                }
+            }
+        });
+        let started = Instant::now();
         drop(plugin);
+        closing += started.elapsed();
         assert!(!endpoint.is_listening(), "port {} closed", endpoint.port);
+        // The client saw the server go away.
+        assert_eq!(reader.join().unwrap(), Some(1001), "close code");
         instances += 1;
-        // The client sees the server go away.
-        drop(client);
     }
     assert!(listening_sockets().is_empty(), "every port closed");
     let fds_after = settles_to(fds, fd_count);
     let threads_after = settles_to(threads, thread_count);
-    println!("fds {fds} -> {fds_after}, threads {threads} -> {threads_after}");
+    println!(
+        "fds {fds} -> {fds_after}, threads {threads} -> {threads_after}; per instance: create + \
+         URL logged {:?}, destroy {:?}",
+        opening / 50,
+        closing / 50
+    );
     assert_eq!(fds_after, fds, "open file descriptors");
     assert_eq!(threads_after, threads, "threads");
     println!("WORKER_INSTANCES={instances}");
