@@ -78,7 +78,8 @@ impl InstanceLink {
         }
     }
 
-    /// The wrapper's executor, to reach the host's main thread (`Plugin::editor`).
+    /// The wrapper's executor, to reach the host's main thread (`Plugin::editor`). Only in a host:
+    /// the CLAP and VST3 executors hold their wrapper weakly, the standalone's strongly.
     pub fn set_executor(&self, executor: AsyncExecutor<Webstrip>) {
         locked(&self.host).executor = Some(Arc::new(executor));
     }

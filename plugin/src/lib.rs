@@ -73,11 +73,15 @@ impl Webstrip {
         self.params.clone()
     }
 
-    /// A host created this instance and gave it a context of its own (nice-plug, patched): the
-    /// bridge can now serve clients with no editor open. Starts the browser bridge when the
-    /// host's environment asks for it ([`browser::BRIDGE_ENV`]).
+    /// A host is creating this instance and gives it a context of its own (nice-plug, patched,
+    /// calls this before [`Plugin::editor`]): the bridge can serve clients with no editor open.
     fn attach_host(&mut self, context: GuiContext) {
         self.link.set_context(context);
+    }
+
+    /// Starts the browser bridge when the host's environment asks for it
+    /// ([`browser::BRIDGE_ENV`]); logs its URL, or why not.
+    fn start_browser_from_env(&self) {
         let value = std::env::var(browser::BRIDGE_ENV).ok();
         let port = match browser::requested_port(value.as_deref()) {
             Ok(Some(port)) => port,
@@ -131,7 +135,12 @@ impl Plugin for Webstrip {
     }
 
     fn editor(&mut self, async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        self.link.set_executor(async_executor);
+        if self.link.in_host() {
+            self.link.set_executor(async_executor);
+            self.start_browser_from_env();
+        }
+        // Else the standalone: its executor holds its wrapper, so keeping it here would keep the
+        // wrapper alive forever; its editor session brings what the bridge needs.
         Some(editor::WebstripEditor::new(self.link.clone()))
     }
 

@@ -44,8 +44,8 @@ pub trait ClapPlugin: Plugin {
     /// extension for more information.
     fn remote_controls(&self, context: &mut impl RemoteControlsContext) {}
 
-    /// Webstrip patch (see `vendor/README.md`): called once, on the main thread, right after the
-    /// instance is created, with a [`GuiContext`][nice_plug_core::context::gui::GuiContext] that
+    /// Webstrip patch (see `vendor/README.md`): called once, on the main thread, while the
+    /// instance is created (before [`Plugin::editor()`]), with a [`GuiContext`][nice_plug_core::context::gui::GuiContext] that
     /// stays usable for the instance's whole life whether or not an editor is open, so that a
     /// plugin can change parameters the way the host hears an editor do it (begin, set, end). Like
     /// every `GuiContext`, call it on the main thread only (e.g. from a task sent with

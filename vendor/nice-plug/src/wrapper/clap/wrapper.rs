@@ -775,6 +775,14 @@ impl<P: ClapPlugin> Wrapper<P> {
         *wrapper.background_thread.borrow_mut() =
             Some(BackgroundThread::get_or_create(Arc::downgrade(&wrapper)));
 
+        // Webstrip patch: hand the plugin a GUI context for the instance's whole life (before
+        // `Plugin::editor`, so the plugin knows it runs in a host when it gets the executor).
+        #[cfg(feature = "editor")]
+        {
+            let context = wrapper.clone().make_gui_context();
+            wrapper.plugin.try_lock().unwrap().instance_context(context);
+        }
+
         // The editor also needs to be initialized later so the Async executor can work.
         #[cfg(feature = "editor")]
         {
@@ -815,13 +823,6 @@ impl<P: ClapPlugin> Wrapper<P> {
                     }),
                 ))
                 .map(Mutex::new);
-        }
-
-        // Webstrip patch: hand the plugin a GUI context for the instance's whole life.
-        #[cfg(feature = "editor")]
-        {
-            let context = wrapper.clone().make_gui_context();
-            wrapper.plugin.try_lock().unwrap().instance_context(context);
         }
 
         wrapper

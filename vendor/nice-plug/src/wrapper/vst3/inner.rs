@@ -388,6 +388,14 @@ impl<P: Vst3Plugin> WrapperInner<P> {
         *wrapper.event_loop.borrow_mut() =
             Some(OsEventLoop::new_and_spawn(Arc::downgrade(&wrapper)));
 
+        // Webstrip patch: hand the plugin a GUI context for the instance's whole life (before
+        // `Plugin::editor`, so the plugin knows it runs in a host when it gets the executor).
+        #[cfg(feature = "editor")]
+        {
+            let context = wrapper.clone().make_gui_context();
+            wrapper.plugin.try_lock().unwrap().instance_context(context);
+        }
+
         // The editor also needs to be initialized later so the Async executor can work.
 
         #[cfg(feature = "editor")]
@@ -429,13 +437,6 @@ impl<P: Vst3Plugin> WrapperInner<P> {
                     }),
                 ))
                 .map(|editor| Arc::new(Mutex::new(editor)));
-        }
-
-        // Webstrip patch: hand the plugin a GUI context for the instance's whole life.
-        #[cfg(feature = "editor")]
-        {
-            let context = wrapper.clone().make_gui_context();
-            wrapper.plugin.try_lock().unwrap().instance_context(context);
         }
 
         wrapper
