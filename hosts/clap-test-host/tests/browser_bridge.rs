@@ -6,20 +6,21 @@
 //! where the plugin logs each instance's URL). The bundle comes from `$WEBSTRIP_CLAP`, else
 //! `<workspace>/target/bundled/Webstrip.clap`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::io::ErrorKind;
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap_test_host::{Bundle, Instance, ParamEvent};
+use common::{PLUGIN_ID, bundle_path};
 use serde_json::{Value, json};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::{Message, WebSocket};
 
-const PLUGIN_ID: &str = "org.webstrip.webstrip";
 const PARAM_IDS: [&str; 10] = [
     "input",
     "output",
@@ -36,28 +37,6 @@ const SAMPLE_RATE: f64 = 48_000.0;
 const BLOCK: usize = 256;
 
 // ----- child processes ------------------------------------------------------------------------
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .filter(|dir| dir.join("Cargo.toml").is_file())
-        .last()
-        .expect("the crate lives in a workspace")
-        .to_path_buf()
-}
-
-fn bundle_path() -> PathBuf {
-    let path = std::env::var_os("WEBSTRIP_CLAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/bundled/Webstrip.clap"));
-    assert!(
-        path.is_file(),
-        "{} does not exist: run `cargo xtask bundle webstrip` first, or point WEBSTRIP_CLAP at a \
-         Webstrip.clap",
-        path.display()
-    );
-    path
-}
 
 const WORKER_ENV: &str = "CLAP_TEST_HOST_WORKER";
 const LOG_ENV: &str = "WEBSTRIP_TEST_LOG";

@@ -4,39 +4,19 @@
 //! (`cargo xtask bundle webstrip --features assert_process_allocs`, a debug build: the
 //! allocation test requires both).
 
+mod common;
+
 use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_4, TAU};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use clap_test_host::{Bundle, Instance, LogSeverity, ParamEvent, ParamInfo, ParamRescanFlags};
+use common::{PLUGIN_ID, bundle_path};
 
-const PLUGIN_ID: &str = "org.webstrip.webstrip";
 const RAMP_SECONDS: f64 = 0.02;
 
 // ----- locating and opening the bundle --------------------------------------------------------
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .filter(|dir| dir.join("Cargo.toml").is_file())
-        .last()
-        .expect("the crate lives in a workspace")
-        .to_path_buf()
-}
-
-fn bundle_path() -> PathBuf {
-    let path = std::env::var_os("WEBSTRIP_CLAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/bundled/Webstrip.clap"));
-    assert!(
-        path.is_file(),
-        "{} does not exist: run `cargo xtask bundle webstrip --features assert_process_allocs` \
-         first (a debug build), or point WEBSTRIP_CLAP at a Webstrip.clap",
-        path.display()
-    );
-    path
-}
 
 fn open() -> Instance {
     let bundle = Bundle::load(bundle_path()).expect("load the bundle");
