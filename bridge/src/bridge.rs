@@ -229,9 +229,7 @@ impl Bridge {
         drop(gui);
         self.shared.sampler.stop();
     }
-}
 
-impl Bridge {
     /// Like [`Bridge::shutdown`], but without calling the host: for a bridge that outlives its
     /// editor, when the instance itself is destroyed. Any thread.
     pub fn detach(&self) {

@@ -173,11 +173,6 @@ impl InstanceLink {
         *browser = Some(started);
         Ok(url)
     }
-
-    /// The browser bridge's URL, if it runs.
-    pub fn browser_url(&self) -> Option<String> {
-        locked(&self.browser).as_ref().map(|b| b.url().to_owned())
-    }
 }
 
 impl Drop for InstanceLink {
