@@ -5,9 +5,11 @@
 //!
 //! The plugin comes from `$WEBSTRIP_CLAP`, else `<workspace>/target/bundled/Webstrip.clap`
 //! (`cargo xtask bundle webstrip`). Needs `Xvfb`, `xdotool` and ImageMagick's `import`
-//! (`cargo xtask test` installs them).
+//! (`cargo xtask test` installs them). The test removes `WEBSTRIP_BRIDGE` from its environment:
+//! nothing may listen until the page's "Open in browser" asks.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
@@ -209,6 +211,98 @@ fn differing_pixels(a: &Capture, b: &Capture) -> usize {
     count
 }
 
+/// This process's listening TCP sockets: the LISTEN entries of `/proc/self/net/tcp{,6}` whose
+/// inodes are sockets among this process's fds (the table lists the whole network namespace),
+/// with their local addresses.
+fn listening_sockets() -> Vec<(u64, SocketAddr)> {
+    let ours: Vec<u64> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_string_lossy().into_owned();
+            target
+                .strip_prefix("socket:[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
+        .collect();
+    // `ADDR:PORT` in hex: the address as the kernel's 32-bit words in host byte order.
+    let address = |field: &str| -> Option<SocketAddr> {
+        let (ip, port) = field.split_once(':')?;
+        let words: Vec<[u8; 4]> = (0..ip.len() / 8)
+            .map(|at| u32::from_str_radix(&ip[at * 8..at * 8 + 8], 16).map(u32::to_ne_bytes))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let ip = match words.as_slice() {
+            [v4] => IpAddr::V4(Ipv4Addr::from(*v4)),
+            [a, b, c, d] => IpAddr::V6(Ipv6Addr::from(
+                <[u8; 16]>::try_from([*a, *b, *c, *d].concat()).ok()?,
+            )),
+            _ => return None,
+        };
+        Some(SocketAddr::new(ip, u16::from_str_radix(port, 16).ok()?))
+    };
+    ["/proc/self/net/tcp", "/proc/self/net/tcp6"]
+        .iter()
+        .flat_map(|table| {
+            std::fs::read_to_string(table)
+                .unwrap_or_default()
+                .lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    // Field 1 is the local address, 3 the state (0A: LISTEN), 9 the inode.
+                    if fields.get(3) != Some(&"0A") {
+                        return None;
+                    }
+                    Some((fields.get(9)?.parse().ok()?, address(fields.get(1)?)?))
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|(inode, _)| ours.contains(inode))
+        .collect()
+}
+
+/// The status code the server at `addr` answers `request` (sent as is) with.
+fn http_status(addr: SocketAddr, request: &str) -> u16 {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+        .unwrap_or_else(|err| panic!("connect to {addr}: {err}"));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut status = String::new();
+    BufReader::new(stream).read_line(&mut status).unwrap();
+    status
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP status line from {addr}: {status:?}"))
+}
+
+/// A WebSocket handshake on `/ws` (with `query`, e.g. `?token=…`): the status of the answer.
+fn ws_handshake_status(addr: SocketAddr, query: &str) -> u16 {
+    http_status(
+        addr,
+        &format!(
+            "GET /ws{query} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\n\
+             Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\n\r\n"
+        ),
+    )
+}
+
+/// Pixels that differ between `a` and `b` in rows `rows` (both captures of one size).
+fn differing_in_rows(a: &Capture, b: &Capture, rows: std::ops::Range<u32>) -> usize {
+    let span = (rows.start * a.width) as usize..(rows.end.min(a.height) * a.width) as usize;
+    a.pixels[span.clone()]
+        .iter()
+        .zip(&b.pixels[span])
+        .filter(|(p, q)| p != q)
+        .count()
+}
+
 fn event_id(event: &ParamEvent) -> u32 {
     match *event {
         ParamEvent::Value { id, .. }
@@ -240,13 +334,18 @@ fn screenshot(display: &str, window: &ParentWindow, path: &Path) {
 // ----- the tests ---------------------------------------------------------------------------------
 
 /// One X server for every step (each test binary gets its own): open, look, drag, host changes,
-/// resize, 50 open/close cycles, a host that dies, a helper that cannot start.
+/// resize, 50 open/close cycles, the page's "Open in browser", a host that dies, a helper that
+/// cannot start.
 #[test]
 fn the_editor_in_the_clap_test_host() {
     let xvfb = Xvfb::start();
     // SAFETY: set before anything in this process reads the environment concurrently: the other
     // test here only reads its arguments when it is not the child host.
-    unsafe { std::env::set_var("DISPLAY", &xvfb.display) };
+    unsafe {
+        std::env::set_var("DISPLAY", &xvfb.display);
+        // Else every instance would start its browser bridge when its editor opens.
+        std::env::remove_var("WEBSTRIP_BRIDGE");
+    }
     let display = xvfb.display.clone();
     let clap = install("editor-install", &helper_binary());
     let mut host = Host::new(&clap);
@@ -499,6 +598,117 @@ fn the_editor_in_the_clap_test_host() {
     host.plugin.gui_destroy();
     assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
     drop(host);
+
+    // "Open in browser" (#7), on a fresh instance: nothing listens until the page's button asks;
+    // then one server on 127.0.0.1 that wants its token, outlives the editor and closes with the
+    // instance.
+    let scenario = Instant::now();
+    let mut host = Host::new(&clap);
+    open_editor(&mut host, &window);
+    let idle = settled(&mut host, &window);
+    let listening = listening_sockets();
+    assert!(
+        listening.is_empty(),
+        "something listens before the button was clicked: {listening:?}"
+    );
+    // The button sits at the right end of the top bar: measured in Chromium on ui/dist at
+    // 720×420 with `canOpenInBrowser` (Playwright's bounding box: x 607–708, y 6–26; the same
+    // run puts the Output knob's centre at (531, 201), as the drag above has it). The right end
+    // is fixed (the top bar's 12 px padding); (680, 16) stays inside however wide the font makes
+    // the label.
+    let (x, y) = window.screen_position().unwrap();
+    xdotool(
+        &display,
+        &["mousemove", &(x + 680).to_string(), &(y + 16).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    // Timed from before xdotool runs: an upper bound.
+    let clicked = Instant::now();
+    xdotool(&display, &["click", "1"]);
+    let mut bridge = Vec::new();
+    host.run_until(Duration::from_secs(5), |_| {
+        bridge = listening_sockets();
+        !bridge.is_empty()
+    });
+    let listening_after = clicked.elapsed();
+    let [(inode, addr)] = bridge[..] else {
+        screenshot(
+            &display,
+            &window,
+            &target.join("editor-open-in-browser.png"),
+        );
+        panic!(
+            "not one listening socket {listening_after:?} after the click: {bridge:?} (see \
+             editor-open-in-browser.png)"
+        );
+    };
+    assert_eq!(addr.ip(), IpAddr::V4(Ipv4Addr::LOCALHOST), "loopback only");
+    eprintln!("open in browser: {addr} listening {listening_after:?} after the click");
+    // Without its token, or with a wrong one, the WebSocket is refused; the page itself is served.
+    assert_eq!(ws_handshake_status(addr, ""), 401, "no token");
+    assert_eq!(
+        ws_handshake_status(addr, &format!("?token={}", "0".repeat(32))),
+        401,
+        "wrong token"
+    );
+    assert_eq!(
+        http_status(
+            addr,
+            &format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+        ),
+        200,
+        "the page"
+    );
+    // The page shows the address (a field, Copy, Open) where the button was; nothing below the
+    // top bar (34 px high) moves.
+    xdotool(&display, &["mousemove", "1200", "780"]);
+    let opened = settled(&mut host, &window);
+    let page_shown = clicked.elapsed();
+    screenshot(
+        &display,
+        &window,
+        &target.join("editor-open-in-browser.png"),
+    );
+    let top_bar = differing_in_rows(&idle, &opened, 0..34);
+    let below = differing_in_rows(&idle, &opened, 34..height);
+    eprintln!(
+        "open in browser: page settled {page_shown:?} after the click; {top_bar} pixels changed \
+         in the top bar, {below} below; screenshot {}",
+        target.join("editor-open-in-browser.png").display()
+    );
+    assert!(
+        top_bar > 2000,
+        "the top bar did not show the address ({top_bar} pixels changed)"
+    );
+    assert!(
+        below * 100 < (width * (height - 34)) as usize,
+        "the page below the top bar changed ({below} pixels)"
+    );
+    // The editor closes: the server stays (a browser may still use it) and still answers.
+    host.plugin.gui_destroy();
+    assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
+    host.run_for(Duration::from_millis(200));
+    assert_eq!(
+        listening_sockets(),
+        [(inode, addr)],
+        "the browser bridge outlives the editor"
+    );
+    assert_eq!(ws_handshake_status(addr, ""), 401, "still served");
+    // The instance goes: so does its port.
+    let destroying = Instant::now();
+    drop(host);
+    let destroyed = destroying.elapsed();
+    let left = listening_sockets();
+    assert!(left.is_empty(), "listening after destroy: {left:?}");
+    assert!(
+        TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err(),
+        "{addr} still accepts connections after the instance went"
+    );
+    eprintln!(
+        "open in browser: instance destroyed in {destroyed:?}, {addr} closed; the whole check \
+         took {:?}",
+        scenario.elapsed()
+    );
 
     // A host that is killed leaves no helper behind.
     let mut child = Command::new(std::env::current_exe().unwrap())
