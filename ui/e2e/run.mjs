@@ -10,74 +10,34 @@
 
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import WebSocket from "ws";
+import {
+  assert,
+  check,
+  collectPageErrors,
+  freePort,
+  launchChromium,
+  log,
+  phase,
+  report,
+  shownValues,
+  sleep,
+  until,
+} from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
 const screenshotPath = path.join(repo, "target", "ui-e2e.png");
 const bin = process.env.WEBSTRIP_BIN;
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const frameSeconds = Number(process.env.E2E_FRAMES_SECONDS ?? 10);
 const BUDGET_DROP = 0.01;
 
-const results = [];
 const notes = [];
 let server = null;
 let browser = null;
-
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-async function check(name, fn) {
-  const started = Date.now();
-  try {
-    const detail = await fn();
-    results.push({ name, ok: true });
-    log(`ok   - ${name} (${Date.now() - started} ms)${detail ? `: ${detail}` : ""}`);
-  } catch (error) {
-    results.push({ name, ok: false });
-    log(`FAIL - ${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what, predicate, timeoutMs = 5000, everyMs = 25) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await predicate();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await sleep(everyMs);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // ---- the standalone -------------------------------------------------------------------------
 
@@ -175,28 +135,6 @@ class Client {
 
 // ---- the page -------------------------------------------------------------------------------
 
-/** What the page shows for each parameter, read from its ARIA. */
-async function shownValues(page) {
-  return page.evaluate(() => {
-    const shown = {};
-    for (const el of document.querySelectorAll("[role=slider]")) {
-      shown[el.getAttribute("aria-label")] = {
-        value: Number(el.getAttribute("aria-valuenow")),
-        text: el.getAttribute("aria-valuetext"),
-      };
-    }
-    for (const el of document.querySelectorAll("[role=switch]")) {
-      shown[el.getAttribute("aria-label")] = { value: el.getAttribute("aria-checked") === "true" ? 1 : 0 };
-    }
-    for (const group of document.querySelectorAll("[role=radiogroup]")) {
-      const radios = [...group.querySelectorAll("[role=radio]")];
-      const index = radios.findIndex((r) => r.getAttribute("aria-checked") === "true");
-      shown[group.getAttribute("aria-label")] = { value: index, text: radios[index]?.textContent ?? "" };
-    }
-    return shown;
-  });
-}
-
 /** Differences between the instance's parameters and what the page shows ([] when equal). */
 async function differences(page, parameters) {
   const shown = await shownValues(page);
@@ -248,10 +186,6 @@ function measureFrames(page, seconds) {
   );
 }
 
-async function phase(page) {
-  return page.getAttribute("[role=status]", "data-phase");
-}
-
 async function main() {
   if (!bin) {
     log("FAIL - WEBSTRIP_BIN is not set (path of the standalone `webstrip` binary)");
@@ -263,24 +197,9 @@ async function main() {
   await server.ready();
   log(`# standalone on http://127.0.0.1:${port}/ (${bin})`);
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 760, height: 330 } });
-  const pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().includes("WebSocket")) pageErrors.push(message.text());
-  });
+  const pageErrors = collectPageErrors(page);
   await page.goto(`http://127.0.0.1:${port}/`);
   let other = await Client.connect(port);
 
@@ -487,10 +406,7 @@ async function finish(forced = 0) {
   await browser?.close().catch(() => undefined);
   await server?.stop().catch(() => undefined);
   for (const note of notes) log(`# ${note}`);
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed + forced;
-  log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  report(forced);
 }
 
 main()

@@ -9,7 +9,8 @@
 //! 5. `cargo test` for the whole workspace (unit tests, the CLAP host tests against the bundle,
 //!    the bridge against nice-plug's wrappers, the standalone's WebSocket server over the wire);
 //! 6. the VST3 tests in pedalboard from a Python venv under `target/`;
-//! 7. the UI end to end in Chromium against the standalone.
+//! 7. the UI end to end in Chromium against the standalone, and against an instance's browser
+//!    bridge inside `clap-test-host`.
 
 use std::path::Path;
 use std::process::Command;
@@ -70,7 +71,7 @@ pub fn test(args: &[String]) -> Result<()> {
             .args(["-m", "pytest", "tests/vst3", "-q"])
             .env("WEBSTRIP_VST3", &vst3),
     )?;
-    ui::e2e(&cmd::target_dir().join("debug").join("webstrip"))?;
+    ui::e2e(&cmd::target_dir().join("debug").join("webstrip"), &clap)?;
     eprintln!("xtask: all tests passed");
     Ok(())
 }

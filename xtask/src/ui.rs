@@ -1,5 +1,5 @@
 //! The web UI in `ui/`: installs its npm packages, checks and builds it (`ui/dist`, which the
-//! standalone embeds at build time), and runs its end-to-end test in Chromium.
+//! standalone embeds at build time), and runs its end-to-end tests in Chromium.
 
 use std::path::Path;
 use std::process::Command;
@@ -69,14 +69,26 @@ pub fn check() -> Result<()> {
     Ok(())
 }
 
-/// The end-to-end test: the page served by the standalone `binary`, in Debian's Chromium.
-pub fn e2e(binary: &Path) -> Result<()> {
+/// The end-to-end tests in Debian's Chromium: the page served by the standalone `binary`, then
+/// the page served by the browser bridge of a Webstrip instance (bundle `clap`) inside
+/// `clap-test-host run` (built here, in debug). Both run; either failing fails.
+pub fn e2e(binary: &Path, clap: &Path) -> Result<()> {
     deps::ensure(&["chromium"])?;
     if !binary.is_file() {
         bail!("the standalone binary {} was not built", binary.display());
     }
     let binary = std::fs::canonicalize(binary)?;
-    cmd::run(npm(&["run", "e2e"]).env("WEBSTRIP_BIN", binary))
+    let clap = std::fs::canonicalize(clap)
+        .with_context(|| format!("the CLAP bundle {} was not built", clap.display()))?;
+    cmd::run(&mut cmd::cargo(["build", "-p", "clap-test-host"]))?;
+    let host = std::fs::canonicalize(cmd::target_dir().join("debug").join("clap-test-host"))?;
+    let standalone = cmd::run(npm(&["run", "e2e"]).env("WEBSTRIP_BIN", binary));
+    let in_host = cmd::run(
+        npm(&["run", "e2e:in-host"])
+            .env("CLAP_TEST_HOST_BIN", host)
+            .env("WEBSTRIP_CLAP", clap),
+    );
+    standalone.and(in_host)
 }
 
 /// The newest modification time of `path` or, for a folder, of anything below it.

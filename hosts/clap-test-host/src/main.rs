@@ -1,5 +1,12 @@
-//! `clap-test-host <bundle.clap> [plugin-id]`: lists the bundle's plugins and, for each (or
-//! only `plugin-id`), its extensions, parameters, audio ports and port configurations.
+//! The test host as a command:
+//!
+//! - `clap-test-host <bundle.clap> [plugin-id]`: lists the bundle's plugins and, for each (or
+//!   only `plugin-id`), its extensions, parameters, audio ports and port configurations;
+//! - `clap-test-host run <bundle.clap> <plugin-id>`: one instance processing a quiet sine in
+//!   real time; prints the parameter events the plugin emits and takes `set <key> <value>` /
+//!   `quit` on stdin (see [`run`]).
+
+mod run;
 
 use std::process::ExitCode;
 
@@ -59,17 +66,16 @@ fn describe(bundle: &Bundle, id: &str) -> Result<(), Error> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(path) = args.first() else {
-        eprintln!("usage: clap-test-host <bundle.clap> [plugin-id]");
-        return ExitCode::from(2);
+    let result = match args.as_slice() {
+        [mode, path, id] if mode == "run" => run::run(path, id),
+        [path] | [path, _] if path != "run" => list(path, args.get(1)),
+        _ => {
+            eprintln!(
+                "usage: clap-test-host <bundle.clap> [plugin-id]\n       clap-test-host run <bundle.clap> <plugin-id>"
+            );
+            return ExitCode::from(2);
+        }
     };
-    let result = Bundle::load(path).and_then(|bundle| {
-        let ids: Vec<String> = match args.get(1) {
-            Some(id) => vec![id.clone()],
-            None => bundle.plugins()?.into_iter().map(|p| p.id).collect(),
-        };
-        ids.iter().try_for_each(|id| describe(&bundle, id))
-    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -77,4 +83,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The listing: every plugin of the bundle, or only `id`.
+fn list(path: &str, id: Option<&String>) -> Result<(), Error> {
+    Bundle::load(path).and_then(|bundle| {
+        let ids: Vec<String> = match id {
+            Some(id) => vec![id.clone()],
+            None => bundle.plugins()?.into_iter().map(|p| p.id).collect(),
+        };
+        ids.iter().try_for_each(|id| describe(&bundle, id))
+    })
 }
