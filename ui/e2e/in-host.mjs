@@ -270,7 +270,10 @@ async function main() {
     );
     // The defaults, as the plugin formats them for the host.
     assert(shown.Output.text === "0.00 dB" && shown.Width.text === "100.00 %", `Output "${shown.Output.text}", Width "${shown.Width.text}"`);
-    return `connected ${connectedMs} ms after the load; ${names.length} parameters`;
+    // The token is a secret: the page never shows it (screenshots, screen sharing).
+    const text = await page.evaluate(() => document.body.innerText + document.body.innerHTML);
+    assert(!text.includes(token), "the page shows the token");
+    return `connected ${connectedMs} ms after the load; ${names.length} parameters; the token is not shown`;
   });
 
   await check("a held arrow key on the Width knob reaches the host as one gesture (begin, values, end)", async () => {

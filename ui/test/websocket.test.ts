@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TransportState } from "../src/ipc/transport";
-import { WebSocketTransport } from "../src/ipc/websocket";
+import { WebSocketTransport, maskToken } from "../src/ipc/websocket";
 import { FakeWebSocket } from "./fakes";
 
 function transport(options: ConstructorParameters<typeof WebSocketTransport>[1] = {}) {
@@ -136,5 +136,26 @@ describe("WebSocketTransport", () => {
     vi.advanceTimersByTime(60_000);
     expect(FakeWebSocket.instances.length).toBe(1);
     expect(t.send("x")).toBe(false);
+  });
+});
+
+describe("the endpoint shown to the user", () => {
+  it("masks the token but connects with it", () => {
+    const token = "0123456789abcdef0123456789abcdef";
+    FakeWebSocket.instances = [];
+    const t = new WebSocketTransport(`ws://127.0.0.1:43121/ws?token=${token}`, {
+      createSocket: (url) => new FakeWebSocket(url),
+    });
+    expect(t.endpoint).toBe("ws://127.0.0.1:43121/ws?token=…");
+    expect(t.endpoint).not.toContain(token);
+    t.start();
+    expect(FakeWebSocket.latest().url).toBe(`ws://127.0.0.1:43121/ws?token=${token}`);
+    t.close();
+  });
+
+  it("leaves URLs without a token (or unparsable ones) as they are", () => {
+    expect(maskToken("ws://127.0.0.1:9000/ws")).toBe("ws://127.0.0.1:9000/ws");
+    expect(maskToken("ws://h:1/ws?a=1&token=x&b=2")).toBe("ws://h:1/ws?a=1&token=…&b=2");
+    expect(maskToken("not a url")).toBe("not a url");
   });
 });

@@ -37,7 +37,9 @@ const OPEN = 1;
  */
 export class WebSocketTransport implements Transport {
   readonly kind = "websocket" as const;
+  /** The URL shown to the user: the token, a secret, is masked. */
   readonly endpoint: string;
+  private readonly url: string;
   private readonly backoff: Backoff;
   private readonly connectTimeoutMs: number;
   private readonly stableMs: number;
@@ -53,7 +55,8 @@ export class WebSocketTransport implements Transport {
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(url: string, options: WebSocketTransportOptions = {}) {
-    this.endpoint = url;
+    this.url = url;
+    this.endpoint = maskToken(url);
     this.backoff = new Backoff(options.backoff);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 4000;
     this.stableMs = options.stableMs ?? 2000;
@@ -109,7 +112,7 @@ export class WebSocketTransport implements Transport {
   private connect(): void {
     let socket: WebSocketLike;
     try {
-      socket = this.createSocket(this.endpoint);
+      socket = this.createSocket(this.url);
     } catch (error) {
       // An invalid URL throws synchronously: keep retrying (the server may come up later, and
       // the status shows why in the meantime).
@@ -188,4 +191,16 @@ function detach(socket: WebSocketLike): void {
   socket.onclose = null;
   socket.onerror = null;
   socket.onmessage = null;
+}
+
+/** `url` with the value of its `token` query parameter replaced by `…` (for display). */
+export function maskToken(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.searchParams.has("token")) return url;
+    parsed.searchParams.set("token", "…");
+    return parsed.toString().replace(encodeURIComponent("…"), "…");
+  } catch {
+    return url;
+  }
 }
