@@ -45,6 +45,9 @@ fn real_main() -> Result<()> {
             let bundle = command == "bundle";
             if bundle {
                 deps::ensure(gui::BUILD)?;
+                // Before the plugin's build: the plugin embeds the UI too (its in-host browser
+                // bridge serves it), not only the editor helper.
+                ui::ensure_built()?;
             }
             nice_plug_xtask::main_with_args(
                 "cargo xtask",
