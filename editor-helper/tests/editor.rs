@@ -9,14 +9,14 @@
 //! nothing may listen until the page's "Open in browser" asks.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use clap_test_host::{Bundle, Capture, Instance, ParamEvent, ParentWindow};
-use gui_test::{Xvfb, alive, children_named, write_broken_helper};
+use gui_test::{Xvfb, alive, children_named, listening_sockets, write_broken_helper};
 
 const PLUGIN_ID: &str = "org.webstrip.webstrip";
 const BLOCK: usize = 512;
@@ -209,59 +209,6 @@ fn differing_pixels(a: &Capture, b: &Capture) -> usize {
         eprintln!("{count} pixels differ within ({x0}, {y0})–({x1}, {y1})");
     }
     count
-}
-
-/// This process's listening TCP sockets: the LISTEN entries of `/proc/self/net/tcp{,6}` whose
-/// inodes are sockets among this process's fds (the table lists the whole network namespace),
-/// with their local addresses.
-fn listening_sockets() -> Vec<(u64, SocketAddr)> {
-    let ours: Vec<u64> = std::fs::read_dir("/proc/self/fd")
-        .unwrap()
-        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
-        .filter_map(|target| {
-            let target = target.to_string_lossy().into_owned();
-            target
-                .strip_prefix("socket:[")?
-                .strip_suffix(']')?
-                .parse()
-                .ok()
-        })
-        .collect();
-    // `ADDR:PORT` in hex: the address as the kernel's 32-bit words in host byte order.
-    let address = |field: &str| -> Option<SocketAddr> {
-        let (ip, port) = field.split_once(':')?;
-        let words: Vec<[u8; 4]> = (0..ip.len() / 8)
-            .map(|at| u32::from_str_radix(&ip[at * 8..at * 8 + 8], 16).map(u32::to_ne_bytes))
-            .collect::<Result<_, _>>()
-            .ok()?;
-        let ip = match words.as_slice() {
-            [v4] => IpAddr::V4(Ipv4Addr::from(*v4)),
-            [a, b, c, d] => IpAddr::V6(Ipv6Addr::from(
-                <[u8; 16]>::try_from([*a, *b, *c, *d].concat()).ok()?,
-            )),
-            _ => return None,
-        };
-        Some(SocketAddr::new(ip, u16::from_str_radix(port, 16).ok()?))
-    };
-    ["/proc/self/net/tcp", "/proc/self/net/tcp6"]
-        .iter()
-        .flat_map(|table| {
-            std::fs::read_to_string(table)
-                .unwrap_or_default()
-                .lines()
-                .skip(1)
-                .filter_map(|line| {
-                    let fields: Vec<&str> = line.split_whitespace().collect();
-                    // Field 1 is the local address, 3 the state (0A: LISTEN), 9 the inode.
-                    if fields.get(3) != Some(&"0A") {
-                        return None;
-                    }
-                    Some((fields.get(9)?.parse().ok()?, address(fields.get(1)?)?))
-                })
-                .collect::<Vec<_>>()
-        })
-        .filter(|(inode, _)| ours.contains(inode))
-        .collect()
 }
 
 /// The status code the server at `addr` answers `request` (sent as is) with.

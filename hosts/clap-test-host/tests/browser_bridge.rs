@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use clap_test_host::{Bundle, Instance, ParamEvent};
 use common::{PLUGIN_ID, bundle_path};
+use gui_test::listening_sockets;
 use serde_json::{Value, json};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
@@ -498,38 +499,6 @@ fn fd_count() -> usize {
 
 fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()
-}
-
-/// Inodes of this process's listening TCP sockets.
-fn listening_sockets() -> BTreeSet<u64> {
-    let ours: BTreeSet<u64> = std::fs::read_dir("/proc/self/fd")
-        .unwrap()
-        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
-        .filter_map(|target| {
-            let target = target.to_string_lossy().into_owned();
-            target
-                .strip_prefix("socket:[")?
-                .strip_suffix(']')?
-                .parse()
-                .ok()
-        })
-        .collect();
-    ["/proc/self/net/tcp", "/proc/self/net/tcp6"]
-        .iter()
-        .flat_map(|table| {
-            std::fs::read_to_string(table)
-                .unwrap_or_default()
-                .lines()
-                .skip(1)
-                .filter_map(|line| {
-                    let fields: Vec<&str> = line.split_whitespace().collect();
-                    // State 0A is LISTEN; field 9 is the inode.
-                    (fields.get(3) == Some(&"0A")).then(|| fields.get(9)?.parse().ok())?
-                })
-                .collect::<Vec<u64>>()
-        })
-        .filter(|inode| ours.contains(inode))
-        .collect()
 }
 
 /// Waits up to 3 s for `probe` to return `expected`; returns the last value.

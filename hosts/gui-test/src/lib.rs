@@ -1,8 +1,9 @@
 //! What the GUI tests (the editor in the CLAP and VST3 hosts, the standalone's window) share:
-//! a private X server, and a look at the editor helper processes they start.
+//! a private X server, and a look at the editor helper processes they start and at the ports this
+//! process listens on.
 
 mod procs;
 mod xvfb;
 
-pub use procs::{alive, children_named, write_broken_helper};
+pub use procs::{alive, children_named, listening_sockets, write_broken_helper};
 pub use xvfb::Xvfb;

@@ -1,5 +1,7 @@
-//! Processes as `/proc` shows them: which helpers a process started, whether one still runs.
+//! Processes as `/proc` shows them: which helpers a process started, whether one still runs,
+//! which TCP ports this process listens on.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 
 /// Running (not zombie) children of `parent` whose command name is `name` (at most 15 bytes, as
@@ -48,6 +50,59 @@ fn stat(pid: u32) -> Option<(String, char, u32)> {
     let state = fields.next()?.chars().next()?;
     let ppid = fields.next()?.parse().ok()?;
     Some((comm, state, ppid))
+}
+
+/// This process's listening TCP sockets: the LISTEN entries of `/proc/self/net/tcp{,6}` whose
+/// inodes are sockets among this process's fds (the table lists the whole network namespace),
+/// with their local addresses.
+pub fn listening_sockets() -> Vec<(u64, SocketAddr)> {
+    let ours: Vec<u64> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_string_lossy().into_owned();
+            target
+                .strip_prefix("socket:[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
+        .collect();
+    // `ADDR:PORT` in hex: the address as the kernel's 32-bit words in host byte order.
+    let address = |field: &str| -> Option<SocketAddr> {
+        let (ip, port) = field.split_once(':')?;
+        let words: Vec<[u8; 4]> = (0..ip.len() / 8)
+            .map(|at| u32::from_str_radix(&ip[at * 8..at * 8 + 8], 16).map(u32::to_ne_bytes))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let ip = match words.as_slice() {
+            [v4] => IpAddr::V4(Ipv4Addr::from(*v4)),
+            [a, b, c, d] => IpAddr::V6(Ipv6Addr::from(
+                <[u8; 16]>::try_from([*a, *b, *c, *d].concat()).ok()?,
+            )),
+            _ => return None,
+        };
+        Some(SocketAddr::new(ip, u16::from_str_radix(port, 16).ok()?))
+    };
+    ["/proc/self/net/tcp", "/proc/self/net/tcp6"]
+        .iter()
+        .flat_map(|table| {
+            std::fs::read_to_string(table)
+                .unwrap_or_default()
+                .lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    // Field 1 is the local address, 3 the state (0A: LISTEN), 9 the inode.
+                    if fields.get(3) != Some(&"0A") {
+                        return None;
+                    }
+                    Some((fields.get(9)?.parse().ok()?, address(fields.get(1)?)?))
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|(inode, _)| ours.contains(inode))
+        .collect()
 }
 
 #[cfg(test)]
