@@ -21,6 +21,7 @@ use crate::param_table::ParamTable;
 use crate::protocol::{ChannelMeter, ParameterChanged, ParametersReset, method};
 use crate::registry::{ClientId, Registry};
 use crate::sampler::Sampler;
+use crate::watcher::Watcher;
 
 /// Where the meter sampler reads the instance's meters. Only the bridge's sampler calls it, so
 /// "peak since the last read" is never split between readers.
@@ -83,6 +84,7 @@ pub(crate) struct Shared {
     pub main_thread: Option<MainThreadRequest>,
     pub registry: Mutex<Registry>,
     pub sampler: Sampler,
+    pub watcher: Watcher,
     pub info: PluginInfo,
     pub resize: Mutex<Option<ResizeHandler>>,
     pub browser: Mutex<Option<BrowserHandler>>,
@@ -120,6 +122,7 @@ impl Bridge {
             main_thread,
             registry: Mutex::new(registry),
             sampler: Sampler::new(meters),
+            watcher: Watcher::default(),
             info,
             resize: Mutex::new(None),
             browser: Mutex::new(None),
@@ -143,7 +146,7 @@ impl Bridge {
     /// 60 Hz while clients are connected: with no editor open, nice-plug tells no one of host
     /// automation. Each change is still announced once (see [`Bridge::param_value_changed`]).
     pub fn watch_parameters(&self) {
-        crate::watcher::spawn(&self.shared);
+        Watcher::start(&self.shared);
     }
 
     /// Registers a new client; `None` once the bridge has shut down.
@@ -216,7 +219,7 @@ impl Bridge {
     }
 
     /// Makes the queued calls, ends every gesture (the host sees the ends), closes every client
-    /// and stops the sampler. The GUI context is not used afterwards. Call it when the editor
+    /// and stops (joins) the sampler and the watcher. The GUI context is not used afterwards. Call it when the editor
     /// closes, on the host's main thread.
     pub fn shutdown(&self) {
         let mut gui = self.shared.gui.lock();
@@ -228,6 +231,7 @@ impl Bridge {
         gui.close(owned.into_iter().map(|i| HostOp::End(params.entry(i).ptr)));
         drop(gui);
         self.shared.sampler.stop();
+        self.shared.watcher.stop();
     }
 
     /// Like [`Bridge::shutdown`], but without calling the host: for a bridge that outlives its
@@ -241,6 +245,7 @@ impl Bridge {
         gui.abandon();
         drop(gui);
         self.shared.sampler.stop();
+        self.shared.watcher.stop();
     }
 }
 

@@ -3,7 +3,7 @@
 //! frame is due; each client keeps only the newest frame (see `outbox.rs`).
 
 use std::sync::{Arc, Weak};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -29,6 +29,7 @@ pub(crate) struct Sampler {
     latest: Mutex<MeterFrame>,
     control: Mutex<Control>,
     wake: Condvar,
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Sampler {
@@ -38,6 +39,7 @@ impl Sampler {
             latest: Mutex::new(MeterFrame::default()),
             control: Mutex::new(Control::default()),
             wake: Condvar::new(),
+            thread: Mutex::new(None),
         }
     }
 
@@ -48,7 +50,7 @@ impl Sampler {
             .name("webstrip-meter-sampler".into())
             .spawn(move || run(&weak));
         // Without the thread, subscriptions get no frames; requests still work.
-        drop(spawned);
+        *shared.sampler.thread.lock() = spawned.ok();
     }
 
     /// Re-reads the highest subscribed rate after a subscription changed.
@@ -58,9 +60,16 @@ impl Sampler {
         self.wake.notify_all();
     }
 
+    /// Stops the sampling thread and waits for it to end. Call it with no bridge lock held.
     pub fn stop(&self) {
         self.control.lock().stopped = true;
         self.wake.notify_all();
+        let thread = self.thread.lock().take();
+        if let Some(thread) = thread
+            && thread.thread().id() != thread::current().id()
+        {
+            let _ = thread.join();
+        }
     }
 
     /// The frame for `getMeterFrame`: the sampler's newest while it runs, else a fresh reading.

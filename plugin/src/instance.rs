@@ -178,7 +178,8 @@ impl InstanceLink {
 impl Drop for InstanceLink {
     fn drop(&mut self) {
         // The instance is being destroyed: its wrapper is gone, so the bridge must not call the
-        // host any more; then the browser bridge closes its port and joins its threads.
+        // host any more (its sampler and watcher threads end and are joined); then the browser
+        // bridge closes its port and joins its server thread.
         if let Some(lease) = locked(&self.bridge).upgrade() {
             lease.bridge.detach();
         }

@@ -501,18 +501,6 @@ fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()
 }
 
-/// Waits up to 3 s for `probe` to return `expected`; returns the last value.
-fn settles_to(expected: usize, probe: impl Fn() -> usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    loop {
-        let now = probe();
-        if now == expected || Instant::now() > deadline {
-            return now;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn fifty_instances_loaded_and_unloaded_leave_nothing_behind() {
     let stdout = run_worker("worker_fifty_instances", Some("0"));
@@ -577,11 +565,17 @@ fn worker_fifty_instances() {
         assert!(!endpoint.is_listening(), "port {} closed", endpoint.port);
         // The client saw the server go away.
         assert_eq!(reader.join().unwrap(), Some(1001), "close code");
+        // The instance's threads (server, meter sampler, parameter watcher) ended with it.
+        assert_eq!(
+            thread_count(),
+            threads,
+            "threads right after destroying the instance"
+        );
         instances += 1;
     }
     assert!(listening_sockets().is_empty(), "every port closed");
-    let fds_after = settles_to(fds, fd_count);
-    let threads_after = settles_to(threads, thread_count);
+    let fds_after = fd_count();
+    let threads_after = thread_count();
     println!(
         "fds {fds} -> {fds_after}, threads {threads} -> {threads_after}; per instance: create + \
          URL logged {:?}, destroy {:?}",
