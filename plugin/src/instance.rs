@@ -95,8 +95,8 @@ impl InstanceLink {
     }
 
     /// A lease on the running bridge, starting it when nobody holds one. In a host it runs on the
-    /// instance's context; otherwise (the standalone) on `session`, the context of the editor
-    /// session asking, with `session_main_thread` as its way to the main thread.
+    /// instance's context; otherwise (the standalone) on `session`: the context of the editor
+    /// session asking, and its way to the main thread. `None` when neither is there.
     pub fn lease(
         self: &Arc<Self>,
         session: Option<(GuiContext, Option<MainThreadRequest>)>,
