@@ -37,9 +37,10 @@ pub type MainThreadRequest = Box<dyn Fn() + Send + Sync>;
 /// Asks the host for a new editor size (physical pixels); returns whether it was accepted.
 pub type ResizeHandler = Box<dyn Fn(u32, u32) -> bool + Send + Sync>;
 
-/// Starts (or finds running) the instance's browser bridge; returns its URL with the token, or why
-/// it could not start. Called for `openInBrowser`, on the calling client's thread.
-pub type BrowserHandler = Box<dyn Fn() -> Result<String, String> + Send + Sync>;
+/// Starts (or finds running) the instance's browser bridge; returns where a browser reaches it, or
+/// why it could not start. Called for `openInBrowser`, on the calling client's thread.
+pub type BrowserHandler =
+    Box<dyn Fn() -> Result<crate::protocol::BrowserLink, String> + Send + Sync>;
 
 /// What `getInfo` reports about the plugin.
 #[derive(Clone, Debug)]

@@ -11,8 +11,8 @@ use crate::bridge::Shared;
 use crate::host_link::HostOp;
 use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
 use crate::protocol::{
-    AllParameters, BrowserLink, Empty, Info, MeterSubscription, PROTOCOL_VERSION, ParamRef, Pong,
-    ResizeRequest, ResizeResult, SetParameter, method,
+    AllParameters, Empty, Info, MeterSubscription, PROTOCOL_VERSION, ParamRef, Pong, ResizeRequest,
+    ResizeResult, SetParameter, method,
 };
 use crate::registry::ClientId;
 use crate::sampler::MAX_METER_HZ;
@@ -256,7 +256,7 @@ fn open_in_browser(shared: &Shared, client: ClientId) -> Outcome {
         ));
     };
     match open() {
-        Ok(url) => to_value(&BrowserLink { url }),
+        Ok(link) => to_value(&link),
         Err(reason) => Err(RpcError::new(
             ErrorCode::Unavailable,
             "the browser bridge did not start",

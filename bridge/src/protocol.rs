@@ -184,6 +184,10 @@ pub struct Info {
 pub struct BrowserLink {
     /// The page's address with the instance's token, e.g. `http://127.0.0.1:43121/?token=…`.
     pub url: String,
+    /// The UI's dev server page pointed at this instance (hot reload in the browser), when the
+    /// host's environment names one (`WEBSTRIP_UI_URL`), e.g.
+    /// `http://localhost:5173/?ws=ws://127.0.0.1:43121/ws&token=…`; else `null`.
+    pub dev_url: Option<String>,
 }
 
 /// One channel of a meter frame; linear amplitude.

@@ -501,13 +501,21 @@ fn open_in_browser_only_for_the_editors_page_and_only_with_a_handler() {
     );
 
     let url = "http://127.0.0.1:40000/?token=00112233445566778899aabbccddeeff";
-    bridge.set_browser_handler(Some(Box::new(move || Ok(url.to_owned()))));
+    let dev =
+        "http://localhost:5173/?ws=ws://127.0.0.1:40000/ws&token=00112233445566778899aabbccddeeff";
+    bridge.set_browser_handler(Some(Box::new(move || {
+        Ok(bridge::protocol::BrowserLink {
+            url: url.to_owned(),
+            dev_url: Some(dev.to_owned()),
+        })
+    })));
     assert_eq!(
         ok(&page, "getInfo", json!({}))["canOpenInBrowser"],
         json!(true)
     );
-    assert_eq!(ok(&page, "openInBrowser", json!({})), json!({ "url": url }));
-    assert_eq!(ok(&page, "openInBrowser", json!([])), json!({ "url": url }));
+    let link = json!({ "url": url, "devUrl": dev });
+    assert_eq!(ok(&page, "openInBrowser", json!({})), link);
+    assert_eq!(ok(&page, "openInBrowser", json!([])), link);
     assert_eq!(err(&page, "openInBrowser", json!({ "port": 1 })), -32602);
     // A browser client never learns or starts anything.
     assert_eq!(

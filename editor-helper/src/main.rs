@@ -28,7 +28,6 @@ mod assets;
 #[cfg(target_os = "linux")]
 mod parent;
 #[cfg(target_os = "linux")]
-mod start_url;
 #[cfg(target_os = "linux")]
 mod view;
 

@@ -16,7 +16,7 @@ use wry::{Rect, WebView, WebViewBuilder};
 
 use crate::assets;
 use crate::parent::{self, ParentEvent};
-use crate::start_url;
+use ui_assets::dev_server;
 
 /// The line that tells the plugin the webview exists.
 pub const READY: &str = "webstrip-editor ready";
@@ -70,8 +70,8 @@ pub fn run() -> Result<(), String> {
     let post = move |event: Event| context.invoke(move || on_event(event));
     let out = spawn_stdout_writer();
     let page_out = out.clone();
-    let dev_url = std::env::var(start_url::UI_URL_VAR).ok();
-    let (url, refused) = start_url::start_url(dev_url.as_deref(), assets::START_URL);
+    let dev_url = std::env::var(dev_server::UI_URL_VAR).ok();
+    let (url, refused) = dev_server::start_url(dev_url.as_deref(), assets::START_URL);
     if let Some(warning) = refused {
         eprintln!("webstrip-editor: {warning}");
     }

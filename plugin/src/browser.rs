@@ -10,7 +10,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bridge::protocol::BrowserLink;
 use bridge_ws::{ServerConfig, ServerHandle, StartError};
+use ui_assets::dev_server;
 
 use crate::instance::BridgeLease;
 
@@ -37,7 +39,7 @@ pub fn requested_port(value: Option<&str>) -> Result<Option<u16>, String> {
 
 /// One instance's running browser bridge.
 pub struct BrowserBridge {
-    url: String,
+    link: BrowserLink,
     // Dropped first: the port closes and the server's thread ends before the lease goes.
     _server: ServerHandle,
     _lease: Arc<BridgeLease>,
@@ -67,9 +69,14 @@ impl BrowserBridge {
             match bridge_ws::Server::start(lease.bridge().clone(), config) {
                 Ok(server) => {
                     let addr = server.local_addr();
-                    let url = format!("http://{addr}/?token={token}");
+                    let dev_url = std::env::var(dev_server::UI_URL_VAR).ok();
+                    let ws_url = format!("ws://{addr}{}", bridge_ws::WS_PATH);
+                    let link = BrowserLink {
+                        url: format!("http://{addr}/?token={token}"),
+                        dev_url: dev_server::browser_page(dev_url.as_deref(), &ws_url, &token),
+                    };
                     return Ok(Self {
-                        url,
+                        link,
                         _server: server,
                         _lease: lease,
                     });
@@ -86,9 +93,10 @@ impl BrowserBridge {
         })
     }
 
-    /// The page's address, with the token.
-    pub fn url(&self) -> &str {
-        &self.url
+    /// Where a browser reaches the instance: the served page's address with the token, and the
+    /// dev server's page when `WEBSTRIP_UI_URL` names one.
+    pub fn link(&self) -> &BrowserLink {
+        &self.link
     }
 }
 

@@ -9,6 +9,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
+use bridge::protocol::BrowserLink;
 use bridge::{Bridge, MainThreadRequest, PluginInfo};
 use nice_plug::context::gui::{AsyncExecutor, GuiContext};
 use nice_plug::prelude::Plugin;
@@ -155,12 +156,12 @@ impl InstanceLink {
         }
     }
 
-    /// Starts the instance's browser bridge (or finds it running) and returns its URL. `port`:
-    /// the first port to try (see [`crate::browser`]); `None` for any free one.
-    pub fn open_browser(self: &Arc<Self>, port: Option<u16>) -> Result<String, String> {
+    /// Starts the instance's browser bridge (or finds it running) and returns where a browser
+    /// reaches it. `port`: the first port to try (see [`crate::browser`]); `None` for any free one.
+    pub fn open_browser(self: &Arc<Self>, port: Option<u16>) -> Result<BrowserLink, String> {
         let mut browser = locked(&self.browser);
         if let Some(running) = browser.as_ref() {
-            return Ok(running.url().to_owned());
+            return Ok(running.link().clone());
         }
         if !self.in_host() {
             return Err("the browser bridge runs only inside a host".into());
@@ -169,9 +170,9 @@ impl InstanceLink {
             .lease(None)
             .ok_or_else(|| "the instance has no bridge".to_owned())?;
         let started = BrowserBridge::start(lease, port)?;
-        let url = started.url().to_owned();
+        let link = started.link().clone();
         *browser = Some(started);
-        Ok(url)
+        Ok(link)
     }
 }
 

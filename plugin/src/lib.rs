@@ -21,6 +21,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use bridge::protocol::BrowserLink;
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 
@@ -93,7 +94,16 @@ impl Webstrip {
         };
         let instance = INSTANCES.fetch_add(1, Ordering::Relaxed) + 1;
         match self.link.open_browser(Some(port)) {
-            Ok(url) => nice_log!("Webstrip instance {instance}: browser bridge at {url}"),
+            Ok(BrowserLink { url, dev_url: None }) => {
+                nice_log!("Webstrip instance {instance}: browser bridge at {url}")
+            }
+            Ok(BrowserLink {
+                url,
+                dev_url: Some(dev_url),
+            }) => nice_log!(
+                "Webstrip instance {instance}: browser bridge at {url} (with the UI dev server: \
+                 {dev_url})"
+            ),
             Err(err) => nice_error!("Webstrip instance {instance}: no browser bridge: {err}"),
         }
     }

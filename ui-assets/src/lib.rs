@@ -1,6 +1,9 @@
 //! The built web UI (`ui/dist`), embedded at build time (see `build.rs`), for every binary that
 //! serves it: the WebSocket server (`bridge-ws`, over HTTP) and the Linux editor helper (over its
-//! `webstrip://` scheme). One copy of the embedding, one list of content types.
+//! `webstrip://` scheme). One copy of the embedding, one list of content types; and where the UI
+//! comes from while it is being developed ([`dev_server`]).
+
+pub mod dev_server;
 
 include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
 

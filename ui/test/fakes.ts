@@ -176,7 +176,7 @@ export class FakePlugin {
   /** Changes to the `getInfo` answer (e.g. `canOpenInBrowser: true`, as for the editor's page). */
   info: Partial<Info> = {};
   /** The `openInBrowser` answer: a link or an error (null: the method is unavailable here). */
-  browser: { url: string } | { error: RpcError } | null = null;
+  browser: { url: string; devUrl?: string } | { error: RpcError } | null = null;
 
   constructor(readonly transport: FakeTransport) {
     transport.onSend = (text) => {
@@ -243,7 +243,7 @@ export class FakePlugin {
       }
       case "openInBrowser": {
         const outcome = this.browser ?? { error: { code: ErrorCode.Unavailable, message: "no browser bridge here" } };
-        if ("url" in outcome) this.answer(id, { url: outcome.url });
+        if ("url" in outcome) this.answer(id, { url: outcome.url, devUrl: outcome.devUrl ?? null });
         else this.transport.deliver({ jsonrpc: "2.0", id, error: outcome.error });
         break;
       }

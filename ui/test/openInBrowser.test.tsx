@@ -83,6 +83,18 @@ describe("Open in browser", () => {
     expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuenow")).toBe("100");
   });
 
+  it("offers the UI dev server's page instead when the plugin names one", async () => {
+    const dev = "http://localhost:5173/?ws=ws://127.0.0.1:43121/ws&token=0123456789abcdef0123456789abcdef";
+    await mount({ canOpenInBrowser: true }, (plugin) => {
+      plugin.browser = { url: URL, devUrl: dev };
+    });
+    fireEvent.click(openButton());
+    await settle();
+    expect(address().value).toBe(dev);
+    expect(address().title).toContain("dev server");
+    expect(within(control()).getByRole("link", { name: "Open" }).getAttribute("href")).toBe(dev);
+  });
+
   it("is disabled while the request is pending", async () => {
     const { transport, plugin } = await mount({ canOpenInBrowser: true }, (p) => {
       p.silent.add("openInBrowser");

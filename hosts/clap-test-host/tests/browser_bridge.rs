@@ -45,6 +45,11 @@ const LOG_ENV: &str = "WEBSTRIP_TEST_LOG";
 /// Runs `worker` in a child process with `WEBSTRIP_BRIDGE=bridge` (unset for `None`); returns
 /// its stdout.
 fn run_worker(worker: &str, bridge: Option<&str>) -> String {
+    run_worker_with(worker, bridge, None)
+}
+
+/// [`run_worker`], with `WEBSTRIP_UI_URL=ui_url` (unset for `None`).
+fn run_worker_with(worker: &str, bridge: Option<&str>, ui_url: Option<&str>) -> String {
     let log = std::env::temp_dir().join(format!(
         "webstrip-browser-{worker}-{}.log",
         std::process::id()
@@ -57,9 +62,13 @@ fn run_worker(worker: &str, bridge: Option<&str>) -> String {
         .env(WORKER_ENV, worker)
         .env("NICE_LOG", &log)
         .env(LOG_ENV, &log)
-        .env_remove("WEBSTRIP_BRIDGE");
+        .env_remove("WEBSTRIP_BRIDGE")
+        .env_remove("WEBSTRIP_UI_URL");
     if let Some(bridge) = bridge {
         command.env("WEBSTRIP_BRIDGE", bridge);
+    }
+    if let Some(ui_url) = ui_url {
+        command.env("WEBSTRIP_UI_URL", ui_url);
     }
     let child = command.output().expect("run the worker");
     let stdout = String::from_utf8_lossy(&child.stdout).into_owned();
@@ -664,5 +673,66 @@ fn worker_fixed_port() {
         "{endpoint_b:?}"
     );
     println!("WORKER_PORTS={},{}", endpoint_a.port, endpoint_b.port);
+    println!("WORKER_DONE");
+}
+
+// ----- the UI's dev server --------------------------------------------------------------------
+
+#[test]
+fn with_a_dev_server_the_log_names_its_page_pointed_at_the_instance() {
+    run_worker_with(
+        "worker_dev_server",
+        Some("0"),
+        Some("http://localhost:5173"),
+    );
+    // A dev server the editor would refuse is not offered either.
+    run_worker_with(
+        "worker_refused_dev_server",
+        Some("0"),
+        Some("http://example.com:5173"),
+    );
+}
+
+#[test]
+fn worker_dev_server() {
+    if !is_worker("worker_dev_server") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    let (mut plugin, endpoint) = open_with_bridge(&bundle);
+    let expected = format!(
+        "(with the UI dev server: http://localhost:5173/?ws=ws://127.0.0.1:{}/ws&token={})",
+        endpoint.port, endpoint.token
+    );
+    let log = log_text();
+    assert!(log.contains(&expected), "{expected}\nnot in\n{log}");
+    // What that page does: the WebSocket its `?ws=` names, with its `?token=`, from the dev
+    // server's origin.
+    let socket = handshake(
+        &endpoint.ws_url(Some(&endpoint.token)),
+        Some("http://localhost:5173"),
+    )
+    .expect("the dev server's page may connect");
+    let mut client = Session::new(socket);
+    let info = client.call(
+        &mut || {
+            plugin.run_main_thread_callbacks();
+        },
+        "getInfo",
+        json!({}),
+    );
+    assert_eq!(info["transport"], json!("websocket"));
+    println!("WORKER_DONE");
+}
+
+#[test]
+fn worker_refused_dev_server() {
+    if !is_worker("worker_refused_dev_server") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    let (_plugin, _endpoint) = open_with_bridge(&bundle);
+    let log = log_text();
+    assert!(!log.contains("UI dev server"), "{log}");
     println!("WORKER_DONE");
 }

@@ -5,7 +5,7 @@ import { useBridge } from "../ipc/hooks";
 type State =
   | { phase: "idle" }
   | { phase: "opening" }
-  | { phase: "open"; url: string }
+  | { phase: "open"; url: string; dev: boolean }
   | { phase: "failed"; reason: string };
 
 const COPIED = "Copied";
@@ -23,7 +23,8 @@ export function describeFailure(error: unknown): string {
 /**
  * "Open in browser", for the editor's own page inside a host (App shows it only where `getInfo`
  * says `canOpenInBrowser`): starts the instance's browser bridge on demand (`openInBrowser`) and
- * shows the page's URL, token included, to copy into a browser. The editor is a webview (WebKitGTK
+ * shows the page's URL, token included, to copy into a browser — the UI dev server's page instead
+ * when the host's environment names one (`WEBSTRIP_UI_URL`). The editor is a webview (WebKitGTK
  * on Linux) that opens no browser windows: the link is a bonus, the address is the point.
  */
 export function OpenInBrowser() {
@@ -55,7 +56,15 @@ export function OpenInBrowser() {
     setNote("");
     bridge.request("openInBrowser").then(
       (link) => {
-        setState({ phase: "open", url: link.url });
+        // With a UI dev server in the host's environment, its page (hot reload) is the one a UI
+        // developer wants; it drives the same instance.
+        // (An older plugin's answer has no devUrl at all.)
+        const devUrl: unknown = link.devUrl;
+        setState(
+          typeof devUrl === "string" && devUrl !== ""
+            ? { phase: "open", url: devUrl, dev: true }
+            : { phase: "open", url: link.url, dev: false },
+        );
       },
       (error: unknown) => {
         setState({ phase: "failed", reason: describeFailure(error) });
@@ -97,7 +106,7 @@ export function OpenInBrowser() {
             readOnly
             value={state.url}
             aria-label="Browser address"
-            title={state.url}
+            title={state.dev ? `The UI dev server's page (hot reload), driving this instance: ${state.url}` : state.url}
             spellCheck={false}
             onFocus={(event) => {
               event.currentTarget.select();

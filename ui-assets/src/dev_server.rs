@@ -1,7 +1,12 @@
-//! Which page the webview opens: the UI embedded in the helper, or — for UI development inside a
-//! DAW's editor window — the Vite dev server named by `WEBSTRIP_UI_URL` (hot reload, still on the
-//! native IPC). Only `http://` on the loopback host is accepted: a page from anywhere else would
-//! get native control of the plugin.
+//! The UI's Vite dev server, for UI development inside a DAW: `WEBSTRIP_UI_URL` names it.
+//!
+//! - The editor helper's webview opens it instead of the embedded UI ([`start_url`]; hot reload,
+//!   still on the native IPC).
+//! - The in-host browser bridge offers the same dev server's page pointed at itself
+//!   ([`browser_page`]), so a browser gets hot reload against the instance too.
+//!
+//! Only `http://` on the loopback host is accepted: a page from anywhere else would get native
+//! control of the plugin.
 
 /// The environment variable naming the dev server, e.g. `http://localhost:5173`.
 pub const UI_URL_VAR: &str = "WEBSTRIP_UI_URL";
@@ -19,6 +24,16 @@ pub fn start_url(dev_url: Option<&str>, embedded: &str) -> (String, Option<Strin
             )),
         ),
     }
+}
+
+/// The dev server's page driving the browser bridge at `ws_url` with `token`
+/// (`http://localhost:5173/?ws=ws://127.0.0.1:PORT/ws&token=…`), when `dev_url` (the variable's
+/// value) names an accepted dev server; its path is kept, its query and fragment dropped.
+pub fn browser_page(dev_url: Option<&str>, ws_url: &str, token: &str) -> Option<String> {
+    let url = dev_url.map(str::trim).filter(|url| is_loopback_http(url))?;
+    let base = url.split(['?', '#']).next().unwrap_or(url);
+    let slash = if base.ends_with('/') { "" } else { "/" };
+    Some(format!("{base}{slash}?ws={ws_url}&token={token}"))
 }
 
 /// `http://` with a loopback host (and optional port and path).
@@ -80,6 +95,33 @@ mod tests {
                 (url.to_owned(), None),
                 "{url}"
             );
+        }
+    }
+
+    #[test]
+    fn the_browser_page_points_the_dev_server_at_the_bridge() {
+        let ws = "ws://127.0.0.1:43121/ws";
+        let page = |dev| browser_page(dev, ws, "00ff");
+        let expected = "http://localhost:5173/?ws=ws://127.0.0.1:43121/ws&token=00ff";
+        assert_eq!(
+            page(Some("http://localhost:5173")).as_deref(),
+            Some(expected)
+        );
+        assert_eq!(
+            page(Some(" http://localhost:5173/ ")).as_deref(),
+            Some(expected)
+        );
+        assert_eq!(
+            page(Some("http://127.0.0.1:5173/app/?ws=old#x")).as_deref(),
+            Some("http://127.0.0.1:5173/app/?ws=ws://127.0.0.1:43121/ws&token=00ff")
+        );
+        for refused in [
+            None,
+            Some(""),
+            Some("http://example.com:5173"),
+            Some("https://localhost"),
+        ] {
+            assert_eq!(page(refused), None, "{refused:?}");
         }
     }
 
