@@ -46,6 +46,42 @@ pub fn ensure(packages: &[&str]) -> Result<()> {
     )
 }
 
+/// Free space (GiB) below which `cargo xtask test` warns before building.
+const LOW_DISK_GIB: u64 = 6;
+
+/// Warns when the filesystem holding `dir` has little free space: a disk that fills while
+/// linking shows up as the linker dying of a "Bus error", which says nothing about the cause.
+pub fn warn_if_low_disk(dir: &std::path::Path) {
+    let probe = if dir.exists() {
+        dir
+    } else {
+        std::path::Path::new(".")
+    };
+    let Ok(out) = Command::new("df")
+        .args(["--output=avail", "-B1"])
+        .arg(probe)
+        .output()
+    else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let Some(bytes) = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse::<u64>().ok())
+    else {
+        return;
+    };
+    let gib = bytes >> 30;
+    if gib < LOW_DISK_GIB {
+        eprintln!(
+            "xtask: warning: only {gib} GiB free for {}; the test build needs about 3 GiB \
+             (a full disk makes the linker fail with \"Bus error\")",
+            probe.display()
+        );
+    }
+}
+
 fn installed(package: &str) -> bool {
     Command::new("dpkg-query")
         .args(["-W", "-f=${Status}", package])

@@ -27,6 +27,7 @@ pub fn test(args: &[String]) -> Result<()> {
     if let Some(arg) = args.first() {
         bail!("`cargo xtask test` takes no arguments (got '{arg}')");
     }
+    deps::warn_if_low_disk(&cmd::target_dir());
     deps::ensure(deps::BUILD)?;
     crate::gui::ensure()?;
     deps::ensure_python_venv()?;
