@@ -15,56 +15,18 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use clap_test_host::{Bundle, Capture, Instance, ParamEvent, ParentWindow};
-use gui_test::{Xvfb, alive, children_named, listening_sockets, write_broken_helper};
+use clap_test_host::{Capture, ParamEvent, ParentWindow};
+use gui_test::{
+    Xvfb, alive, children_named, listening_sockets, screenshot, write_broken_helper, xdotool,
+};
 
-const PLUGIN_ID: &str = "org.webstrip.webstrip";
-const BLOCK: usize = 512;
-const RATE: f64 = 48_000.0;
+mod common;
+use common::*;
+
 /// Argument that makes [`child_host`] act (the test binary re-runs itself as a host to kill).
 const CHILD_ARG: &str = "webstrip-editor-child-host";
 
 // ----- fixtures ----------------------------------------------------------------------------------
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .filter(|dir| dir.join("Cargo.toml").is_file())
-        .last()
-        .expect("the crate lives in a workspace")
-        .to_path_buf()
-}
-
-/// The plugin binary under test.
-fn plugin_path() -> PathBuf {
-    let path = std::env::var_os("WEBSTRIP_CLAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/bundled/Webstrip.clap"));
-    assert!(
-        path.is_file(),
-        "{} does not exist: run `cargo xtask bundle webstrip` first, or point WEBSTRIP_CLAP at a \
-         Webstrip.clap",
-        path.display()
-    );
-    path
-}
-
-/// A directory with `Webstrip.clap` and `helper` (as `webstrip-editor`) side by side.
-fn install(name: &str, helper: &Path) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(plugin_path(), dir.join("Webstrip.clap")).unwrap();
-    std::fs::copy(helper, dir.join("webstrip-editor")).unwrap();
-    dir.join("Webstrip.clap")
-}
-
-/// This crate's helper, or `$WEBSTRIP_EDITOR_TEST_HELPER` (e.g. a release build, for numbers).
-fn helper_binary() -> PathBuf {
-    std::env::var_os("WEBSTRIP_EDITOR_TEST_HELPER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_webstrip-editor")))
-}
 
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
@@ -117,100 +79,6 @@ fn pss_kb_of_tree(pid: u32) -> u64 {
     total
 }
 
-/// The instance, active and processing.
-struct Host {
-    plugin: Instance,
-}
-
-impl Host {
-    fn new(clap: &Path) -> Self {
-        let bundle = Bundle::load(clap).expect("load the bundle");
-        let mut plugin = bundle.instantiate(PLUGIN_ID).expect("instantiate Webstrip");
-        plugin.activate(RATE, 1, BLOCK as u32).unwrap();
-        plugin.start_processing().unwrap();
-        Self { plugin }
-    }
-
-    fn id(&mut self, name: &str) -> u32 {
-        self.plugin.param_by_name(name).unwrap().id
-    }
-
-    /// One block of silence with `events`; main-thread callbacks run around it.
-    fn block(&mut self, events: &[ParamEvent]) {
-        let input = [0.0f32; BLOCK];
-        let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
-        self.plugin
-            .process(&[&input, &input], &mut [&mut left, &mut right], events)
-            .unwrap();
-        self.plugin.run_main_thread_callbacks();
-    }
-
-    /// Processes in real time for `duration` (so the page's requests and the meters flow).
-    fn run_for(&mut self, duration: Duration) {
-        let start = Instant::now();
-        let block = Duration::from_secs_f64(BLOCK as f64 / RATE);
-        let mut next = start;
-        while start.elapsed() < duration {
-            self.block(&[]);
-            next += block;
-            if let Some(wait) = next.checked_duration_since(Instant::now()) {
-                thread::sleep(wait);
-            }
-        }
-    }
-
-    /// Processes until `done` holds (checked every block), for at most `timeout`.
-    fn run_until(&mut self, timeout: Duration, mut done: impl FnMut(&mut Self) -> bool) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < timeout {
-            if done(self) {
-                return true;
-            }
-            self.run_for(Duration::from_millis(10));
-        }
-        done(self)
-    }
-}
-
-/// The editor open in `window`.
-fn open_editor(host: &mut Host, window: &ParentWindow) {
-    host.plugin.gui_create().unwrap();
-    host.plugin.gui_set_parent(window).unwrap();
-    host.plugin.gui_show().unwrap();
-}
-
-/// Waits until the window shows a settled page with text on it (many colours, two captures
-/// 300 ms apart alike); returns the capture.
-fn settled(host: &mut Host, window: &ParentWindow) -> Capture {
-    let mut last = window.capture().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        host.run_for(Duration::from_millis(300));
-        let now = window.capture().unwrap();
-        if now.distinct_colors() > 40 && now.pixels == last.pixels {
-            return now;
-        }
-        assert!(Instant::now() < deadline, "the editor never settled");
-        last = now;
-    }
-}
-
-fn differing_pixels(a: &Capture, b: &Capture) -> usize {
-    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
-    let mut count = 0;
-    for (i, (p, q)) in a.pixels.iter().zip(&b.pixels).enumerate() {
-        if p != q {
-            let (x, y) = (i as u32 % a.width, i as u32 / a.width);
-            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-            count += 1;
-        }
-    }
-    if count > 0 {
-        eprintln!("{count} pixels differ within ({x0}, {y0})–({x1}, {y1})");
-    }
-    count
-}
-
 /// The status code the server at `addr` answers `request` (sent as is) with.
 fn http_status(addr: SocketAddr, request: &str) -> u16 {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
@@ -240,16 +108,6 @@ fn ws_handshake_status(addr: SocketAddr, query: &str) -> u16 {
     )
 }
 
-/// Pixels that differ between `a` and `b` in rows `rows` (both captures of one size).
-fn differing_in_rows(a: &Capture, b: &Capture, rows: std::ops::Range<u32>) -> usize {
-    let span = (rows.start * a.width) as usize..(rows.end.min(a.height) * a.width) as usize;
-    a.pixels[span.clone()]
-        .iter()
-        .zip(&b.pixels[span])
-        .filter(|(p, q)| p != q)
-        .count()
-}
-
 fn event_id(event: &ParamEvent) -> u32 {
     match *event {
         ParamEvent::Value { id, .. }
@@ -257,25 +115,6 @@ fn event_id(event: &ParamEvent) -> u32 {
         | ParamEvent::GestureBegin { id, .. }
         | ParamEvent::GestureEnd { id, .. } => id,
     }
-}
-
-fn xdotool(display: &str, args: &[&str]) {
-    let status = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .status()
-        .expect("xdotool (apt-get install xdotool)");
-    assert!(status.success(), "xdotool {args:?}");
-}
-
-fn screenshot(display: &str, window: &ParentWindow, path: &Path) {
-    let status = Command::new("import")
-        .args(["-window", &window.id().to_string()])
-        .arg(path)
-        .env("DISPLAY", display)
-        .status()
-        .expect("import (apt-get install imagemagick)");
-    assert!(status.success(), "import");
 }
 
 // ----- the tests ---------------------------------------------------------------------------------
@@ -324,7 +163,7 @@ fn the_editor_in_the_clap_test_host() {
         .parent()
         .unwrap()
         .to_path_buf();
-    screenshot(&display, &window, &target.join("editor.png"));
+    screenshot(&display, window.id(), &target.join("editor.png"));
     eprintln!(
         "editor open: helper ready {ready:?}, first frame {first_frame:?}, settled {settled_at:?}; \
          {blank} colour(s) before, {} after; screenshot {}",
@@ -442,7 +281,7 @@ fn the_editor_in_the_clap_test_host() {
         black * 100.0
     );
     assert_eq!(host.plugin.gui_size(), Some((width + 200, height + 100)));
-    screenshot(&display, &window, &target.join("editor-resized.png"));
+    screenshot(&display, window.id(), &target.join("editor-resized.png"));
     window.resize(width, height).unwrap();
     host.plugin.gui_set_size(width, height).unwrap();
     settled(&mut host, &window);
@@ -581,7 +420,7 @@ fn the_editor_in_the_clap_test_host() {
     let [(inode, addr)] = bridge[..] else {
         screenshot(
             &display,
-            &window,
+            window.id(),
             &target.join("editor-open-in-browser.png"),
         );
         panic!(
@@ -613,7 +452,7 @@ fn the_editor_in_the_clap_test_host() {
     let page_shown = clicked.elapsed();
     screenshot(
         &display,
-        &window,
+        window.id(),
         &target.join("editor-open-in-browser.png"),
     );
     let top_bar = differing_in_rows(&idle, &opened, 0..34);

@@ -27,7 +27,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use gui_test::{Xvfb, children_named};
+use gui_test::{Xvfb, children_named, screenshot, xdotool};
 use nice_plug::prelude::Vst3Plugin;
 use nice_plug::wrapper::vst3::vst3::Steinberg::Linux::{
     FileDescriptor, IEventHandler, IEventHandlerTrait, IRunLoop, IRunLoopTrait, ITimerHandler,
@@ -429,25 +429,6 @@ fn changed_spot(a: &Capture, b: &Capture) -> (u32, u32) {
     (x, top)
 }
 
-fn xdotool(display: &str, args: &[&str]) {
-    let status = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .status()
-        .expect("xdotool (apt-get install xdotool)");
-    assert!(status.success(), "xdotool {args:?}");
-}
-
-fn screenshot(display: &str, window: &HostWindow, path: &Path) {
-    let status = Command::new("import")
-        .args(["-window", &window.window.to_string()])
-        .arg(path)
-        .env("DISPLAY", display)
-        .status()
-        .expect("import (apt-get install imagemagick)");
-    assert!(status.success(), "import");
-}
-
 /// Attaches `view` to `window` and waits until the page is drawn; returns how long that took.
 fn attach(view: &ComPtr<IPlugView>, frame: &Frame, window: &HostWindow) -> (Duration, Duration) {
     let started = Instant::now();
@@ -549,7 +530,7 @@ fn the_editor_in_a_vst3_host() {
         "the UI is not drawn ({} colours)",
         shown.distinct_colors()
     );
-    screenshot(&display, &window, &target.join("editor-vst3.png"));
+    screenshot(&display, window.window, &target.join("editor-vst3.png"));
     eprintln!(
         "attached: helper {} ready after {ready:?}, page drawn after {drawn:?}; {} colours; \
          screenshot {}",
@@ -565,7 +546,11 @@ fn the_editor_in_a_vst3_host() {
         kResultOk
     );
     let changed = settled(&frame, &window);
-    screenshot(&display, &window, &target.join("editor-vst3-changed.png"));
+    screenshot(
+        &display,
+        window.window,
+        &target.join("editor-vst3-changed.png"),
+    );
     let moved = differing_pixels(&shown, &changed);
     // What changed is the Output knob (its arc runs from the default over the top to the new
     // value) and its value below it, centred alike: where to grab the knob, whatever the layout.
@@ -668,7 +653,11 @@ fn the_editor_in_a_vst3_host() {
         black * 100.0
     );
     assert_eq!(view_size(&view), (big_w, big_h));
-    screenshot(&display, &window, &target.join("editor-vst3-resized.png"));
+    screenshot(
+        &display,
+        window.window,
+        &target.join("editor-vst3-resized.png"),
+    );
     eprintln!(
         "onSize {big_w}×{big_h}: {:.1} % black at the right",
         black * 100.0

@@ -17,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{App, free_port};
-use gui_test::{Xvfb, alive, children_named, write_broken_helper};
+use gui_test::{Xvfb, alive, children_named, write_broken_helper, xdotool};
 use serde_json::json;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
@@ -203,15 +203,6 @@ impl Screen {
     }
 }
 
-fn xdotool(display: &str, args: &[&str]) {
-    let status = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .status()
-        .expect("xdotool (apt-get install xdotool)");
-    assert!(status.success(), "xdotool {args:?}");
-}
-
 /// Starts the app with its window on `display` (helper `helper`, or `env` overriding it).
 fn start(display: &str, helper: &Path, env: &[(&str, &str)]) -> App {
     let port = free_port();
@@ -274,13 +265,7 @@ fn the_standalone_window() {
     assert_eq!((width, height), (720, 420), "the editor's default size");
     let shown = screen.settled();
     let screenshot = target_dir().join("standalone-window.png");
-    let status = Command::new("import")
-        .args(["-window", "root"])
-        .arg(&screenshot)
-        .env("DISPLAY", &display)
-        .status()
-        .expect("import (apt-get install imagemagick)");
-    assert!(status.success(), "import");
+    gui_test::screenshot(&display, "root", &screenshot);
     eprintln!(
         "window at ({x}, {y}) {width}×{height}, settled after {:?}, {} colours; screenshot {}",
         started.elapsed(),

@@ -1,9 +1,11 @@
 //! What the GUI tests (the editor in the CLAP and VST3 hosts, the standalone's window) share:
 //! a private X server, and a look at the editor helper processes they start and at the ports this
-//! process listens on.
+//! process listens on; the X tools they drive.
 
 mod procs;
+mod x_tools;
 mod xvfb;
 
 pub use procs::{alive, children_named, listening_sockets, write_broken_helper};
+pub use x_tools::{screenshot, xdotool};
 pub use xvfb::Xvfb;

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 /// Webstrip's CLAP plugin id.
 pub const PLUGIN_ID: &str = "org.webstrip.webstrip";
 
-fn workspace_root() -> PathBuf {
+/// The workspace's root directory.
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .filter(|dir| dir.join("Cargo.toml").is_file())

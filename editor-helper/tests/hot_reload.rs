@@ -1,0 +1,315 @@
+//! `WEBSTRIP_UI_URL` against the real Vite dev server: the editor inside the CLAP test host loads
+//! the UI from Vite, still talks over the native IPC, and follows edits of the UI's sources (hot
+//! module replacement of a style sheet keeps the page's state; an edit of the entry module reloads
+//! the page, which reconnects on its own).
+//!
+//! Vite serves a copy of `ui/` (under the test's temp dir, with `ui/node_modules` linked in), so
+//! the test edits the copy and never the sources. Needs `npm ci` in `ui/` (`cargo xtask test` runs
+//! it), Node.js, `Xvfb` and `xdotool`. Its own test binary: it sets `WEBSTRIP_UI_URL` and
+//! `DISPLAY` for the whole process, which the helper inherits.
+
+use std::net::{IpAddr, Ipv4Addr, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap_test_host::{Capture, ParamEvent, ParentWindow};
+use gui_test::{Xvfb, listening_sockets, screenshot, xdotool};
+
+mod common;
+use common::*;
+
+/// The colour of the square the copy's style sheet adds in the page's bottom-left corner, before
+/// and after the test edits it (0xRRGGBB, as captured).
+const MARKER_BEFORE: u32 = 0xff00ff;
+const MARKER_AFTER: u32 = 0x00ff00;
+/// The square's side in CSS pixels.
+const MARKER_SIZE: u32 = 12;
+
+/// A copy of `ui/` that Vite serves and the test edits: the sources copied, every entry of
+/// `ui/node_modules` linked (so Vite's own cache lands in the copy, not in `ui/`).
+fn ui_copy() -> PathBuf {
+    let ui = common::bundle::workspace_root().join("ui");
+    let modules = ui.join("node_modules");
+    assert!(
+        modules.join("vite/bin/vite.js").is_file(),
+        "{} lacks Vite: run `npm ci` in ui/ (cargo xtask test does)",
+        modules.display()
+    );
+    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hot-reload-ui");
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(copy.join("node_modules")).unwrap();
+    for file in [
+        "index.html",
+        "package.json",
+        "tsconfig.json",
+        "vite.config.ts",
+    ] {
+        std::fs::copy(ui.join(file), copy.join(file)).unwrap();
+    }
+    copy_dir(&ui.join("src"), &copy.join("src"));
+    for entry in std::fs::read_dir(&modules).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != ".vite" {
+            std::os::unix::fs::symlink(
+                entry.path(),
+                copy.join("node_modules").join(entry.file_name()),
+            )
+            .unwrap();
+        }
+    }
+    copy
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Replaces `from` by `to` in `file` (which must contain it), as an editor saving would.
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", file.display());
+    std::fs::write(file, text.replace(from, to)).unwrap();
+}
+
+/// `vite` on `dir`, in its own process group (killed with it on drop).
+struct Vite {
+    child: Child,
+    port: u16,
+}
+
+impl Vite {
+    fn start(dir: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("node")
+            .arg("node_modules/vite/bin/vite.js")
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--strictPort",
+            ])
+            .current_dir(dir)
+            .env("BROWSER", "none")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .expect("node (apt-get install nodejs)");
+        let vite = Self { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "Vite did not listen on {port}");
+            thread::sleep(Duration::from_millis(50));
+        }
+        vite
+    }
+}
+
+impl Drop for Vite {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// The marker's colour in `capture` (the middle of the bottom-left square).
+fn marker(capture: &Capture) -> u32 {
+    let (x, y) = (MARKER_SIZE / 2, capture.height - MARKER_SIZE / 2);
+    capture.pixels[(y * capture.width + x) as usize] & 0xff_ffff
+}
+
+/// Processes until the marker shows `color`; the time it took.
+fn wait_marker(host: &mut Host, window: &ParentWindow, color: u32) -> Duration {
+    let start = Instant::now();
+    let mut seen = 0;
+    let shown = host.run_until(Duration::from_secs(20), |_| {
+        seen = marker(&window.capture().unwrap());
+        seen == color
+    });
+    assert!(shown, "the marker stayed {seen:06x}, expected {color:06x}");
+    start.elapsed()
+}
+
+/// A host-side change of Output redraws the page (so the page hears the plugin over the native
+/// IPC); the value is put back.
+fn assert_follows_the_host(host: &mut Host, window: &ParentWindow, what: &str) {
+    let output = host.id("Output");
+    let original = host.plugin.param_value(output).unwrap();
+    let before = settled(host, window);
+    host.block(&[ParamEvent::value(0, output, 0.2)]);
+    let changed = settled(host, window);
+    let moved = differing_pixels(&before, &changed);
+    assert!(
+        moved > 20,
+        "{what}: the page did not show a host change ({moved} pixels)"
+    );
+    host.block(&[ParamEvent::value(0, output, original)]);
+    settled(host, window);
+}
+
+#[test]
+fn the_editor_hot_reloads_from_the_vite_dev_server() {
+    let copy = ui_copy();
+    // Only the copy has the marker: seeing it proves the page came from this dev server.
+    let styles = copy.join("src/styles.css");
+    let mut css = std::fs::read_to_string(&styles).unwrap();
+    css.push_str(&format!(
+        "\nbody::after {{ content: \"\"; position: fixed; left: 0; bottom: 0; \
+         width: {MARKER_SIZE}px; height: {MARKER_SIZE}px; background: #{MARKER_BEFORE:06x}; \
+         z-index: 2147483647; }}\n"
+    ));
+    std::fs::write(&styles, css).unwrap();
+    let vite = Vite::start(&copy);
+
+    let xvfb = Xvfb::start();
+    let display = xvfb.display.clone();
+    // SAFETY: this test binary has one test; nothing else reads the environment yet.
+    unsafe {
+        std::env::set_var("DISPLAY", &display);
+        std::env::set_var(
+            "WEBSTRIP_UI_URL",
+            format!("http://127.0.0.1:{}/", vite.port),
+        );
+        std::env::remove_var("WEBSTRIP_BRIDGE");
+    }
+    let clap = install("hot-reload-install", &helper_binary());
+    let mut host = Host::new(&clap);
+    let window = ParentWindow::new(0, 0, 720, 420).unwrap();
+    let opening = Instant::now();
+    open_editor(&mut host, &window);
+    let first = wait_marker(&mut host, &window, MARKER_BEFORE);
+    let idle = settled(&mut host, &window);
+    eprintln!(
+        "dev server page: marker after {first:?}, settled {:?} after opening",
+        opening.elapsed()
+    );
+    assert!(idle.distinct_colors() > 40, "the UI is not drawn");
+    assert!(
+        listening_sockets().is_empty(),
+        "the page must talk over the native IPC, not a socket of the plugin's"
+    );
+    assert_follows_the_host(&mut host, &window, "from the dev server");
+
+    // Page state: "Open in browser" shows the address in the top bar (see editor.rs for (680, 16)).
+    let (x, y) = window.screen_position().unwrap();
+    xdotool(
+        &display,
+        &["mousemove", &(x + 680).to_string(), &(y + 16).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["click", "1"]);
+    xdotool(&display, &["mousemove", "1200", "780"]);
+    let mut sockets = Vec::new();
+    host.run_until(Duration::from_secs(5), |_| {
+        sockets = listening_sockets();
+        !sockets.is_empty()
+    });
+    let [(_, addr)] = sockets[..] else {
+        panic!("the page's click did not start one browser bridge: {sockets:?}");
+    };
+    assert_eq!(addr.ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let opened = settled(&mut host, &window);
+    let top_bar = differing_in_rows(&idle, &opened, 0..34);
+    assert!(
+        top_bar > 2000,
+        "the top bar did not show the address ({top_bar} pixels)"
+    );
+
+    // A style edit: Vite swaps the style sheet in place; the page keeps its state (the address in
+    // the top bar) and its native IPC.
+    edit(
+        &styles,
+        &format!("#{MARKER_BEFORE:06x}"),
+        &format!("#{MARKER_AFTER:06x}"),
+    );
+    let swapped = wait_marker(&mut host, &window, MARKER_AFTER);
+    let after_swap = settled(&mut host, &window);
+    let picture = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("editor-hot-reload.png");
+    screenshot(&display, window.id(), &picture);
+    let kept = differing_in_rows(&opened, &after_swap, 0..34);
+    eprintln!(
+        "style edit: shown {swapped:?} after the save; top bar {kept} pixels changed; screenshot \
+         {}",
+        picture.display()
+    );
+    assert_eq!(kept, 0, "the top bar changed: the page lost its state");
+    assert_follows_the_host(&mut host, &window, "after the style swap");
+
+    // An edit of the entry module: Vite reloads the page, which starts over (the button again in
+    // the top bar) and reconnects to the plugin over the native IPC by itself.
+    let main = copy.join("src/main.tsx");
+    edit(
+        &main,
+        "const bridge =",
+        "// edited by the hot reload test\nconst bridge =",
+    );
+    let reloading = Instant::now();
+    let mut back = 0;
+    let reloaded = host.run_until(Duration::from_secs(20), |_| {
+        let now = window.capture().unwrap();
+        back = differing_in_rows(&idle, &now, 0..34);
+        back == 0 && marker(&now) == MARKER_AFTER
+    });
+    assert!(
+        reloaded,
+        "the page did not reload ({back} top-bar pixels unlike the fresh page)"
+    );
+    let reload_time = reloading.elapsed();
+    settled(&mut host, &window);
+    eprintln!("entry edit: page reloaded {reload_time:?} after the save");
+    assert_follows_the_host(&mut host, &window, "after the reload");
+    // The reloaded page still drives the plugin: an arrow key on the focused Output knob.
+    let output = host.id("Output");
+    let before = host.plugin.param_value(output).unwrap();
+    xdotool(
+        &display,
+        &["mousemove", &(x + 531).to_string(), &(y + 201).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["click", "1"]);
+    xdotool(&display, &["mousemove", "1200", "780"]);
+    host.run_for(Duration::from_millis(200));
+    host.plugin.take_output_events();
+    xdotool(&display, &["key", "Up"]);
+    let raised = host.run_until(Duration::from_secs(5), |host| {
+        host.plugin.param_value(output).unwrap() > before
+    });
+    let events = host.plugin.take_output_events();
+    assert!(
+        raised,
+        "a key on the reloaded page did not reach the host: {events:?}"
+    );
+    assert!(
+        matches!(events.first(), Some(ParamEvent::GestureBegin { .. })),
+        "the change came inside a gesture: {events:?}"
+    );
+
+    host.plugin.gui_destroy();
+    drop(host);
+    drop(window);
+    drop(xvfb);
+    drop(vite);
+}
