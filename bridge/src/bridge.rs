@@ -300,12 +300,17 @@ impl Client {
     pub fn has_overflowed(&self) -> bool {
         self.outbox.has_overflowed()
     }
-}
 
-impl Drop for Client {
-    fn drop(&mut self) {
+    /// The page behind this client started over (e.g. the editor's page reloaded): the gestures
+    /// it owned end (the host sees the ends) and its meter subscription stops, as on a
+    /// disconnect, but the client stays connected for the new page.
+    pub fn restart(&self) {
+        self.release(|registry, id| registry.release(id));
+    }
+
+    fn release(&self, release: impl FnOnce(&mut Registry, ClientId) -> Vec<usize>) {
         let mut gui = self.shared.gui.lock();
-        let owned = self.shared.registry.lock().remove(self.id);
+        let owned = release(&mut self.shared.registry.lock(), self.id);
         let mut request = false;
         for index in owned {
             request |= gui.send(HostOp::End(self.shared.params.entry(index).ptr));
@@ -315,6 +320,12 @@ impl Drop for Client {
             self.shared.request_main_thread();
         }
         self.shared.sampler.rate_changed(&self.shared);
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.release(|registry, id| registry.remove(id));
     }
 }
 

@@ -66,7 +66,17 @@ impl Registry {
 
     /// Removes a client; returns the parameters whose gestures it owned (now ownerless).
     pub fn remove(&mut self, id: ClientId) -> Vec<usize> {
+        let owned = self.release(id);
         self.clients.retain(|c| c.id != id);
+        owned
+    }
+
+    /// Voids what a client had under way, keeping it connected: its meter subscription stops;
+    /// returns the parameters whose gestures it owned (now ownerless).
+    pub fn release(&mut self, id: ClientId) -> Vec<usize> {
+        if let Some(client) = self.clients.iter_mut().find(|c| c.id == id) {
+            client.meter_hz = 0.0;
+        }
         let mut owned = Vec::new();
         for (index, owner) in self.gestures.iter_mut().enumerate() {
             if *owner == Some(id) {

@@ -119,6 +119,50 @@ fn a_client_that_goes_away_ends_its_gestures() {
     assert!(host.take_events().is_empty());
 }
 
+/// A page that starts over (the editor's page reloaded) on the same client: its gestures end and
+/// its meter frames stop, but the client stays and serves the new page.
+#[test]
+fn a_restarted_client_ends_its_gestures_and_meters_and_stays() {
+    let (host, bridge, meters) = setup(Apply::OnFlush);
+    let page = connect(&bridge);
+    let other = connect(&bridge);
+    ok(&other, "beginGesture", json!({ "id": "mode" }));
+    ok(&page, "beginGesture", json!({ "id": "gain" }));
+    ok(&page, "setParameter", json!({ "id": "gain", "value": 3 }));
+    ok(&page, "subscribeMeters", json!({ "hz": 60 }));
+    assert!(
+        page.next_timeout(Duration::from_secs(1)) != Next::Timeout,
+        "frames flow"
+    );
+    host.take_events();
+
+    page.restart();
+    assert_eq!(host.take_events(), [HostEvent::End("gain".into())]);
+    assert_eq!(bridge.client_count(), 2);
+    std::thread::sleep(Duration::from_millis(100));
+    drain(&page);
+    let reads = *meters.reads.lock();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(drain(&page).is_empty(), "no meter frames after the restart");
+    assert_eq!(*meters.reads.lock(), reads, "no reads without subscribers");
+    // The other client's gesture is untouched; the new page may take the freed one.
+    assert_eq!(
+        err(&page, "setParameter", json!({ "id": "mode", "value": 1 })),
+        -32002
+    );
+    ok(&page, "beginGesture", json!({ "id": "gain" }));
+    ok(&page, "setParameter", json!({ "id": "gain", "value": 4 }));
+    ok(&page, "endGesture", json!({ "id": "gain" }));
+    assert_eq!(
+        host.take_events(),
+        [
+            HostEvent::Begin("gain".into()),
+            HostEvent::Set("gain".into(), 0.5833333),
+            HostEvent::End("gain".into())
+        ]
+    );
+}
+
 #[test]
 fn meters_at_the_subscribed_rate_newest_frame_only() {
     let (_host, bridge, meters) = setup(Apply::OnFlush);

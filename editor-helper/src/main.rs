@@ -10,9 +10,11 @@
 //! The pipe contract (stdin/stdout, one message per line, UTF-8):
 //! - the first line on stdout is `webstrip-editor ready` once the webview exists; on any failure
 //!   before that the helper prints the reason on stderr and exits with status 1;
-//! - then every line on stdout is one message the page posted (`window.ipc.postMessage`), and
-//!   every line on stdin is handed to the page as `window.__webstrip_receive(text)`. The helper
-//!   relays text; it never interprets it.
+//! - then every line on stdout is one message the page posted (`window.ipc.postMessage`), or
+//!   `webstrip-editor page-started` when a page starts loading (the first, and every reload: what
+//!   the previous page had under way is void); every line on stdin is handed to the page as
+//!   `window.__webstrip_receive(text)`. The helper relays text; it never interprets it. (Both
+//!   fixed lines: `ui_assets::helper_pipe`.)
 //!
 //! The helper exits when stdin closes or when the parent window is destroyed (it watches the
 //! parent on an X connection of its own, which also makes the webview follow the parent's size).

@@ -12,14 +12,13 @@ use raw_window_handle::{
     HandleError, HasWindowHandle, RawWindowHandle, WindowHandle, XlibWindowHandle,
 };
 use wry::dpi::{PhysicalPosition, PhysicalSize};
-use wry::{Rect, WebView, WebViewBuilder};
+use wry::{PageLoadEvent, Rect, WebView, WebViewBuilder};
 
 use crate::assets;
 use crate::parent::{self, ParentEvent};
 use ui_assets::dev_server;
 
-/// The line that tells the plugin the webview exists.
-pub const READY: &str = "webstrip-editor ready";
+use ui_assets::helper_pipe::{PAGE_STARTED, READY};
 
 /// What the main loop is told from the other threads.
 enum Event {
@@ -78,6 +77,14 @@ pub fn run() -> Result<(), String> {
     let builder = WebViewBuilder::new()
         .with_custom_protocol(assets::SCHEME.into(), |_id, request| {
             assets::respond(&request)
+        })
+        .with_on_page_load_handler({
+            let out = out.clone();
+            move |event, _url| {
+                if matches!(event, PageLoadEvent::Started) {
+                    let _ = out.send(PAGE_STARTED.to_owned());
+                }
+            }
         })
         .with_ipc_handler(move |request| {
             // JSON has no raw line breaks outside strings: replacing them keeps one per line.

@@ -543,15 +543,16 @@ fn the_editor_in_the_clap_test_host() {
 
     drop(host);
 
-    // The pipe itself, with a scripted helper in place of the webview: the plugin answers on the
-    // pipe as transport "pipe", and the page's `requestResize` reaches the host.
+    // The pipe itself, with a scripted helper in place of the webview: a page that starts loading
+    // before the helper is ready is no error, the plugin answers on the pipe as transport "pipe",
+    // and the page's `requestResize` reaches the host.
     let answers = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scripted-helper.out");
     let _ = std::fs::remove_file(&answers);
     let scripted = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scripted-helper.sh");
     std::fs::write(
         &scripted,
         format!(
-            "#!/bin/sh\necho 'webstrip-editor ready'\n\
+            "#!/bin/sh\necho 'webstrip-editor page-started'\necho 'webstrip-editor ready'\n\
              echo '{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getInfo\"}}'\n\
              echo '{{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"requestResize\",\
              \"params\":{{\"width\":800,\"height\":500}}}}'\n\

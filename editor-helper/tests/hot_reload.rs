@@ -307,6 +307,64 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
         "the change came inside a gesture: {events:?}"
     );
 
+    // A reload in the middle of a drag: the old page's gesture ends at the host (it would stay
+    // open until the editor closed), although the button is still down.
+    let output = host.id("Output");
+    host.plugin.take_output_events();
+    xdotool(
+        &display,
+        &["mousemove", &(x + 531).to_string(), &(y + 201).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["mousedown", "1"]);
+    for step in 1..=4 {
+        host.run_for(Duration::from_millis(40));
+        xdotool(
+            &display,
+            &[
+                "mousemove",
+                &(x + 531).to_string(),
+                &(y + 201 - step * 8).to_string(),
+            ],
+        );
+    }
+    host.run_for(Duration::from_millis(200));
+    let held = host.plugin.take_output_events();
+    assert!(
+        matches!(held.first(), Some(ParamEvent::GestureBegin { .. }))
+            && !held
+                .iter()
+                .any(|e| matches!(e, ParamEvent::GestureEnd { .. })),
+        "a drag under way: {held:?}"
+    );
+    edit(
+        &main,
+        "// edited by the hot reload test",
+        "// edited twice by the hot reload test",
+    );
+    let mut after = Vec::new();
+    let ended = host.run_until(Duration::from_secs(10), |host| {
+        after.extend(host.plugin.take_output_events());
+        after
+            .iter()
+            .any(|e| matches!(e, ParamEvent::GestureEnd { id, .. } if *id == output))
+    });
+    xdotool(&display, &["mouseup", "1"]);
+    assert!(
+        ended,
+        "the reload left the drag's gesture open: {held:?} then {after:?}"
+    );
+    host.run_for(Duration::from_millis(300));
+    after.extend(host.plugin.take_output_events());
+    assert_eq!(
+        after
+            .iter()
+            .filter(|e| matches!(e, ParamEvent::GestureEnd { .. }))
+            .count(),
+        1,
+        "one end, and nothing after it: {after:?}"
+    );
+
     host.plugin.gui_destroy();
     drop(host);
     drop(window);

@@ -1,9 +1,11 @@
 //! The built web UI (`ui/dist`), embedded at build time (see `build.rs`), for every binary that
 //! serves it: the WebSocket server (`bridge-ws`, over HTTP) and the Linux editor helper (over its
 //! `webstrip://` scheme). One copy of the embedding, one list of content types; and where the UI
-//! comes from while it is being developed ([`dev_server`]).
+//! comes from while it is being developed ([`dev_server`]); the editor helper's own pipe lines
+//! ([`helper_pipe`]).
 
 pub mod dev_server;
+pub mod helper_pipe;
 
 include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
 

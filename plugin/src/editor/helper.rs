@@ -5,7 +5,9 @@
 //! The helper's stdin and stdout are one end of a Unix socket pair (writes use `MSG_NOSIGNAL`,
 //! so a dead helper is an error here, never a SIGPIPE in the host). One JSON-RPC message per
 //! line, relayed to a bridge [`Client`] of transport `pipe`; the helper's first line says its
-//! webview exists. Closing our end (or the host window going away) ends the helper.
+//! webview exists, and a line of its own says when a page starts loading (a reload voids what the
+//! previous page had under way: [`Client::restart`]). Closing our end (or the host window going
+//! away) ends the helper.
 
 use std::ffi::{c_ulong, c_void};
 use std::io::{BufRead, BufReader, ErrorKind};
@@ -21,6 +23,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use bridge::{Bridge, Client, ClientOptions, Next};
+use ui_assets::helper_pipe::{PAGE_STARTED, READY};
 
 /// Overrides where the helper executable is looked for (tests, development); the value
 /// [`NO_HELPER`] turns the native editor off (the bridge's other transports still serve the UI).
@@ -29,8 +32,6 @@ pub const HELPER_ENV: &str = "WEBSTRIP_EDITOR_HELPER";
 pub const NO_HELPER: &str = "none";
 /// The helper's file name, next to the plugin binary.
 pub const HELPER_NAME: &str = "webstrip-editor";
-/// The helper's first line once its webview exists.
-const READY: &[u8] = b"webstrip-editor ready";
 /// How long the helper may take to create its webview.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the helper may take to exit once its pipe closed, before it is killed.
@@ -267,17 +268,22 @@ fn wait_ready(reader: &mut BufReader<UnixStream>) -> Result<(), String> {
         .set_read_timeout(Some(READY_TIMEOUT))
         .map_err(|e| e.to_string())?;
     let mut line = Vec::new();
-    match reader.read_until(b'\n', &mut line) {
-        Ok(0) => Err("it exited".into()),
-        Ok(_) if line.trim_ascii_end() == READY => Ok(()),
-        Ok(_) => Err(format!(
-            "unexpected first line {:?}",
-            String::from_utf8_lossy(&line)
-        )),
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-            Err(format!("no webview after {READY_TIMEOUT:?}"))
-        }
-        Err(e) => Err(e.to_string()),
+    loop {
+        line.clear();
+        return match reader.read_until(b'\n', &mut line) {
+            Ok(0) => Err("it exited".into()),
+            // A page may start loading before the helper says it is ready: nothing to void yet.
+            Ok(_) if line.trim_ascii_end() == PAGE_STARTED.as_bytes() => continue,
+            Ok(_) if line.trim_ascii_end() == READY.as_bytes() => Ok(()),
+            Ok(_) => Err(format!(
+                "unexpected first line {:?}",
+                String::from_utf8_lossy(&line)
+            )),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                Err(format!("no webview after {READY_TIMEOUT:?}"))
+            }
+            Err(e) => Err(e.to_string()),
+        };
     }
 }
 
@@ -319,6 +325,10 @@ fn pump_in(mut reader: BufReader<UnixStream>, client: &Client, socket: &Socket) 
         }
         let message = line.strip_suffix(b"\n").unwrap_or(&line);
         if message.is_empty() {
+            continue;
+        }
+        if message == PAGE_STARTED.as_bytes() {
+            client.restart();
             continue;
         }
         if let Some(answer) = client.handle_bytes(message)
