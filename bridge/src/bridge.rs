@@ -18,7 +18,7 @@ use crate::host_link::{HostLink, HostOp};
 use crate::jsonrpc::notification;
 use crate::outbox::{Next, Outbox, Waker};
 use crate::param_table::ParamTable;
-use crate::protocol::{ChannelMeter, ParameterChanged, ParametersReset, method};
+use crate::protocol::{ChannelMeter, ParameterChanged, ParametersReset, TrackNameChanged, method};
 use crate::registry::{ClientId, Registry};
 use crate::sampler::Sampler;
 use crate::watcher::Watcher;
@@ -89,6 +89,9 @@ pub(crate) struct Shared {
     pub info: PluginInfo,
     pub resize: Mutex<Option<ResizeHandler>>,
     pub browser: Mutex<Option<BrowserHandler>>,
+    /// The host's name for the instance's track (`getInfo`). Taken before `registry` when both
+    /// are held.
+    pub track_name: Mutex<Option<String>>,
     pub started: Instant,
 }
 
@@ -127,6 +130,7 @@ impl Bridge {
             info,
             resize: Mutex::new(None),
             browser: Mutex::new(None),
+            track_name: Mutex::new(None),
             started: Instant::now(),
         });
         Sampler::spawn_thread(&shared);
@@ -193,6 +197,30 @@ impl Bridge {
         let text: Arc<str> =
             notification(method::PARAMETERS_RESET, &ParametersReset { seq }).into();
         registry.broadcast(&text, seq);
+    }
+
+    /// The host named (or renamed) the instance's track: `getInfo` reports `name` from now on, and
+    /// every client gets one `trackNameChanged` when it differs from the name known so far. An
+    /// empty name counts as none. Any thread.
+    pub fn set_track_name(&self, name: Option<&str>) {
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        // Held until the broadcast: two renames reach every client in the order they were made.
+        let mut known = self.shared.track_name.lock();
+        if known.as_deref() == name {
+            return;
+        }
+        *known = name.map(str::to_owned);
+        let text: Arc<str> = notification(
+            method::TRACK_NAME_CHANGED,
+            &TrackNameChanged {
+                track_name: name.map(str::to_owned),
+            },
+        )
+        .into();
+        // Not a parameter change: no new seq. A client whose queue overflows gets
+        // `parametersReset` instead, after which it reads `getInfo` again.
+        let registry = self.shared.registry.lock();
+        registry.broadcast(&text, registry.seq());
     }
 
     /// Reads the meters now and sends the frame to every subscriber at once, whatever its rate

@@ -231,6 +231,7 @@ fn get_info(shared: &Shared, client: ClientId) -> Outcome {
         protocol: PROTOCOL_VERSION,
         transport,
         can_open_in_browser,
+        track_name: shared.track_name.lock().clone(),
     })
 }
 

@@ -175,6 +175,9 @@ pub struct Info {
     pub transport: String,
     /// Whether `openInBrowser` works for this client: the editor's own page, in a host.
     pub can_open_in_browser: bool,
+    /// The name of the host's track this instance is on, when the host gives one (CLAP
+    /// `track-info`, VST3 channel context); else `null`. Changes arrive as `trackNameChanged`.
+    pub track_name: Option<String>,
 }
 
 /// Result of `openInBrowser`: where a browser reaches this instance.
@@ -242,6 +245,15 @@ pub struct ParametersReset {
     pub seq: u64,
 }
 
+/// Notification `trackNameChanged`: the host named (or renamed) the instance's track.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TrackNameChanged {
+    /// The track's name; `null` when the host no longer gives one.
+    pub track_name: Option<String>,
+}
+
 /// Method names, as sent in `method`.
 pub mod method {
     /// `getAllParameters` → [`super::AllParameters`].
@@ -270,6 +282,8 @@ pub mod method {
     pub const PARAMETER_CHANGED: &str = "parameterChanged";
     /// Notification: a meter frame.
     pub const METER_FRAME: &str = "meterFrame";
-    /// Notification: the host loaded state; refetch.
+    /// Notification: the host loaded state (or the client fell behind); refetch.
     pub const PARAMETERS_RESET: &str = "parametersReset";
+    /// Notification: the host named the instance's track.
+    pub const TRACK_NAME_CHANGED: &str = "trackNameChanged";
 }

@@ -42,6 +42,7 @@ fn generate() -> String {
         declaration::<MeterFrame>(),
         declaration::<ParameterChanged>(),
         declaration::<ParametersReset>(),
+        declaration::<TrackNameChanged>(),
     ] {
         out.push_str(&decl);
         out.push('\n');
@@ -98,6 +99,7 @@ fn generate() -> String {
         (method::PARAMETER_CHANGED, ParameterChanged::name()),
         (method::METER_FRAME, MeterFrame::name()),
         (method::PARAMETERS_RESET, ParametersReset::name()),
+        (method::TRACK_NAME_CHANGED, TrackNameChanged::name()),
     ];
     let _ = writeln!(
         out,

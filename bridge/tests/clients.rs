@@ -119,6 +119,52 @@ fn a_client_that_goes_away_ends_its_gestures() {
     assert!(host.take_events().is_empty());
 }
 
+/// The host's track name: `getInfo` reports it, every client hears each change once, repeats and
+/// blank names are no change, and a client that overflowed still converges (reset → getInfo).
+#[test]
+fn the_track_name_reaches_every_client_once_per_change() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let a = connect(&bridge);
+    let b = connect(&bridge);
+    assert_eq!(ok(&a, "getInfo", json!({}))["trackName"], Value::Null);
+    bridge.set_track_name(Some("Bass"));
+    bridge.set_track_name(Some("Bass"));
+    bridge.set_track_name(Some("  Drums "));
+    bridge.set_track_name(Some(""));
+    bridge.set_track_name(None);
+    for client in [&a, &b] {
+        let notes: Vec<Value> = drain(client);
+        assert_eq!(
+            notes,
+            [
+                json!({ "jsonrpc": "2.0", "method": "trackNameChanged", "params": { "trackName": "Bass" } }),
+                json!({ "jsonrpc": "2.0", "method": "trackNameChanged", "params": { "trackName": "Drums" } }),
+                json!({ "jsonrpc": "2.0", "method": "trackNameChanged", "params": { "trackName": null } }),
+            ]
+        );
+    }
+    bridge.set_track_name(Some("Keys"));
+    assert_eq!(ok(&b, "getInfo", json!({}))["trackName"], "Keys");
+    // Not a parameter change: the next parameter change is seq 1, with no gap.
+    host.automate("gain", 0.25);
+    let notes = drain(&a);
+    assert_eq!(notes[0]["params"]["trackName"], "Keys");
+    assert_eq!(notes[1]["params"]["seq"], 1);
+    // A client that never reads overflows into one reset; getInfo then has the newest name.
+    let sleeper = connect(&bridge);
+    for i in 0..=QUEUE_LIMIT {
+        bridge.set_track_name(Some(&format!("Track {i}")));
+    }
+    assert!(sleeper.has_overflowed());
+    let waiting = drain(&sleeper);
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0]["method"], "parametersReset");
+    assert_eq!(
+        ok(&sleeper, "getInfo", json!({}))["trackName"],
+        format!("Track {QUEUE_LIMIT}")
+    );
+}
+
 /// A page that starts over (the editor's page reloaded) on the same client: its gestures end and
 /// its meter frames stop, but the client stays and serves the new page.
 #[test]

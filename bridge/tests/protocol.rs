@@ -183,7 +183,7 @@ fn gestures_meters_ping_info_resize() {
     assert_eq!(ok(&client, "ping", json!({})), json!({ "pong": true }));
     assert_eq!(
         ok(&client, "getInfo", json!({})),
-        json!({ "name": "Test", "version": "1.2.3", "vendor": "Tests", "protocol": 1, "transport": "test", "canOpenInBrowser": false })
+        json!({ "name": "Test", "version": "1.2.3", "vendor": "Tests", "protocol": 1, "transport": "test", "canOpenInBrowser": false, "trackName": null })
     );
     // A client that may not resize (not the editor's page) is refused without an error.
     assert_eq!(

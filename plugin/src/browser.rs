@@ -100,6 +100,26 @@ impl BrowserBridge {
     }
 }
 
+/// Logs where a browser reaches instance `number` (on track `track`, when the host named it):
+/// `Webstrip instance 2 on track "Bass": browser bridge at http://127.0.0.1:PORT/?token=…`, plus
+/// the dev server's page when there is one.
+pub fn log_link(number: u32, track: Option<&str>, link: &BrowserLink) {
+    let on_track = track
+        .map(|name| format!(" on track {name:?}"))
+        .unwrap_or_default();
+    match &link.dev_url {
+        None => nice_plug::nice_log!(
+            "Webstrip instance {number}{on_track}: browser bridge at {}",
+            link.url
+        ),
+        Some(dev_url) => nice_plug::nice_log!(
+            "Webstrip instance {number}{on_track}: browser bridge at {} (with the UI dev server: \
+             {dev_url})",
+            link.url
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

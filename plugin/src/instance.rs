@@ -7,6 +7,7 @@
 //! creation, and its `AsyncExecutor` reaches the host's main thread: the bridge then works with no
 //! editor open. The standalone gives neither; its editor session brings its own context.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use bridge::protocol::BrowserLink;
@@ -18,6 +19,9 @@ use crate::Webstrip;
 use crate::browser::BrowserBridge;
 use crate::editor::MeterReader;
 use crate::params::WebstripParams;
+
+/// Numbers the instances of this process, for the log.
+static INSTANCES: AtomicU32 = AtomicU32::new(0);
 
 /// What the instance asks of the host's main thread (nice-plug's background task type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +63,9 @@ pub struct InstanceLink {
     host: Mutex<HostSide>,
     bridge: Mutex<Weak<BridgeLease>>,
     browser: Mutex<Option<BrowserBridge>>,
+    /// The host's name for the instance's track, once it gave one.
+    track_name: Mutex<Option<String>>,
+    number: u32,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -76,6 +83,41 @@ impl InstanceLink {
             host: Mutex::new(HostSide::default()),
             bridge: Mutex::new(Weak::new()),
             browser: Mutex::new(None),
+            track_name: Mutex::new(None),
+            number: INSTANCES.fetch_add(1, Ordering::Relaxed) + 1,
+        }
+    }
+
+    /// This instance's number within the process (1, 2, …), for the log.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// The host's name for the instance's track, if it gave one.
+    pub fn track_name(&self) -> Option<String> {
+        locked(&self.track_name).clone()
+    }
+
+    /// The host named (or renamed) the instance's track (nice-plug's `track_info_updated`; an
+    /// empty name is none): the bridge's clients hear it, and with the browser bridge running the
+    /// log says which track its URL now drives.
+    pub fn set_track_name(&self, name: &str) {
+        let name = Some(name.trim())
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
+        {
+            let mut known = locked(&self.track_name);
+            if *known == name {
+                return;
+            }
+            known.clone_from(&name);
+        }
+        let lease = locked(&self.bridge).upgrade();
+        if let Some(lease) = lease {
+            lease.bridge.set_track_name(name.as_deref());
+        }
+        if let (Some(name), Some(browser)) = (&name, locked(&self.browser).as_ref()) {
+            crate::browser::log_link(self.number, Some(name), browser.link());
         }
     }
 
@@ -143,6 +185,7 @@ impl InstanceLink {
                 link.open_browser(None)
             })));
         }
+        bridge.set_track_name(self.track_name().as_deref());
         let lease = Arc::new(BridgeLease { bridge });
         *slot = Arc::downgrade(&lease);
         Some(lease)

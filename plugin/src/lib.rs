@@ -19,9 +19,7 @@ pub mod state;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-use bridge::protocol::BrowserLink;
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 
@@ -30,9 +28,6 @@ use editor::MeterReader;
 use instance::{InstanceLink, MainThreadTask};
 use meters::{MeterWriter, Meters};
 use params::WebstripParams;
-
-/// Numbers the instances of this process, for the log.
-static INSTANCES: AtomicU32 = AtomicU32::new(0);
 
 /// One Webstrip instance.
 pub struct Webstrip {
@@ -92,18 +87,9 @@ impl Webstrip {
                 return;
             }
         };
-        let instance = INSTANCES.fetch_add(1, Ordering::Relaxed) + 1;
+        let instance = self.link.number();
         match self.link.open_browser(Some(port)) {
-            Ok(BrowserLink { url, dev_url: None }) => {
-                nice_log!("Webstrip instance {instance}: browser bridge at {url}")
-            }
-            Ok(BrowserLink {
-                url,
-                dev_url: Some(dev_url),
-            }) => nice_log!(
-                "Webstrip instance {instance}: browser bridge at {url} (with the UI dev server: \
-                 {dev_url})"
-            ),
+            Ok(link) => browser::log_link(instance, self.link.track_name().as_deref(), &link),
             Err(err) => nice_error!("Webstrip instance {instance}: no browser bridge: {err}"),
         }
     }

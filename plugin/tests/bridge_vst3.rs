@@ -6,7 +6,8 @@
 //! Checked: a client's set reaches the host as beginEdit/performEdit/endEdit and comes back as
 //! exactly one `parameterChanged` per client, from the main thread and from another thread; the
 //! host's `setParamNormalized` likewise, once per change; a departing client's gesture ends with
-//! endEdit; removing the view closes the clients.
+//! endEdit; the host's channel context (IInfoListener) names the track for every client; removing
+//! the view closes the clients.
 
 use std::ffi::c_void;
 use std::sync::Mutex;
@@ -19,9 +20,13 @@ use nice_plug::wrapper::vst3::vst3::Steinberg::Linux::{
     FileDescriptor, IEventHandler, IEventHandlerTrait, IRunLoop, IRunLoopTrait, ITimerHandler,
     TimerInterval,
 };
+use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::ChannelContext::{
+    IInfoListener, IInfoListenerTrait, kChannelNameKey,
+};
+use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::IAttributeList_::AttrID;
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::{
-    IComponent, IComponentHandler, IComponentHandlerTrait, IEditController, IEditControllerTrait,
-    ParamID, ParamValue, ParameterInfo,
+    IAttributeList, IAttributeListTrait, IComponent, IComponentHandler, IComponentHandlerTrait,
+    IEditController, IEditControllerTrait, ParamID, ParamValue, ParameterInfo, TChar,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
     FUnknown, IPlugFrame, IPlugFrameTrait, IPlugView, IPlugViewTrait, IPluginBaseTrait,
@@ -123,6 +128,67 @@ impl Frame {
             unsafe { handler.onFDIsSet(fd) };
         }
     }
+}
+
+/// The host's channel context for `setChannelContextInfos`: a channel name only.
+struct ChannelInfo {
+    name: Vec<u16>,
+}
+
+impl Class for ChannelInfo {
+    type Interfaces = (IAttributeList,);
+}
+
+impl IAttributeListTrait for ChannelInfo {
+    unsafe fn setInt(&self, _id: AttrID, _value: i64) -> tresult {
+        kResultFalse
+    }
+    unsafe fn getInt(&self, _id: AttrID, _value: *mut i64) -> tresult {
+        kResultFalse
+    }
+    unsafe fn setFloat(&self, _id: AttrID, _value: f64) -> tresult {
+        kResultFalse
+    }
+    unsafe fn getFloat(&self, _id: AttrID, _value: *mut f64) -> tresult {
+        kResultFalse
+    }
+    unsafe fn setString(&self, _id: AttrID, _string: *const TChar) -> tresult {
+        kResultFalse
+    }
+    unsafe fn getString(&self, id: AttrID, string: *mut TChar, size_in_bytes: u32) -> tresult {
+        // SAFETY: the plugin passes a NUL-terminated key and a buffer of `size_in_bytes`.
+        let key = unsafe { std::ffi::CStr::from_ptr(id) };
+        let wanted = unsafe { std::ffi::CStr::from_ptr(kChannelNameKey) };
+        let room = size_in_bytes as usize / 2;
+        if key != wanted || room <= self.name.len() {
+            return kResultFalse;
+        }
+        for (i, unit) in self.name.iter().chain([&0]).enumerate() {
+            unsafe { *string.add(i) = *unit as TChar };
+        }
+        kResultOk
+    }
+    unsafe fn setBinary(&self, _id: AttrID, _data: *const c_void, _size: u32) -> tresult {
+        kResultFalse
+    }
+    unsafe fn getBinary(&self, _id: AttrID, _data: *mut *const c_void, _size: *mut u32) -> tresult {
+        kResultFalse
+    }
+}
+
+/// Tells the plugin, as a host does, that its channel is called `name`.
+fn name_channel(controller: &ComPtr<IEditController>, name: &str) {
+    let listener: ComPtr<IInfoListener> = controller
+        .cast()
+        .expect("the controller is an IInfoListener");
+    let list = ComWrapper::new(ChannelInfo {
+        name: name.encode_utf16().collect(),
+    });
+    let list = list.to_com_ptr::<IAttributeList>().unwrap();
+    assert_eq!(
+        unsafe { listener.setChannelContextInfos(list.as_ptr()) },
+        kResultOk
+    );
 }
 
 /// Bridges the editor started, newest last.
@@ -317,6 +383,18 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     let notes = notifications(&b, Duration::from_millis(500));
     assert_eq!(notes.len(), 1, "{notes:?}");
     changed(&notes[0], "pan", 4);
+
+    // The host names the channel (the track): every client hears it once, getInfo reports it.
+    name_channel(&controller, "Lead Vocals");
+    name_channel(&controller, "Lead Vocals");
+    let notes = notifications(&b, Duration::from_millis(300));
+    assert_eq!(
+        notes,
+        [
+            json!({ "jsonrpc": "2.0", "method": "trackNameChanged", "params": { "trackName": "Lead Vocals" } })
+        ]
+    );
+    assert_eq!(ok(&b, "getInfo", json!({}))["trackName"], "Lead Vocals");
 
     // Removing the view closes the editor, the bridge and its clients.
     assert_eq!(unsafe { view.removed() }, kResultOk);

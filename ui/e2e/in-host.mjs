@@ -346,6 +346,19 @@ async function main() {
     return `"${before}" → "${hostText}" on the page ${latency} ms after the command`;
   });
 
+  await check("the user renames the host's track: the tab and the top bar name it", async () => {
+    const from = host.lines.length;
+    assert((await page.title()) === "Webstrip", `the title before any track name: "${await page.title()}"`);
+    const sent = Date.now();
+    host.send("track Lead Vocals");
+    await host.line("track done", (l) => l === "track done", from, 2000);
+    await until("the tab to name the track", async () => (await page.title()) === "Lead Vocals · Webstrip", 1000, 10);
+    const latency = Date.now() - sent;
+    const shown = await page.getByTitle("On the host's track “Lead Vocals”").textContent();
+    assert(shown === "Lead Vocals", `the top bar shows "${shown}"`);
+    return `title "${await page.title()}" ${latency} ms after the rename; top bar "${shown}"`;
+  });
+
   await check("the same URL without the token: the page does not connect (the WebSocket gets 401)", async () => {
     const bare = `http://127.0.0.1:${port}/`;
     const other = await browser.newPage({ viewport: { width: 760, height: 330 } });

@@ -1,4 +1,4 @@
-import { memo, type ReactNode } from "react";
+import { memo, useEffect, type ReactNode } from "react";
 import { useConnectionStatus, useParameterIds, useBridge } from "./ipc/hooks";
 import { ConnectionStatus } from "./components/ConnectionStatus";
 import { Knob } from "./components/Knob";
@@ -91,6 +91,11 @@ export function App() {
   ].filter((s) => s.ids.length > 0);
   const online = connection.phase === "connected";
   const info = connection.info;
+  const trackName = info?.trackName ?? null;
+  // Several instances in several tabs: the tab names the host's track.
+  useEffect(() => {
+    document.title = trackName ? `${trackName} · Webstrip` : "Webstrip";
+  }, [trackName]);
 
   return (
     <div className={`app${online ? "" : " is-offline"}`} data-transport={connection.kind}>
@@ -99,6 +104,11 @@ export function App() {
           <span className="brand-mark" aria-hidden="true" />
           <span className="brand-name">Webstrip</span>
           {info && <span className="brand-version">v{info.version}</span>}
+          {info?.trackName && (
+            <span className="brand-track" title={`On the host's track “${info.trackName}”`}>
+              {info.trackName}
+            </span>
+          )}
         </div>
         {/* True only for the editor's own page in a host: never in a browser or the standalone. */}
         {info?.canOpenInBrowser === true && <OpenInBrowser />}

@@ -1,10 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../src/App";
-import { IpcBridge } from "../src/ipc/bridge";
-import { BridgeContext } from "../src/ipc/hooks";
-import { FakePlugin, FakeTransport, flush } from "./fakes";
+import { flush } from "./fakes";
+import { mountApp } from "./mountApp";
 
 beforeAll(() => {
   // jsdom has no pointer capture.
@@ -16,21 +14,7 @@ afterEach(() => {
   cleanup();
 });
 
-async function mount() {
-  const transport = new FakeTransport();
-  const plugin = new FakePlugin(transport);
-  const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
-  render(
-    <BridgeContext.Provider value={bridge}>
-      <App />
-    </BridgeContext.Provider>,
-  );
-  await act(async () => {
-    transport.connect();
-    await flush(20);
-  });
-  return { transport, plugin, bridge };
-}
+const mount = () => mountApp();
 
 const settle = () =>
   act(async () => {

@@ -210,6 +210,17 @@ export class FakePlugin {
     }
   }
 
+  /** The host (re)named the instance's track: `getInfo` answers it from now on, and clients hear it. */
+  renameTrack(trackName: string | null, notify = true): void {
+    this.info = { ...this.info, trackName };
+    if (notify) this.transport.deliver({ jsonrpc: "2.0", method: "trackNameChanged", params: { trackName } });
+  }
+
+  /** A `parametersReset` (the host loaded state, or this client fell behind). */
+  reset(): void {
+    this.transport.deliver({ jsonrpc: "2.0", method: "parametersReset", params: { seq: this.seq } });
+  }
+
   meter(frame: MeterFrame): void {
     this.transport.deliver({ jsonrpc: "2.0", method: "meterFrame", params: frame });
   }
@@ -236,6 +247,7 @@ export class FakePlugin {
           protocol: 1,
           transport: "websocket",
           canOpenInBrowser: false,
+          trackName: null,
           ...this.info,
         };
         this.answer(id, info);

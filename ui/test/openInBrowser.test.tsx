@@ -1,13 +1,11 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { App } from "../src/App";
 import { describeFailure } from "../src/components/OpenInBrowser";
 import { RpcError } from "../src/ipc/errors";
-import { IpcBridge } from "../src/ipc/bridge";
-import { BridgeContext } from "../src/ipc/hooks";
-import { ErrorCode, type Info } from "../src/protocol";
-import { FakePlugin, FakeTransport, flush } from "./fakes";
+import { ErrorCode } from "../src/protocol";
+import { type FakeTransport, flush } from "./fakes";
+import { mountApp } from "./mountApp";
 
 const URL = "http://127.0.0.1:43121/?token=0123456789abcdef0123456789abcdef";
 
@@ -16,23 +14,7 @@ afterEach(() => {
   Reflect.deleteProperty(navigator, "clipboard");
 });
 
-async function mount(info: Partial<Info>, prepare: (plugin: FakePlugin) => void = () => undefined) {
-  const transport = new FakeTransport();
-  const plugin = new FakePlugin(transport);
-  plugin.info = info;
-  prepare(plugin);
-  const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
-  render(
-    <BridgeContext.Provider value={bridge}>
-      <App />
-    </BridgeContext.Provider>,
-  );
-  await act(async () => {
-    transport.connect();
-    await flush(20);
-  });
-  return { transport, plugin, bridge };
-}
+const mount = mountApp;
 
 const settle = () =>
   act(async () => {

@@ -13,6 +13,9 @@ use clack_extensions::params::{
 };
 use clack_extensions::state::{HostState, HostStateImpl};
 use clack_extensions::thread_check::{HostThreadCheck, HostThreadCheckImpl};
+use clack_extensions::track_info::{
+    HostTrackInfo, HostTrackInfoImpl, TrackInfo, TrackInfoFlags, TrackInfoWriter,
+};
 use clack_host::prelude::*;
 
 /// One line the plugin logged through the host's `clap.log` extension.
@@ -42,7 +45,14 @@ pub struct HostRecord {
     process_requested: AtomicBool,
     callback_requested: AtomicBool,
     flush_requested: AtomicBool,
+    /// Leaked: clack's `track-info` writer wants the name borrowed as long as the host itself (a
+    /// few bytes per rename, in a test host).
+    track_name: Mutex<Option<&'static str>>,
     pub(crate) gui: crate::gui::GuiRecord,
+}
+
+fn leak(name: &str) -> &'static str {
+    Box::leak(name.into())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -50,8 +60,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl HostRecord {
-    /// A record whose main thread is the calling thread.
-    pub(crate) fn new() -> Self {
+    /// A record whose main thread is the calling thread, on a track named `track_name` (none: the
+    /// host's `track-info` answers that it has no information).
+    pub(crate) fn new(track_name: Option<&str>) -> Self {
         Self {
             main_thread: thread::current().id(),
             in_audio_context: AtomicBool::new(false),
@@ -65,6 +76,7 @@ impl HostRecord {
             process_requested: AtomicBool::new(false),
             callback_requested: AtomicBool::new(false),
             flush_requested: AtomicBool::new(false),
+            track_name: Mutex::new(track_name.map(leak)),
             gui: crate::gui::GuiRecord::default(),
         }
     }
@@ -130,6 +142,15 @@ impl HostRecord {
         self.flush_requested.swap(false, Ordering::SeqCst)
     }
 
+    /// The track name the host's `track-info` gives (see [`crate::Instance::set_track_name`]).
+    pub fn track_name(&self) -> Option<String> {
+        lock(&self.track_name).map(str::to_owned)
+    }
+
+    pub(crate) fn set_track_name(&self, name: Option<&str>) {
+        *lock(&self.track_name) = name.map(leak);
+    }
+
     pub(crate) fn take_callback_request(&self) -> bool {
         self.callback_requested.swap(false, Ordering::SeqCst)
     }
@@ -169,6 +190,7 @@ impl HostHandlers for TestHost {
             .register::<HostAudioPorts>()
             .register::<HostAudioPortsConfig>()
             .register::<HostThreadCheck>()
+            .register::<HostTrackInfo>()
             .register::<clack_extensions::gui::HostGui>();
     }
 }
@@ -245,5 +267,18 @@ impl HostThreadCheckImpl for Shared {
 
     fn is_audio_thread(&self) -> bool {
         self.record.in_audio_context.load(Ordering::SeqCst)
+    }
+}
+
+impl HostTrackInfoImpl for MainThread {
+    fn get<'a>(&'a self, writer: &mut TrackInfoWriter<'_, 'a>) {
+        let name = *lock(&self.record.track_name);
+        if let Some(name) = name {
+            writer.set(
+                &TrackInfo::new()
+                    .with_flags(TrackInfoFlags::HAS_TRACK_NAME)
+                    .with_name(Some(name.as_bytes())),
+            );
+        }
     }
 }

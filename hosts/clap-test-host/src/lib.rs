@@ -46,6 +46,7 @@ use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
 use clack_extensions::audio_ports_config::{AudioPortsConfigBuffer, PluginAudioPortsConfig};
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::state::PluginState;
+use clack_extensions::track_info::PluginTrackInfo;
 use clack_host::events::io::EventBuffer;
 use clack_host::prelude::*;
 
@@ -187,7 +188,17 @@ impl Bundle {
 
     /// Creates and initialises an instance of the plugin with CLAP id `plugin_id`.
     pub fn instantiate(&self, plugin_id: &str) -> Result<Instance, Error> {
-        Instance::new(&self.entry, plugin_id)
+        Instance::new(&self.entry, plugin_id, None)
+    }
+
+    /// Like [`instantiate`](Self::instantiate), on a track the host's `track-info` names
+    /// `track_name` from the start (the plugin may read it during `init()`).
+    pub fn instantiate_on_track(
+        &self,
+        plugin_id: &str,
+        track_name: &str,
+    ) -> Result<Instance, Error> {
+        Instance::new(&self.entry, plugin_id, Some(track_name))
     }
 }
 
@@ -198,6 +209,7 @@ struct PluginExtensions {
     state: Option<PluginState>,
     audio_ports: Option<PluginAudioPorts>,
     audio_ports_config: Option<PluginAudioPortsConfig>,
+    track_info: Option<PluginTrackInfo>,
 }
 
 /// One plugin instance and everything the host keeps for it.
@@ -215,7 +227,7 @@ pub struct Instance {
 }
 
 impl Instance {
-    fn new(entry: &PluginEntry, plugin_id: &str) -> Result<Self, Error> {
+    fn new(entry: &PluginEntry, plugin_id: &str, track_name: Option<&str>) -> Result<Self, Error> {
         let host_info = HostInfo::new(
             "clap-test-host",
             "Webstrip",
@@ -224,7 +236,7 @@ impl Instance {
         )
         .map_err(|err| usage(err.to_string()))?;
         let id = CString::new(plugin_id).map_err(|err| usage(err.to_string()))?;
-        let record = Arc::new(HostRecord::new());
+        let record = Arc::new(HostRecord::new(track_name));
         let shared_record = record.clone();
         let plugin = PluginInstance::<TestHost>::new(
             move |_| Shared {
@@ -241,6 +253,7 @@ impl Instance {
             state: handle.get_extension(),
             audio_ports: handle.get_extension(),
             audio_ports_config: handle.get_extension(),
+            track_info: handle.get_extension(),
         };
         let mut instance = Self {
             processor: None,
@@ -290,6 +303,19 @@ impl Instance {
         // SAFETY: `raw` is the live plugin instance this host created; `get_extension` is
         // callable from any thread and `id` outlives the call.
         !unsafe { get_extension(raw, id.as_ptr()) }.is_null()
+    }
+
+    /// Names (or renames; `None`: no information) the instance's track, as a host does when the
+    /// user renames it: `track-info` answers with it from now on, and the plugin is told through
+    /// its `track_info.changed()`. Returns whether the plugin implements `clap.track-info`.
+    pub fn set_track_name(&mut self, name: Option<&str>) -> bool {
+        self.record.set_track_name(name);
+        let Some(track_info) = self.ext.track_info else {
+            return false;
+        };
+        track_info.changed(&self.plugin.plugin_handle());
+        self.run_main_thread_callbacks();
+        true
     }
 
     // ----- parameters -------------------------------------------------------------------------

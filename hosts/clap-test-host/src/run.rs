@@ -14,11 +14,13 @@
 //!   `event gesture-end <clap-id> <key>` for every parameter event the plugin emits (`value` is
 //!   the CLAP value, `text` the plugin's text for it);
 //! - `set done <key> <value> <text>` once a `set` was processed (the value the plugin reports
-//!   afterwards); `error: …` for a line it cannot follow.
+//!   afterwards); `track done` once a `track` was; `error: …` for a line it cannot follow.
 //!
 //! stdin, one command a line:
 //! - `set <key> <value>`: a `CLAP_EVENT_PARAM_VALUE` with that CLAP value (normalized 0..1 for
 //!   continuous parameters, as the listing shows) in the next block;
+//! - `track <name…>`: the user renamed the instance's track (CLAP `track-info`: the host's
+//!   answer changes and the plugin's `changed()` is called); `track` alone: no track name;
 //! - `quit`, or end of input: stop processing, deactivate, destroy the instance, exit 0.
 
 use std::io::{BufRead, Write};
@@ -47,10 +49,18 @@ fn say(line: &str) -> bool {
 /// What a command line asks for.
 enum Command {
     Set { id: u32, value: f64 },
+    Track(Option<String>),
     Quit,
 }
 
 fn parse(line: &str, params: &[ParamInfo]) -> Result<Command, String> {
+    if let Some(name) = line
+        .strip_prefix("track")
+        .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+    {
+        let name = name.trim();
+        return Ok(Command::Track((!name.is_empty()).then(|| name.to_owned())));
+    }
     let mut words = line.split_whitespace();
     match (words.next(), words.next(), words.next(), words.next()) {
         (Some("quit"), None, ..) => Ok(Command::Quit),
@@ -68,7 +78,7 @@ fn parse(line: &str, params: &[ParamInfo]) -> Result<Command, String> {
             Ok(Command::Set { id: info.id, value })
         }
         _ => Err(format!(
-            "cannot follow '{line}' (commands: set <key> <value>, quit)"
+            "cannot follow '{line}' (commands: set <key> <value>, track <name>, quit)"
         )),
     }
 }
@@ -129,6 +139,13 @@ pub fn run(path: &str, plugin_id: &str) -> Result<(), Error> {
                     Ok(Command::Set { id, value }) => {
                         pending.push(ParamEvent::value(0, id, value));
                         sets.push(id);
+                    }
+                    Ok(Command::Track(name)) => {
+                        if plugin.set_track_name(name.as_deref()) {
+                            alive &= say("track done");
+                        } else {
+                            alive &= say("error: the plugin has no clap.track-info");
+                        }
                     }
                     Ok(Command::Quit) => quit = true,
                     Err(message) => alive &= say(&format!("error: {message}")),

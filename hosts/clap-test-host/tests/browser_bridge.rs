@@ -500,6 +500,109 @@ fn worker_two_instances() {
     println!("WORKER_DONE");
 }
 
+// ----- the host's track name ------------------------------------------------------------------
+
+/// Whole lines of the plugin's log that give a browser bridge URL.
+fn logged_url_lines() -> Vec<String> {
+    let text = log_text();
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    complete
+        .lines()
+        .filter(|line| line.contains("browser bridge at "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits up to 5 s for the log to hold `count` URL lines; returns them.
+fn wait_url_lines(count: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut lines = logged_url_lines();
+    while lines.len() < count && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        lines = logged_url_lines();
+    }
+    lines
+}
+
+#[test]
+fn the_hosts_track_name_reaches_the_log_and_the_clients() {
+    run_worker("worker_track_name", Some("0"));
+}
+
+#[test]
+fn worker_track_name() {
+    if !is_worker("worker_track_name") {
+        return;
+    }
+    let bundle = Bundle::load(bundle_path()).unwrap();
+    // The host names the track from the start: the plugin reads it during init(), after it logged
+    // its URL, and logs the URL again naming the track.
+    let mut plugin = bundle.instantiate_on_track(PLUGIN_ID, "Bass").unwrap();
+    let lines = wait_url_lines(2);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let url = lines[0].split_once("browser bridge at ").unwrap().1.trim();
+    let number = lines[0]
+        .split_once("Webstrip instance ")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .map(|(n, _)| n)
+        .unwrap_or_else(|| panic!("an instance number: {}", lines[0]));
+    assert!(
+        lines[1].ends_with(&format!(
+            "Webstrip instance {number} on track \"Bass\": browser bridge at {url}"
+        )),
+        "{lines:?}"
+    );
+    let endpoint = Endpoint::parse(url);
+    let mut client = Session::new(connect(&endpoint));
+    let info = client.call(&mut || {}, "getInfo", json!({}));
+    assert_eq!(info["trackName"], "Bass");
+
+    // The user renames the track: every client hears it once, and the log names the new track.
+    assert!(
+        plugin.set_track_name(Some("Drums")),
+        "the plugin has clap.track-info"
+    );
+    assert!(plugin.set_track_name(Some("Drums")));
+    client.pump(&mut || {}, Duration::from_millis(200));
+    let renamed: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "trackNameChanged")
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            &json!({ "jsonrpc": "2.0", "method": "trackNameChanged", "params": { "trackName": "Drums" } })
+        ]
+    );
+    let lines = wait_url_lines(3);
+    assert!(
+        lines.len() == 3
+            && lines[2].ends_with(&format!(
+                "Webstrip instance {number} on track \"Drums\": browser bridge at {url}"
+            )),
+        "{lines:?}"
+    );
+    // The host names the track with an empty name: the clients hear `null`; nothing is logged.
+    // (A host whose track-info stops answering leaves nice-plug with the last name it gave.)
+    client.notifications.clear();
+    assert!(plugin.set_track_name(Some("")));
+    client.pump(&mut || {}, Duration::from_millis(200));
+    assert_eq!(
+        client.notifications,
+        [
+            json!({ "jsonrpc": "2.0", "method": "trackNameChanged", "params": { "trackName": null } })
+        ]
+    );
+    assert_eq!(
+        client.call(&mut || {}, "getInfo", json!({}))["trackName"],
+        Value::Null
+    );
+    assert_eq!(wait_url_lines(4).len(), 3, "no line without a name");
+    drop(plugin);
+    println!("WORKER_DONE");
+}
+
 // ----- lifetime -------------------------------------------------------------------------------
 
 fn fd_count() -> usize {

@@ -25,6 +25,7 @@ use nice_plug::editor::{
     Editor, HostCallbacks, HostMainThreadCaller, HostMethods, ParentWindowHandle, ResizeHint,
     SpawnedEditor,
 };
+use nice_plug::prelude::TrackInfo;
 
 use crate::instance::InstanceLink;
 
@@ -125,6 +126,10 @@ impl Editor for WebstripEditor {
             self.size.clone(),
             host,
         )?)
+    }
+
+    fn track_info_updated(&self, info: TrackInfo) {
+        self.link.set_track_name(info.name());
     }
 
     fn size(&self) -> NativeSize<u32> {

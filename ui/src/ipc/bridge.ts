@@ -8,6 +8,7 @@ import type {
   ParamValue,
   ParameterChanged,
   RpcError as RpcErrorBody,
+  TrackNameChanged,
 } from "../protocol";
 import { DisconnectedError, RequestTimeoutError, RpcError } from "./errors";
 import { Listeners, type Transport, type TransportKind, type TransportState, type Unsubscribe } from "./transport";
@@ -388,11 +389,21 @@ export class IpcBridge {
         this.parameterChanged(params as ParameterChanged);
         break;
       case "parametersReset":
+        // Also what a client that fell behind gets: anything it missed may have changed.
         void this.refetch();
+        this.fetchInfo();
+        break;
+      case "trackNameChanged":
+        this.trackNameChanged(params as TrackNameChanged);
         break;
       default:
         break;
     }
+  }
+
+  private trackNameChanged({ trackName }: TrackNameChanged): void {
+    const info = this.connection.info;
+    if (info) this.setConnection({ info: { ...info, trackName } });
   }
 
   private meterFrame(frame: MeterFrame): void {
@@ -448,14 +459,7 @@ export class IpcBridge {
       this.setConnection({ state, synced: false, info: null });
       this.seq = null;
       void this.refetch();
-      const epoch = this.epoch;
-      this.request("getInfo")
-        .then((info) => {
-          if (this.epoch === epoch) this.setConnection({ info });
-        })
-        .catch((error: unknown) => {
-          this.reportError(error);
-        });
+      this.fetchInfo();
       if (this.meterListeners.size > 0) this.subscribeMeters(this.meterHz);
       return;
     }
@@ -467,6 +471,18 @@ export class IpcBridge {
     this.fetchingEpoch = null;
     this.fetchAgain = false;
     this.setConnection({ state, synced: false });
+  }
+
+  /** Fetches `getInfo` for the current connection. */
+  private fetchInfo(): void {
+    const epoch = this.epoch;
+    this.request("getInfo")
+      .then((info) => {
+        if (this.epoch === epoch) this.setConnection({ info });
+      })
+      .catch((error: unknown) => {
+        this.reportError(error);
+      });
   }
 
   /** Fetches every parameter and replays what arrived meanwhile. */

@@ -195,7 +195,12 @@ transport: string,
 /**
  * Whether `openInBrowser` works for this client: the editor's own page, in a host.
  */
-canOpenInBrowser: boolean, };
+canOpenInBrowser: boolean, 
+/**
+ * The name of the host's track this instance is on, when the host gives one (CLAP
+ * `track-info`, VST3 channel context); else `null`. Changes arrive as `trackNameChanged`.
+ */
+trackName: string | null, };
 
 /**
  * Result of `openInBrowser`: where a browser reaches this instance.
@@ -276,6 +281,15 @@ export type ParametersReset = {
  */
 seq: number, };
 
+/**
+ * Notification `trackNameChanged`: the host named (or renamed) the instance's track.
+ */
+export type TrackNameChanged = { 
+/**
+ * The track's name; `null` when the host no longer gives one.
+ */
+trackName: string | null, };
+
 /** The protocol version `getInfo` reports. */
 export const PROTOCOL_VERSION = 1;
 
@@ -299,6 +313,7 @@ export interface Notifications {
   parameterChanged: ParameterChanged;
   meterFrame: MeterFrame;
   parametersReset: ParametersReset;
+  trackNameChanged: TrackNameChanged;
 }
 
 /** Every error code the plugin answers with. */

@@ -1,0 +1,28 @@
+import { act, render } from "@testing-library/react";
+import { App } from "../src/App";
+import { IpcBridge } from "../src/ipc/bridge";
+import { BridgeContext } from "../src/ipc/hooks";
+import type { Info } from "../src/protocol";
+import { FakePlugin, FakeTransport, flush } from "./fakes";
+
+/**
+ * Renders the whole app on a {@link FakePlugin} whose `getInfo` answer has `info` (after
+ * `prepare` set it up further) and connects it; returns the fakes and the bridge.
+ */
+export async function mountApp(info: Partial<Info> = {}, prepare: (plugin: FakePlugin) => void = () => undefined) {
+  const transport = new FakeTransport();
+  const plugin = new FakePlugin(transport);
+  plugin.info = info;
+  prepare(plugin);
+  const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
+  render(
+    <BridgeContext.Provider value={bridge}>
+      <App />
+    </BridgeContext.Provider>,
+  );
+  await act(async () => {
+    transport.connect();
+    await flush(20);
+  });
+  return { transport, plugin, bridge };
+}
