@@ -18,6 +18,7 @@ fn every_method_over_the_wire() {
     assert_eq!(info["name"], "Webstrip");
     assert_eq!(info["protocol"], 1);
     assert_eq!(info["transport"], "websocket");
+    assert_eq!(info["trackName"], Value::Null, "no host, no track");
     assert_eq!(ws.result("ping", Value::Null), json!({"pong": true}));
 
     let all = ws.result("getAllParameters", json!({}));
