@@ -15,120 +15,22 @@ use std::thread;
 use std::time::Duration;
 
 use bridge::{Bridge, Client, ClientOptions, Next};
-use nice_plug::prelude::Vst3Plugin;
-use nice_plug::wrapper::vst3::vst3::Steinberg::Linux::{
-    FileDescriptor, IEventHandler, IEventHandlerTrait, IRunLoop, IRunLoopTrait, ITimerHandler,
-    TimerInterval,
-};
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::ChannelContext::{
     IInfoListener, IInfoListenerTrait, kChannelNameKey,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::IAttributeList_::AttrID;
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::{
-    IAttributeList, IAttributeListTrait, IComponent, IComponentHandler, IComponentHandlerTrait,
-    IEditController, IEditControllerTrait, ParamID, ParamValue, ParameterInfo, TChar,
+    IAttributeList, IAttributeListTrait, IEditController, IEditControllerTrait, TChar,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
-    FUnknown, IPlugFrame, IPlugFrameTrait, IPlugView, IPlugViewTrait, IPluginBaseTrait,
-    IPluginFactory, IPluginFactoryTrait, ViewRect, kPlatformTypeX11EmbedWindowID, kResultFalse,
-    kResultOk, tresult,
+    IPlugFrame, IPlugView, IPlugViewTrait, IPluginBaseTrait, kPlatformTypeX11EmbedWindowID,
+    kResultFalse, kResultOk, tresult,
 };
-use nice_plug::wrapper::vst3::vst3::{Class, ComPtr, ComRef, ComWrapper, Interface};
+use nice_plug::wrapper::vst3::vst3::{Class, ComPtr, ComWrapper};
 use serde_json::{Value, json};
 
-/// What the host's IComponentHandler received.
-#[derive(Clone, Debug, PartialEq)]
-enum Edit {
-    Begin(u32),
-    Perform(u32, f64),
-    End(u32),
-}
-
-#[derive(Default)]
-struct Handler {
-    edits: Mutex<Vec<Edit>>,
-}
-
-impl Class for Handler {
-    type Interfaces = (IComponentHandler,);
-}
-
-impl IComponentHandlerTrait for Handler {
-    unsafe fn beginEdit(&self, id: ParamID) -> tresult {
-        self.edits.lock().unwrap().push(Edit::Begin(id));
-        kResultOk
-    }
-    unsafe fn performEdit(&self, id: ParamID, value: ParamValue) -> tresult {
-        self.edits.lock().unwrap().push(Edit::Perform(id, value));
-        kResultOk
-    }
-    unsafe fn endEdit(&self, id: ParamID) -> tresult {
-        self.edits.lock().unwrap().push(Edit::End(id));
-        kResultOk
-    }
-    unsafe fn restartComponent(&self, _flags: i32) -> tresult {
-        kResultOk
-    }
-}
-
-impl Handler {
-    fn take(&self) -> Vec<Edit> {
-        std::mem::take(&mut *self.edits.lock().unwrap())
-    }
-}
-
-/// The host's window frame and run loop: the plugin registers an event handler and a socket; the
-/// host calls the handler on its UI thread ([`Frame::run_loop`], the test's main thread).
-#[derive(Default)]
-struct Frame {
-    /// Registered handlers (not owned: the plugin unregisters them) and their sockets.
-    handlers: Mutex<Vec<(usize, FileDescriptor)>>,
-}
-
-impl Class for Frame {
-    type Interfaces = (IPlugFrame, IRunLoop);
-}
-
-impl IPlugFrameTrait for Frame {
-    unsafe fn resizeView(&self, _view: *mut IPlugView, _new_size: *mut ViewRect) -> tresult {
-        kResultFalse
-    }
-}
-
-impl IRunLoopTrait for Frame {
-    unsafe fn registerEventHandler(
-        &self,
-        handler: *mut IEventHandler,
-        fd: FileDescriptor,
-    ) -> tresult {
-        self.handlers.lock().unwrap().push((handler as usize, fd));
-        kResultOk
-    }
-    unsafe fn unregisterEventHandler(&self, handler: *mut IEventHandler) -> tresult {
-        self.handlers
-            .lock()
-            .unwrap()
-            .retain(|(h, _)| *h != handler as usize);
-        kResultOk
-    }
-    unsafe fn registerTimer(&self, _handler: *mut ITimerHandler, _ms: TimerInterval) -> tresult {
-        kResultOk
-    }
-    unsafe fn unregisterTimer(&self, _handler: *mut ITimerHandler) -> tresult {
-        kResultOk
-    }
-}
-
-impl Frame {
-    /// One turn of the host's UI loop: every registered handler is told its socket is ready.
-    fn run_loop(&self) {
-        let handlers = self.handlers.lock().unwrap().clone();
-        for (handler, fd) in handlers {
-            let handler = unsafe { ComRef::from_raw(handler as *mut IEventHandler) }.unwrap();
-            unsafe { handler.onFDIsSet(fd) };
-        }
-    }
-}
+mod vst3_host;
+use vst3_host::{Edit, Frame, Plugin, param_id};
 
 /// The host's channel context for `setChannelContextInfos`: a channel name only.
 struct ChannelInfo {
@@ -224,26 +126,6 @@ fn changed(note: &Value, id: &str, seq: u64) {
     );
 }
 
-/// The VST3 id of the parameter titled `title`.
-fn param_id(controller: &ComPtr<IEditController>, title: &str) -> u32 {
-    let count = unsafe { controller.getParameterCount() };
-    (0..count)
-        .find_map(|i| {
-            let mut info: ParameterInfo = unsafe { std::mem::zeroed() };
-            assert_eq!(
-                unsafe { controller.getParameterInfo(i, &mut info) },
-                kResultOk
-            );
-            let end = info
-                .title
-                .iter()
-                .position(|&c| c == 0)
-                .unwrap_or(info.title.len());
-            (String::from_utf16_lossy(&info.title[..end]) == title).then_some(info.id)
-        })
-        .unwrap()
-}
-
 #[test]
 fn the_bridge_on_nice_plugs_vst3_wrapper() {
     webstrip::editor::on_open(|session| {
@@ -251,33 +133,12 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
         Box::new(())
     });
 
-    // The host side: factory → component (+ controller, same object) → handler → view.
-    let factory = unsafe {
-        ComPtr::<IPluginFactory>::from_raw(webstrip::GetPluginFactory() as *mut IPluginFactory)
-    }
-    .unwrap();
-    let class_id = webstrip::Webstrip::VST3_CLASS_ID.map(|b| b as i8);
-    let mut object: *mut c_void = std::ptr::null_mut();
-    let result = unsafe {
-        factory.createInstance(
-            class_id.as_ptr(),
-            IComponent::IID.as_ptr() as *const i8,
-            &mut object,
-        )
-    };
-    assert_eq!(result, kResultOk);
-    let component = unsafe { ComPtr::<IComponent>::from_raw(object as *mut IComponent) }.unwrap();
-    assert_eq!(
-        unsafe { component.initialize(std::ptr::null_mut::<FUnknown>()) },
-        kResultOk
-    );
-    let controller: ComPtr<IEditController> = component.cast().unwrap();
-    let handler = ComWrapper::new(Handler::default());
-    let handler_ptr = handler.to_com_ptr::<IComponentHandler>().unwrap();
-    assert_eq!(
-        unsafe { controller.setComponentHandler(handler_ptr.as_ptr()) },
-        kResultOk
-    );
+    // The host side: component (+ controller, same object) → handler → view.
+    let Plugin {
+        component,
+        controller,
+        handler,
+    } = Plugin::create();
     let output = param_id(&controller, "Output");
     let input = param_id(&controller, "Input");
     let pan = param_id(&controller, "Pan");
