@@ -59,17 +59,22 @@ impl BrowserBridge {
                 .filter_map(|offset| first.checked_add(offset))
                 .collect()
         };
+        let dev_url = std::env::var(dev_server::UI_URL_VAR).ok();
+        // The dev server's page is a foreign origin to this server: let it in, on whatever port
+        // Vite took (Vite's default ones are always in).
+        let allowed_origins: Vec<String> =
+            dev_server::origin(dev_url.as_deref()).into_iter().collect();
         let mut taken = false;
         for candidate in candidates {
             let config = ServerConfig {
                 token: Some(token.clone()),
                 close_grace: CLOSE_GRACE,
+                allowed_origins: allowed_origins.clone(),
                 ..ServerConfig::loopback(candidate)
             };
             match bridge_ws::Server::start(lease.bridge().clone(), config) {
                 Ok(server) => {
                     let addr = server.local_addr();
-                    let dev_url = std::env::var(dev_server::UI_URL_VAR).ok();
                     let ws_url = format!("ws://{addr}{}", bridge_ws::WS_PATH);
                     let link = BrowserLink {
                         url: format!("http://{addr}/?token={token}"),

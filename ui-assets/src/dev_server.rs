@@ -36,6 +36,18 @@ pub fn browser_page(dev_url: Option<&str>, ws_url: &str, token: &str) -> Option<
     Some(format!("{base}{slash}?ws={ws_url}&token={token}"))
 }
 
+/// The browser `Origin` of the pages `dev_url` (the variable's value) serves, e.g.
+/// `http://localhost:5174` for `http://LOCALHOST:5174/app/`, when it names an accepted dev server:
+/// the in-host browser bridge lets that origin in, whatever port Vite ended up on.
+pub fn origin(dev_url: Option<&str>) -> Option<String> {
+    let url = dev_url.map(str::trim).filter(|url| is_loopback_http(url))?;
+    let authority = url["http://".len()..]
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    Some(format!("http://{}", authority.to_ascii_lowercase()))
+}
+
 /// `http://` with a loopback host (and optional port and path).
 fn is_loopback_http(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("http://") else {
@@ -122,6 +134,25 @@ mod tests {
             Some("https://localhost"),
         ] {
             assert_eq!(page(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn the_origin_of_an_accepted_dev_server() {
+        for (url, expected) in [
+            ("http://localhost:5173", "http://localhost:5173"),
+            (" http://LOCALHOST:5174/app/?x#y ", "http://localhost:5174"),
+            ("http://127.0.0.1", "http://127.0.0.1"),
+            ("http://[::1]:3000/", "http://[::1]:3000"),
+        ] {
+            assert_eq!(origin(Some(url)).as_deref(), Some(expected), "{url}");
+        }
+        for refused in [
+            None,
+            Some("http://example.com:5173"),
+            Some("https://localhost"),
+        ] {
+            assert_eq!(origin(refused), None, "{refused:?}");
         }
     }
 

@@ -788,6 +788,12 @@ fn with_a_dev_server_the_log_names_its_page_pointed_at_the_instance() {
         Some("0"),
         Some("http://localhost:5173"),
     );
+    // Vite on another port (5173 was taken): its page is let in too.
+    run_worker_with(
+        "worker_dev_server",
+        Some("0"),
+        Some("http://127.0.0.1:5199/"),
+    );
     // A dev server the editor would refuse is not offered either.
     run_worker_with(
         "worker_refused_dev_server",
@@ -803,19 +809,26 @@ fn worker_dev_server() {
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
     let (mut plugin, endpoint) = open_with_bridge(&bundle);
+    // This worker's dev servers have no path: the URL without its slash is the page's origin.
+    let dev = std::env::var("WEBSTRIP_UI_URL").unwrap();
+    let origin = dev.trim_end_matches('/');
     let expected = format!(
-        "(with the UI dev server: http://localhost:5173/?ws=ws://127.0.0.1:{}/ws&token={})",
+        "(with the UI dev server: {origin}/?ws=ws://127.0.0.1:{}/ws&token={})",
         endpoint.port, endpoint.token
     );
     let log = log_text();
     assert!(log.contains(&expected), "{expected}\nnot in\n{log}");
     // What that page does: the WebSocket its `?ws=` names, with its `?token=`, from the dev
-    // server's origin.
-    let socket = handshake(
-        &endpoint.ws_url(Some(&endpoint.token)),
-        Some("http://localhost:5173"),
-    )
-    .expect("the dev server's page may connect");
+    // server's origin. Another port on the same host is another origin: refused.
+    let (host, port) = origin.rsplit_once(':').unwrap();
+    let neighbour = format!("{host}:{}", port.parse::<u16>().unwrap() + 1);
+    assert_eq!(
+        handshake(&endpoint.ws_url(Some(&endpoint.token)), Some(&neighbour)).err(),
+        Some(403),
+        "{neighbour}"
+    );
+    let socket = handshake(&endpoint.ws_url(Some(&endpoint.token)), Some(origin))
+        .expect("the dev server's page may connect");
     let mut client = Session::new(socket);
     let info = client.call(
         &mut || {
