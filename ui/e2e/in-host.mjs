@@ -10,10 +10,14 @@
 // instance's `browser bridge at http://127.0.0.1:PORT/?token=…` line from that log, opens it and
 // checks the page against the host. Prints one line per check and a final `N passed, M failed`;
 // exits non-zero on any failure. Saves a screenshot to <repo>/target/ui-e2e-in-host.png.
+//
+// Then the UI developer's loop: a second host with WEBSTRIP_UI_URL naming a real Vite dev server
+// (Vite's JS API, serving a copy of ui/ on a free port, so the test may edit it), whose page (the
+// logged `devUrl`) drives that instance, and a style edit reaches the open page by hot reload.
 // Env: CHROMIUM (default /usr/bin/chromium).
 
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -55,6 +59,8 @@ const PARAMETERS = {
 };
 
 let host = null;
+let devHost = null;
+let vite = null;
 let browser = null;
 const tmp = mkdtempSync(path.join(os.tmpdir(), "webstrip-e2e-in-host-"));
 
@@ -62,11 +68,12 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "webstrip-e2e-in-host-"));
 
 /** `clap-test-host run`: its stdout as lines, its stdin for commands, the plugin's log file. */
 class Host {
-  constructor() {
-    this.logPath = path.join(tmp, "plugin.log");
+  /** `name`: the log file's name; `extraEnv`: more of the host's environment. */
+  constructor(name = "plugin", extraEnv = {}) {
+    this.logPath = path.join(tmp, `${name}.log`);
     this.lines = [];
     this.stderr = "";
-    const env = { ...process.env, WEBSTRIP_BRIDGE: "0", NICE_LOG: this.logPath };
+    const env = { ...process.env, WEBSTRIP_BRIDGE: "0", NICE_LOG: this.logPath, ...extraEnv };
     this.child = spawn(hostBin, ["run", bundle, PLUGIN_ID], { env, stdio: ["pipe", "pipe", "pipe"] });
     createInterface({ input: this.child.stdout }).on("line", (line) => this.lines.push(line));
     this.child.stderr.on("data", (chunk) => {
@@ -81,8 +88,18 @@ class Host {
 
   /** The instance's browser bridge URL, once the plugin logged it. */
   async url() {
+    return this.logged("its browser bridge URL", /browser bridge at (\S+)/);
+  }
+
+  /** The dev server's page pointed at the instance, once the plugin logged it. */
+  async devUrl() {
+    return this.logged("its dev server page", /with the UI dev server: (\S+)\)/);
+  }
+
+  /** The first group of `pattern` in the plugin's log, once it is there. */
+  async logged(what, pattern) {
     const url = await until(
-      "the plugin to log its browser bridge URL",
+      `the plugin to log ${what}`,
       () => {
         if (!this.running()) return "exited";
         let text;
@@ -91,7 +108,7 @@ class Host {
         } catch {
           return null;
         }
-        return /browser bridge at (\S+)/.exec(text)?.[1] ?? null;
+        return pattern.exec(text)?.[1] ?? null;
       },
       15_000,
       50,
@@ -425,6 +442,104 @@ async function main() {
     const label = await page.textContent("[role=status] .connection-label");
     return `exit 0; port ${port}: ${probe}; page "${await phase(page)}" ("${label}")`;
   });
+
+  await devServerLoop();
+}
+
+/** A copy of ui/ for Vite to serve and the test to edit (dependencies: ui/node_modules, linked). */
+function uiCopy() {
+  const ui = path.join(repo, "ui");
+  const copy = path.join(tmp, "ui");
+  for (const file of ["index.html", "package.json", "tsconfig.json", "vite.config.ts"]) {
+    cpSync(path.join(ui, file), path.join(copy, file));
+  }
+  cpSync(path.join(ui, "src"), path.join(copy, "src"), { recursive: true });
+  symlinkSync(path.join(ui, "node_modules"), path.join(copy, "node_modules"), "dir");
+  return copy;
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The UI developer's loop: Vite's page on a DAW's instance, hot reload included. */
+async function devServerLoop() {
+  const copy = uiCopy();
+  const { createServer } = await import("vite");
+  const vitePort = await freePort();
+  vite = await createServer({
+    root: copy,
+    configFile: path.join(copy, "vite.config.ts"),
+    cacheDir: path.join(copy, ".vite"),
+    logLevel: "silent",
+    clearScreen: false,
+    server: { host: "127.0.0.1", port: vitePort, strictPort: true, fs: { allow: [copy, path.join(repo, "ui")] } },
+  });
+  await vite.listen();
+  const devServer = `http://127.0.0.1:${vitePort}`;
+  devHost = new Host("dev-plugin", { WEBSTRIP_UI_URL: devServer });
+  const devUrl = await devHost.devUrl();
+  await devHost.line("the second host to process", (line) => line.startsWith("ready "));
+  const token = new URL(devUrl).searchParams.get("token");
+  const page = await browser.newPage({ viewport: { width: 760, height: 330 } });
+  const pageErrors = collectPageErrors(page);
+
+  await check("the Vite dev server's page (the logged devUrl, Vite on a free port) drives the instance", async () => {
+    assert(devUrl.startsWith(`${devServer}/?ws=ws://127.0.0.1:`), `the logged dev page: ${devUrl}`);
+    const opened = Date.now();
+    await page.goto(devUrl);
+    await until("the page to connect", async () => (await phase(page)) === "connected", 15_000);
+    const connectedMs = Date.now() - opened;
+    const shown = await until("10 parameters on the page", async () => {
+      const values = await shownValues(page);
+      return Object.keys(values).length >= 10 ? values : null;
+    });
+    const text = await page.evaluate(() => document.body.innerText + document.body.innerHTML);
+    assert(!text.includes(token), "the page shows the token");
+    const from = devHost.lines.length;
+    await knob(page, "Width").focus();
+    await page.keyboard.press("ArrowUp");
+    await devHost.line("the host's gesture-end for width", (l) => l.startsWith("event gesture-end ") && l.endsWith(" width"), from, 3000);
+    assertOneGesture(devHost.events(from), "width");
+    return `connected ${connectedMs} ms after the load (served by Vite at ${devServer}); ${Object.keys(shown).length} parameters; a key → one host gesture`;
+  });
+
+  await check("a style edit reaches the open page by hot reload: no page reload, still connected and driving the host", async () => {
+    await page.evaluate(() => {
+      window.__beforeEdit = true;
+    });
+    const brand = page.locator(".brand-name");
+    const before = await brand.evaluate((el) => getComputedStyle(el).color);
+    const saved = Date.now();
+    appendFileSync(path.join(copy, "src", "styles.css"), "\n.brand-name { color: rgb(255, 0, 255); }\n");
+    await until("the new style on the page", async () => (await brand.evaluate((el) => getComputedStyle(el).color)) === "rgb(255, 0, 255)", 5000, 10);
+    const swapMs = Date.now() - saved;
+    assert(await page.evaluate(() => window.__beforeEdit === true), "the page reloaded instead of swapping the style");
+    assert((await phase(page)) === "connected", `the page's connection: ${await phase(page)}`);
+    const from = devHost.lines.length;
+    devHost.send("set output 0.5");
+    const [done] = await devHost.line("set done", (l) => l.startsWith("set done "), from, 2000);
+    const hostText = done.split(" ").slice(4).join(" ");
+    await until("the Output knob to show the host's value", async () => (await knob(page, "Output").getAttribute("aria-valuetext")) === hostText, 2000, 10);
+    return `${before} → rgb(255, 0, 255) ${swapMs} ms after the save, same page; host automation → "${hostText}" on the page`;
+  });
+
+  await check("no errors in the dev server's page", async () => {
+    assert(pageErrors.length === 0, pageErrors.join("\n"));
+  });
+
+  await page.close();
+  await devHost.close();
+  await vite.close();
+  vite = null;
 }
 
 const guard = setTimeout(() => {
@@ -436,6 +551,8 @@ async function finish(forced = 0) {
   clearTimeout(guard);
   await browser?.close().catch(() => undefined);
   await host?.close().catch(() => undefined);
+  await devHost?.close().catch(() => undefined);
+  await vite?.close().catch(() => undefined);
   rmSync(tmp, { recursive: true, force: true });
   report(forced);
 }
@@ -444,6 +561,7 @@ main()
   .catch((error) => {
     log(`FAIL - ${error instanceof Error ? error.stack : String(error)}`);
     if (host) log(`# host output:\n${host.output()}`);
+    if (devHost) log(`# second host output:\n${devHost.output()}`);
     return finish(1);
   })
   .then(() => finish());
