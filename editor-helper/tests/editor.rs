@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use clap_test_host::{Capture, ParamEvent, ParentWindow};
+use clap_test_host::{ParamEvent, ParentWindow};
 use gui_test::{
     Xvfb, alive, children_named, listening_sockets, screenshot, write_broken_helper, xdotool,
 };
@@ -32,19 +32,12 @@ fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
-/// CPU time (user + system, in clock ticks) of `pid` and all its descendants.
-fn cpu_ticks_of_tree(pid: u32) -> u64 {
+/// The sum of `measure` over `pid` and all its descendants.
+fn sum_over_tree(pid: u32, measure: impl Fn(u32) -> u64) -> u64 {
     let mut total = 0;
     let mut stack = vec![pid];
     while let Some(pid) = stack.pop() {
-        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            && let Some((_, rest)) = stat.split_once(") ")
-        {
-            let fields: Vec<&str> = rest.split(' ').collect();
-            // fields[0] is state (field 3): utime is field 14, stime field 15.
-            total +=
-                fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
-        }
+        total += measure(pid);
         if let Ok(children) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")) {
             stack.extend(
                 children
@@ -56,27 +49,34 @@ fn cpu_ticks_of_tree(pid: u32) -> u64 {
     total
 }
 
+/// CPU time (user + system, in clock ticks) of `pid` and all its descendants.
+fn cpu_ticks_of_tree(pid: u32) -> u64 {
+    sum_over_tree(pid, |pid| {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            return 0;
+        };
+        let Some((_, rest)) = stat.split_once(") ") else {
+            return 0;
+        };
+        let fields: Vec<&str> = rest.split(' ').collect();
+        // fields[0] is state (field 3): utime is field 14, stime field 15.
+        fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0)
+    })
+}
+
 /// Proportional set size (kB) of `pid` and all its descendants.
 fn pss_kb_of_tree(pid: u32) -> u64 {
-    let mut total = 0;
-    let mut stack = vec![pid];
-    while let Some(pid) = stack.pop() {
-        if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
-            total += rollup
-                .lines()
-                .find_map(|line| line.strip_prefix("Pss:"))
-                .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .unwrap_or(0);
-        }
-        if let Ok(children) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")) {
-            stack.extend(
-                children
-                    .split_whitespace()
-                    .filter_map(|c| c.parse::<u32>().ok()),
-            );
-        }
-    }
-    total
+    sum_over_tree(pid, |pid| {
+        std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+            .ok()
+            .and_then(|rollup| {
+                rollup
+                    .lines()
+                    .find_map(|line| line.strip_prefix("Pss:"))
+                    .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            })
+            .unwrap_or(0)
+    })
 }
 
 /// The status code the server at `addr` answers `request` (sent as is) with.
@@ -262,19 +262,11 @@ fn the_editor_in_the_clap_test_host() {
 
     // The host resizes its window: the page fills the new size (the parent's own background is
     // black; the page's is not).
-    let black_at_right = |capture: &Capture| {
-        let columns = capture.width - 150..capture.width;
-        let pixels: Vec<u32> = (0..capture.height)
-            .flat_map(|y| columns.clone().map(move |x| (x, y)))
-            .map(|(x, y)| capture.pixels[(y * capture.width + x) as usize])
-            .collect();
-        pixels.iter().filter(|&&p| p == 0).count() as f64 / pixels.len() as f64
-    };
     window.resize(width + 200, height + 100).unwrap();
     host.plugin.gui_set_size(width + 200, height + 100).unwrap();
     let resized = settled(&mut host, &window);
     assert_eq!((resized.width, resized.height), (width + 200, height + 100));
-    let black = black_at_right(&resized);
+    let black = resized.black_at_right(150);
     assert!(
         black < 0.05,
         "the page did not follow the resize ({:.0} % black)",

@@ -23,14 +23,14 @@ use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::{
     IAttributeList, IAttributeListTrait, IEditController, IEditControllerTrait, TChar,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
-    IPlugFrame, IPlugView, IPlugViewTrait, IPluginBaseTrait, kPlatformTypeX11EmbedWindowID,
-    kResultFalse, kResultOk, tresult,
+    IPlugViewTrait, IPluginBaseTrait, kPlatformTypeX11EmbedWindowID, kResultFalse, kResultOk,
+    tresult,
 };
 use nice_plug::wrapper::vst3::vst3::{Class, ComPtr, ComWrapper};
 use serde_json::{Value, json};
 
 mod vst3_host;
-use vst3_host::{Edit, Frame, Plugin, param_id};
+use vst3_host::{Edit, Plugin, param_id};
 
 /// The host's channel context for `setChannelContextInfos`: a channel name only.
 struct ChannelInfo {
@@ -134,21 +134,18 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     });
 
     // The host side: component (+ controller, same object) → handler → view.
+    let plugin = Plugin::create();
     let Plugin {
         component,
         controller,
         handler,
-    } = Plugin::create();
-    let output = param_id(&controller, "Output");
-    let input = param_id(&controller, "Input");
-    let pan = param_id(&controller, "Pan");
-    let width = param_id(&controller, "Width");
+    } = &plugin;
+    let output = param_id(controller, "Output");
+    let input = param_id(controller, "Input");
+    let pan = param_id(controller, "Pan");
+    let width = param_id(controller, "Width");
 
-    let view = unsafe { ComPtr::<IPlugView>::from_raw(controller.createView(c"editor".as_ptr())) }
-        .expect("the plugin has an editor");
-    let frame = ComWrapper::new(Frame::default());
-    let frame_ptr = frame.to_com_ptr::<IPlugFrame>().unwrap();
-    assert_eq!(unsafe { view.setFrame(frame_ptr.as_ptr()) }, kResultOk);
+    let (view, frame) = plugin.open_view();
     // Without the native editor (no helper process) the parent window is not used; any id will do.
     // SAFETY: this binary's only test, before anything else reads the environment.
     unsafe { std::env::set_var(webstrip::editor::HELPER_ENV, webstrip::editor::NO_HELPER) };
@@ -246,8 +243,8 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     changed(&notes[0], "pan", 4);
 
     // The host names the channel (the track): every client hears it once, getInfo reports it.
-    name_channel(&controller, "Lead Vocals");
-    name_channel(&controller, "Lead Vocals");
+    name_channel(controller, "Lead Vocals");
+    name_channel(controller, "Lead Vocals");
     let notes = notifications(&b, Duration::from_millis(300));
     assert_eq!(
         notes,

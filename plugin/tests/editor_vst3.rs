@@ -26,19 +26,12 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use gui_test::{Xvfb, children_named, screenshot, xdotool};
+use gui_test::{Capture, ParentWindow, Xvfb, children_named, screenshot, xdotool};
+use nice_plug::wrapper::vst3::vst3::ComPtr;
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::IEditControllerTrait;
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
-    IPlugFrame, IPlugView, IPlugViewTrait, IPluginBaseTrait, ViewRect,
-    kPlatformTypeX11EmbedWindowID, kResultOk,
+    IPlugView, IPlugViewTrait, IPluginBaseTrait, ViewRect, kPlatformTypeX11EmbedWindowID, kResultOk,
 };
-use nice_plug::wrapper::vst3::vst3::{ComPtr, ComWrapper};
-use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{
-    ConfigureWindowAux, ConnectionExt, CreateWindowAux, EventMask, ImageFormat, WindowClass,
-};
-use x11rb::rust_connection::RustConnection;
-use x11rb::wrapper::ConnectionExt as _;
 
 mod vst3_host;
 use vst3_host::{Edit, Frame, Plugin, param_id};
@@ -84,138 +77,14 @@ fn helper_binary() -> PathBuf {
     path
 }
 
-/// The host's window, a mapped top-level window on the host's own X connection.
-struct HostWindow {
-    conn: RustConnection,
-    root: u32,
-    window: u32,
-}
-
-/// A screenshot: `width × height` pixels, `0x00RRGGBB`, row-major.
-struct Capture {
-    width: u32,
-    height: u32,
-    pixels: Vec<u32>,
-}
-
-impl Capture {
-    fn distinct_colors(&self) -> usize {
-        let mut colors = self.pixels.clone();
-        colors.sort_unstable();
-        colors.dedup();
-        colors.len()
-    }
-
-    /// The share of black pixels (the host window's background) in the rightmost 150 columns.
-    fn black_at_right(&self) -> f64 {
-        let columns = self.width - 150..self.width;
-        let pixels: Vec<u32> = (0..self.height)
-            .flat_map(|y| columns.clone().map(move |x| (x, y)))
-            .map(|(x, y)| self.pixels[(y * self.width + x) as usize])
-            .collect();
-        pixels.iter().filter(|&&p| p == 0).count() as f64 / pixels.len() as f64
-    }
-}
-
-impl HostWindow {
-    fn new(width: u16, height: u16) -> Self {
-        let (conn, screen) = x11rb::connect(None).expect("connect to Xvfb");
-        let screen = &conn.setup().roots[screen];
-        let root = screen.root;
-        let window = conn.generate_id().unwrap();
-        conn.create_window(
-            screen.root_depth,
-            window,
-            root,
-            0,
-            0,
-            width,
-            height,
-            0,
-            WindowClass::INPUT_OUTPUT,
-            screen.root_visual,
-            &CreateWindowAux::new()
-                .background_pixel(screen.black_pixel)
-                .event_mask(EventMask::STRUCTURE_NOTIFY),
-        )
-        .unwrap();
-        conn.map_window(window).unwrap();
-        conn.sync().unwrap();
-        Self { conn, root, window }
-    }
-
-    /// Reads (and drops) the events the server sent, as a host's loop would.
-    fn drain(&self) {
-        while let Ok(Some(_)) = self.conn.poll_for_event() {}
-    }
-
-    fn resize(&self, width: u32, height: u32) {
-        let aux = ConfigureWindowAux::new().width(width).height(height);
-        self.conn.configure_window(self.window, &aux).unwrap();
-        self.conn.sync().unwrap();
-    }
-
-    fn children(&self) -> Vec<u32> {
-        self.conn
-            .query_tree(self.window)
-            .unwrap()
-            .reply()
-            .unwrap()
-            .children
-    }
-
-    fn screen_position(&self) -> (i32, i32) {
-        let reply = self
-            .conn
-            .translate_coordinates(self.window, self.root, 0, 0)
-            .unwrap()
-            .reply()
-            .unwrap();
-        (i32::from(reply.dst_x), i32::from(reply.dst_y))
-    }
-
-    fn capture(&self) -> Capture {
-        self.drain();
-        let geometry = self
-            .conn
-            .get_geometry(self.window)
-            .unwrap()
-            .reply()
-            .unwrap();
-        let (width, height) = (geometry.width, geometry.height);
-        let image = self
-            .conn
-            .get_image(ImageFormat::Z_PIXMAP, self.window, 0, 0, width, height, !0)
-            .unwrap()
-            .reply()
-            .unwrap();
-        Capture {
-            width: u32::from(width),
-            height: u32::from(height),
-            pixels: image
-                .data
-                .chunks_exact(4)
-                .map(|p| u32::from_le_bytes([p[0], p[1], p[2], 0]))
-                .collect(),
-        }
-    }
-}
-
-impl Drop for HostWindow {
-    fn drop(&mut self) {
-        let _ = self.conn.destroy_window(self.window);
-        let _ = self.conn.sync();
-    }
-}
-
 /// Pumps the host's loop until the window shows a settled page (many colours, two captures
 /// 300 ms apart alike); returns the capture.
-fn settled(frame: &Frame, window: &HostWindow) -> Capture {
-    let mut last = window.capture();
+fn settled(frame: &Frame, window: &ParentWindow) -> Capture {
+    let mut last = window.capture().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         frame.pump(Duration::from_millis(300));
-        let now = window.capture();
+        let now = window.capture().unwrap();
         if now.distinct_colors() > 40 && now.pixels == last.pixels {
             return now;
         }
@@ -260,16 +129,16 @@ fn changed_spot(a: &Capture, b: &Capture) -> (u32, u32) {
 }
 
 /// Attaches `view` to `window` and waits until the page is drawn; returns how long that took.
-fn attach(view: &ComPtr<IPlugView>, frame: &Frame, window: &HostWindow) -> (Duration, Duration) {
+fn attach(view: &ComPtr<IPlugView>, frame: &Frame, window: &ParentWindow) -> (Duration, Duration) {
     let started = Instant::now();
-    let parent = window.window as usize as *mut c_void;
+    let parent = window.id() as usize as *mut c_void;
     assert_eq!(
         unsafe { view.attached(parent, kPlatformTypeX11EmbedWindowID) },
         kResultOk,
         "attached"
     );
     let ready = started.elapsed();
-    while window.capture().distinct_colors() <= 10 {
+    while window.capture().unwrap().distinct_colors() <= 10 {
         assert!(started.elapsed() < Duration::from_secs(20), "nothing drawn");
         frame.pump(Duration::from_millis(20));
     }
@@ -293,22 +162,15 @@ fn the_editor_in_a_vst3_host() {
         .to_path_buf();
 
     // The host side: component (+ controller, same object) → handler → view.
+    let plugin = Plugin::create();
     let Plugin {
         component,
         controller,
         handler,
-    } = Plugin::create();
-    let output = param_id(&controller, "Output");
+    } = &plugin;
+    let output = param_id(controller, "Output");
 
-    let view = unsafe { ComPtr::<IPlugView>::from_raw(controller.createView(c"editor".as_ptr())) }
-        .expect("the plugin has an editor");
-    assert_eq!(
-        unsafe { view.isPlatformTypeSupported(kPlatformTypeX11EmbedWindowID) },
-        kResultOk
-    );
-    let frame = ComWrapper::new(Frame::default());
-    let frame_ptr = frame.to_com_ptr::<IPlugFrame>().unwrap();
-    assert_eq!(unsafe { view.setFrame(frame_ptr.as_ptr()) }, kResultOk);
+    let (view, frame) = plugin.open_view();
     assert_eq!(
         frame.handlers.lock().unwrap().len(),
         1,
@@ -317,14 +179,14 @@ fn the_editor_in_a_vst3_host() {
 
     // The host sizes its window from the view, then attaches the view to it.
     let (width, height) = view_size(&view);
-    let window = HostWindow::new(width as u16, height as u16);
+    let window = ParentWindow::new(0, 0, width as u16, height as u16).unwrap();
     assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
     let (ready, drawn) = attach(&view, &frame, &window);
 
     // The helper is this process's child and its window is inside the host's.
     let helper = children_named(std::process::id(), "webstrip-editor");
     assert_eq!(helper.len(), 1, "one helper process: {helper:?}");
-    let children = window.children();
+    let children = window.children().unwrap();
     assert!(
         !children.is_empty(),
         "the helper's window is a child of the host's"
@@ -339,7 +201,7 @@ fn the_editor_in_a_vst3_host() {
         "the UI is not drawn ({} colours)",
         shown.distinct_colors()
     );
-    screenshot(&display, window.window, &target.join("editor-vst3.png"));
+    screenshot(&display, window.id(), &target.join("editor-vst3.png"));
     eprintln!(
         "attached: helper {} ready after {ready:?}, page drawn after {drawn:?}; {} colours; \
          screenshot {}",
@@ -357,7 +219,7 @@ fn the_editor_in_a_vst3_host() {
     let changed = settled(&frame, &window);
     screenshot(
         &display,
-        window.window,
+        window.id(),
         &target.join("editor-vst3-changed.png"),
     );
     let moved = differing_pixels(&shown, &changed);
@@ -388,7 +250,7 @@ fn the_editor_in_a_vst3_host() {
     );
 
     // A drag on the Output knob (near the top of its ring) → one edit at the host.
-    let (x, y) = window.screen_position();
+    let (x, y) = window.screen_position().unwrap();
     let (kx, ky) = (x + spot_x as i32, y + spot_y as i32 + 12);
     xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
     frame.pump(Duration::from_millis(100));
@@ -451,11 +313,11 @@ fn the_editor_in_a_vst3_host() {
     let mut tiny = rect(10, 10);
     assert_eq!(unsafe { view.checkSizeConstraint(&mut tiny) }, kResultOk);
     assert_eq!((tiny.right, tiny.bottom), (360, 240));
-    window.resize(big_w, big_h);
+    window.resize(big_w, big_h).unwrap();
     assert_eq!(unsafe { view.onSize(&mut big) }, kResultOk);
     let resized = settled(&frame, &window);
     assert_eq!((resized.width, resized.height), (big_w, big_h));
-    let black = resized.black_at_right();
+    let black = resized.black_at_right(150);
     assert!(
         black < 0.05,
         "the page did not follow the resize ({:.0} % black)",
@@ -464,7 +326,7 @@ fn the_editor_in_a_vst3_host() {
     assert_eq!(view_size(&view), (big_w, big_h));
     screenshot(
         &display,
-        window.window,
+        window.id(),
         &target.join("editor-vst3-resized.png"),
     );
     eprintln!(
@@ -481,7 +343,7 @@ fn the_editor_in_a_vst3_host() {
         "helper left after removed()"
     );
     let deadline = Instant::now() + Duration::from_secs(2);
-    while !window.children().is_empty() {
+    while !window.children().unwrap().is_empty() {
         assert!(Instant::now() < deadline, "the helper's window outlived it");
         thread::sleep(Duration::from_millis(10));
     }
@@ -494,7 +356,10 @@ fn the_editor_in_a_vst3_host() {
     assert_ne!(again, helper, "a new helper");
     let reshown = settled(&frame, &window);
     assert!(reshown.distinct_colors() > 40, "the UI is not drawn again");
-    assert!(reshown.black_at_right() < 0.05, "the page fills the window");
+    assert!(
+        reshown.black_at_right(150) < 0.05,
+        "the page fills the window"
+    );
     eprintln!("attached again: ready after {ready:?}, page drawn after {drawn:?}");
 
     // The helper dies on its own: the host keeps going (VST3 has no way to tell it, nice-plug's

@@ -39,15 +39,6 @@ MALFORMED_LINE = (
 )
 
 
-@pytest.fixture(scope="session")
-def bundle() -> Path:
-    path = host.bundle_path()
-    problem = host.missing_bundle_message(path)
-    if problem:
-        pytest.fail(problem, pytrace=False)
-    return path
-
-
 def param_ids_in_source() -> list[str]:
     """The `#[id = "…"]` of `WebstripParams`, in declaration order, read from params.rs."""
     source = PARAMS_RS.read_text()

@@ -32,15 +32,6 @@ HERE = Path(__file__).resolve().parent
 # --- fixtures and helpers ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def bundle() -> Path:
-    path = host.bundle_path()
-    problem = host.missing_bundle_message(path)
-    if problem:
-        pytest.fail(problem, pytrace=False)
-    return path
-
-
 @pytest.fixture
 def plugin(bundle):
     """A fresh instance per test."""

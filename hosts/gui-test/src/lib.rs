@@ -1,11 +1,13 @@
 //! What the GUI tests (the editor in the CLAP and VST3 hosts, the standalone's window) share:
 //! a private X server, and a look at the editor helper processes they start and at the ports this
-//! process listens on; the X tools they drive.
+//! process listens on; the X tools they drive; a host's own window to embed an editor in.
 
 mod procs;
+mod window;
 mod x_tools;
 mod xvfb;
 
 pub use procs::{alive, children_named, listening_sockets, write_broken_helper};
+pub use window::{Capture, ParentWindow};
 pub use x_tools::{screenshot, xdotool};
 pub use xvfb::Xvfb;

@@ -19,8 +19,9 @@ use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::{
     ParamID, ParamValue, ParameterInfo,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
-    FUnknown, IPlugFrame, IPlugFrameTrait, IPlugView, IPluginBaseTrait, IPluginFactory,
-    IPluginFactoryTrait, ViewRect, kResultFalse, kResultOk, tresult,
+    FUnknown, IPlugFrame, IPlugFrameTrait, IPlugView, IPlugViewTrait, IPluginBaseTrait,
+    IPluginFactory, IPluginFactoryTrait, ViewRect, kPlatformTypeX11EmbedWindowID, kResultFalse,
+    kResultOk, tresult,
 };
 use nice_plug::wrapper::vst3::vst3::{Class, ComPtr, ComRef, ComWrapper, Interface};
 
@@ -66,6 +67,22 @@ impl Plugin {
             controller,
             handler,
         }
+    }
+
+    /// The editor's view (X11 embedding supported), with the host's frame and run loop set.
+    pub fn open_view(&self) -> (ComPtr<IPlugView>, ComWrapper<Frame>) {
+        let view = unsafe {
+            ComPtr::<IPlugView>::from_raw(self.controller.createView(c"editor".as_ptr()))
+        }
+        .expect("the plugin has an editor");
+        assert_eq!(
+            unsafe { view.isPlatformTypeSupported(kPlatformTypeX11EmbedWindowID) },
+            kResultOk
+        );
+        let frame = ComWrapper::new(Frame::default());
+        let frame_ptr = frame.to_com_ptr::<IPlugFrame>().unwrap();
+        assert_eq!(unsafe { view.setFrame(frame_ptr.as_ptr()) }, kResultOk);
+        (view, frame)
     }
 }
 
