@@ -1,6 +1,6 @@
 // Test doubles: a fake DOM WebSocket, a fake transport and a fake plugin that answers the protocol.
 import { ErrorCode, type AllParameters, type Info, type MeterFrame, type ParamInfo, type RpcError } from "../src/protocol";
-import { Listeners, type Transport, type TransportState, type Unsubscribe } from "../src/ipc/transport";
+import { TransportBase } from "../src/ipc/transport";
 import type { WebSocketLike } from "../src/ipc/websocket";
 
 export class FakeWebSocket implements WebSocketLike {
@@ -52,13 +52,10 @@ export class FakeWebSocket implements WebSocketLike {
 }
 
 /** A transport the test drives by hand. */
-export class FakeTransport implements Transport {
+export class FakeTransport extends TransportBase {
   readonly kind = "websocket" as const;
   readonly endpoint = "fake://plugin";
-  state: TransportState = { phase: "connecting" };
   readonly sent: string[] = [];
-  private readonly messages = new Listeners<string>();
-  private readonly states = new Listeners<TransportState>();
   /** Called with each sent message (the fake plugin hooks in here). */
   onSend: ((text: string) => void) | null = null;
   retries = 0;
@@ -72,27 +69,21 @@ export class FakeTransport implements Transport {
     this.onSend?.(text);
     return true;
   }
-  onMessage(listener: (text: string) => void): Unsubscribe {
-    return this.messages.add(listener);
-  }
-  onState(listener: (state: TransportState) => void): Unsubscribe {
-    return this.states.add(listener);
-  }
   retryNow(): void {
     this.retries += 1;
   }
   close(): void {
-    this.set({ phase: "disconnected", reason: "closed by the page" });
+    this.setState({ phase: "disconnected", reason: "closed by the page" });
   }
 
   connect(): void {
-    this.set({ phase: "connected" });
+    this.setState({ phase: "connected" });
   }
   drop(reason = "connection closed: code 1006"): void {
-    this.set({ phase: "reconnecting", attempt: 1, retryAt: Date.now() + 250, reason });
+    this.setState({ phase: "reconnecting", attempt: 1, retryAt: Date.now() + 250, reason });
   }
   deliver(message: unknown): void {
-    this.messages.emit(typeof message === "string" ? message : JSON.stringify(message));
+    this.receive(typeof message === "string" ? message : JSON.stringify(message));
   }
   /** The requests sent, decoded. */
   requests(): { id: number; method: string; params?: Record<string, unknown> }[] {
@@ -100,10 +91,6 @@ export class FakeTransport implements Transport {
   }
   methods(): string[] {
     return this.requests().map((r) => r.method);
-  }
-  private set(state: TransportState): void {
-    this.state = state;
-    this.states.emit(state);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Listeners, type Transport, type TransportState, type Unsubscribe } from "./transport";
+import { TransportBase } from "./transport";
 
 /**
  * The native webview contract (see ui/README.md, "Native IPC contract"):
@@ -32,46 +32,32 @@ export function hasNativeIpc(target: Window = window): boolean {
 }
 
 /** JSON-RPC over the native webview's IPC. It is connected as long as the page lives. */
-export class NativeTransport implements Transport {
+export class NativeTransport extends TransportBase {
   readonly kind = "native" as const;
   readonly endpoint = "native IPC";
-  private readonly messages = new Listeners<string>();
-  private readonly states = new Listeners<TransportState>();
-  private current: TransportState = { phase: "connecting" };
   private readonly target: Window;
 
   constructor(target: Window = window) {
+    super();
     this.target = target;
   }
 
-  get state(): TransportState {
-    return this.current;
-  }
-
   start(): void {
-    if (this.current.phase !== "connecting") return;
+    if (this.state.phase !== "connecting") return;
     if (!hasNativeIpc(this.target)) {
       this.setState({ phase: "disconnected", reason: "window.ipc is missing" });
       return;
     }
     this.target.__webstrip_receive = (text: string) => {
-      if (typeof text === "string") this.messages.emit(text);
+      if (typeof text === "string") this.receive(text);
     };
     this.setState({ phase: "connected" });
   }
 
   send(text: string): boolean {
-    if (this.current.phase !== "connected") return false;
+    if (this.state.phase !== "connected") return false;
     this.target.ipc?.postMessage(text);
     return true;
-  }
-
-  onMessage(listener: (text: string) => void): Unsubscribe {
-    return this.messages.add(listener);
-  }
-
-  onState(listener: (state: TransportState) => void): Unsubscribe {
-    return this.states.add(listener);
   }
 
   retryNow(): void {
@@ -79,13 +65,9 @@ export class NativeTransport implements Transport {
   }
 
   close(): void {
-    if (this.current.phase === "disconnected") return;
+    if (this.state.phase === "disconnected") return;
     delete this.target.__webstrip_receive;
     this.setState({ phase: "disconnected", reason: "closed by the page" });
   }
 
-  private setState(state: TransportState): void {
-    this.current = state;
-    this.states.emit(state);
-  }
 }

@@ -62,3 +62,43 @@ export class Listeners<T> {
     return this.set.size;
   }
 }
+
+/**
+ * What every transport keeps the same way: its state, the listeners of its states and messages.
+ * Subclasses move the state with {@link setState} and hand received text to {@link receive}.
+ */
+export abstract class TransportBase implements Transport {
+  abstract readonly kind: TransportKind;
+  abstract readonly endpoint: string;
+  private readonly messages = new Listeners<string>();
+  private readonly states = new Listeners<TransportState>();
+  private current: TransportState = { phase: "connecting" };
+
+  get state(): TransportState {
+    return this.current;
+  }
+
+  abstract start(): void;
+  abstract send(text: string): boolean;
+  abstract retryNow(): void;
+  abstract close(): void;
+
+  onMessage(listener: (text: string) => void): Unsubscribe {
+    return this.messages.add(listener);
+  }
+
+  onState(listener: (state: TransportState) => void): Unsubscribe {
+    return this.states.add(listener);
+  }
+
+  /** Moves to `state` and tells the state listeners. */
+  protected setState(state: TransportState): void {
+    this.current = state;
+    this.states.emit(state);
+  }
+
+  /** Hands one received text message to the message listeners. */
+  protected receive(text: string): void {
+    this.messages.emit(text);
+  }
+}

@@ -1,5 +1,5 @@
 import { Backoff, type BackoffOptions } from "./backoff";
-import { Listeners, type Transport, type TransportState, type Unsubscribe } from "./transport";
+import { TransportBase } from "./transport";
 
 /** The part of the DOM `WebSocket` this transport uses (tests pass a fake). */
 export interface WebSocketLike {
@@ -35,7 +35,7 @@ const OPEN = 1;
  * backoff for as long as the page is open; the {@link IpcBridge} resynchronises after each
  * reconnect.
  */
-export class WebSocketTransport implements Transport {
+export class WebSocketTransport extends TransportBase {
   readonly kind = "websocket" as const;
   /** The URL shown to the user: the token, a secret, is masked. */
   readonly endpoint: string;
@@ -44,10 +44,7 @@ export class WebSocketTransport implements Transport {
   private readonly connectTimeoutMs: number;
   private readonly stableMs: number;
   private readonly createSocket: WebSocketFactory;
-  private readonly messages = new Listeners<string>();
-  private readonly states = new Listeners<TransportState>();
   private socket: WebSocketLike | null = null;
-  private current: TransportState = { phase: "connecting" };
   private started = false;
   private closed = false;
   private openedAt = 0;
@@ -55,6 +52,7 @@ export class WebSocketTransport implements Transport {
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(url: string, options: WebSocketTransportOptions = {}) {
+    super();
     this.url = url;
     this.endpoint = maskToken(url);
     this.backoff = new Backoff(options.backoff);
@@ -62,10 +60,6 @@ export class WebSocketTransport implements Transport {
     this.stableMs = options.stableMs ?? 2000;
     this.createSocket =
       options.createSocket ?? ((target) => new WebSocket(target) as unknown as WebSocketLike);
-  }
-
-  get state(): TransportState {
-    return this.current;
   }
 
   start(): void {
@@ -76,17 +70,9 @@ export class WebSocketTransport implements Transport {
 
   send(text: string): boolean {
     const socket = this.socket;
-    if (this.current.phase !== "connected" || !socket || socket.readyState !== OPEN) return false;
+    if (this.state.phase !== "connected" || !socket || socket.readyState !== OPEN) return false;
     socket.send(text);
     return true;
-  }
-
-  onMessage(listener: (text: string) => void): Unsubscribe {
-    return this.messages.add(listener);
-  }
-
-  onState(listener: (state: TransportState) => void): Unsubscribe {
-    return this.states.add(listener);
   }
 
   retryNow(): void {
@@ -136,7 +122,7 @@ export class WebSocketTransport implements Transport {
     };
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
-      if (typeof event.data === "string") this.messages.emit(event.data);
+      if (typeof event.data === "string") this.receive(event.data);
     };
     socket.onerror = () => {
       // A close event always follows; the reconnect is handled there.
@@ -146,7 +132,7 @@ export class WebSocketTransport implements Transport {
       detach(socket);
       this.socket = null;
       this.clearConnectTimer();
-      const wasOpen = this.current.phase === "connected";
+      const wasOpen = this.state.phase === "connected";
       if (wasOpen && Date.now() - this.openedAt >= this.stableMs) this.backoff.reset();
       const why = event.reason ? `${event.reason} (${event.code})` : `code ${event.code}`;
       this.lost(wasOpen ? `connection closed: ${why}` : `cannot connect: ${why}`);
@@ -169,10 +155,6 @@ export class WebSocketTransport implements Transport {
     }, delay);
   }
 
-  private setState(state: TransportState): void {
-    this.current = state;
-    this.states.emit(state);
-  }
 
   private clearConnectTimer(): void {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
