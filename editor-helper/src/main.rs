@@ -24,12 +24,17 @@
 //! `WEBSTRIP_UI_URL=http://localhost:5173` loads the UI from the Vite dev server instead of the
 //! embedded build (hot reload inside the DAW's editor window, still on the native IPC); only
 //! loopback `http://` URLs are accepted.
+//!
+//! The webview stays on the origin it started on, and only that origin's messages are relayed;
+//! links to loopback web pages (the browser bridge's address) open in the user's browser
+//! (`xdg-open`): see `links.rs`.
 
 #[cfg(target_os = "linux")]
 mod assets;
 #[cfg(target_os = "linux")]
-mod parent;
+mod links;
 #[cfg(target_os = "linux")]
+mod parent;
 #[cfg(target_os = "linux")]
 mod view;
 

@@ -12,9 +12,10 @@ use raw_window_handle::{
     HandleError, HasWindowHandle, RawWindowHandle, WindowHandle, XlibWindowHandle,
 };
 use wry::dpi::{PhysicalPosition, PhysicalSize};
-use wry::{PageLoadEvent, Rect, WebView, WebViewBuilder};
+use wry::{NewWindowResponse, PageLoadEvent, Rect, WebView, WebViewBuilder};
 
 use crate::assets;
+use crate::links;
 use crate::parent::{self, ParentEvent};
 use ui_assets::dev_server;
 
@@ -86,9 +87,33 @@ pub fn run() -> Result<(), String> {
                 }
             }
         })
-        .with_ipc_handler(move |request| {
-            // JSON has no raw line breaks outside strings: replacing them keeps one per line.
-            let _ = page_out.send(request.body().replace(['\n', '\r'], " "));
+        .with_navigation_handler({
+            let home = url.clone();
+            move |target| {
+                if links::may_navigate(&home, &target) {
+                    return true;
+                }
+                // A link to one of the loopback pages the UI offers: the user's browser.
+                links::open_outside(&target);
+                false
+            }
+        })
+        .with_new_window_req_handler(|target, _features| {
+            links::open_outside(&target);
+            NewWindowResponse::Deny
+        })
+        .with_ipc_handler({
+            let home = url.clone();
+            move |request| {
+                // Only the page of the origin it started on speaks for the plugin.
+                let from = request.uri().to_string();
+                if !links::may_navigate(&home, &from) {
+                    eprintln!("webstrip-editor: ignoring a message from {from:?}");
+                    return;
+                }
+                // JSON has no raw line breaks outside strings: replacing them keeps one per line.
+                let _ = page_out.send(request.body().replace(['\n', '\r'], " "));
+            }
         })
         .with_url(&url)
         .with_background_color((0x12, 0x14, 0x17, 0xff))

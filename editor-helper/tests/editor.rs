@@ -117,6 +117,25 @@ fn event_id(event: &ParamEvent) -> u32 {
     }
 }
 
+/// A directory holding an `xdg-open` that appends its argument to `log`.
+fn fake_xdg_open(log: &Path) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fake-bin");
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_file(log);
+    let script = dir.join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    dir
+}
+
 // ----- the tests ---------------------------------------------------------------------------------
 
 /// One X server for every step (each test binary gets its own): open, look, drag, host changes,
@@ -127,10 +146,17 @@ fn the_editor_in_the_clap_test_host() {
     let xvfb = Xvfb::start();
     // SAFETY: set before anything in this process reads the environment concurrently: the other
     // test here only reads its arguments when it is not the child host.
+    let opened_links = Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-open.log");
+    let fake_bin = fake_xdg_open(&opened_links);
     unsafe {
         std::env::set_var("DISPLAY", &xvfb.display);
         // Else every instance would start its browser bridge when its editor opens.
         std::env::remove_var("WEBSTRIP_BRIDGE");
+        // The user's browser, as the helper starts it: recorded instead.
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut dirs = vec![fake_bin];
+        dirs.extend(std::env::split_paths(&path));
+        std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
     }
     let display = xvfb.display.clone();
     let clap = install("editor-install", &helper_binary());
@@ -462,6 +488,32 @@ fn the_editor_in_the_clap_test_host() {
         below * 100 < (width * (height - 34)) as usize,
         "the page below the top bar changed ({below} pixels)"
     );
+    // Its "Open" link (the top bar's right end again, measured as above: x 667–705) opens the
+    // address in the user's browser (`xdg-open`, recorded here); the editor stays on its page.
+    xdotool(
+        &display,
+        &["mousemove", &(x + 686).to_string(), &(y + 16).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["click", "1"]);
+    xdotool(&display, &["mousemove", "1200", "780"]);
+    let mut launched = String::new();
+    host.run_until(Duration::from_secs(5), |_| {
+        launched = std::fs::read_to_string(&opened_links).unwrap_or_default();
+        !launched.is_empty()
+    });
+    let token = launched
+        .trim()
+        .strip_prefix(&format!("http://{addr}/?token="))
+        .unwrap_or_else(|| panic!("xdg-open got {launched:?}, not the bridge's address"));
+    assert_eq!(ws_handshake_status(addr, &format!("?token={token}")), 101);
+    let after_open = settled(&mut host, &window);
+    assert_eq!(
+        differing_in_rows(&opened, &after_open, 34..height),
+        0,
+        "the editor left its page"
+    );
+    eprintln!("open in browser: the Open link ran xdg-open with the bridge's address");
     // The editor closes: the server stays (a browser may still use it) and still answers.
     host.plugin.gui_destroy();
     assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
