@@ -20,11 +20,12 @@ use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::ChannelContext::{
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::IAttributeList_::AttrID;
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::{
-    IAttributeList, IAttributeListTrait, IEditController, IEditControllerTrait, TChar,
+    IAttributeList, IAttributeListTrait, IEditController, IEditControllerTrait, ParameterInfo,
+    TChar,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
-    IPlugViewTrait, IPluginBaseTrait, kPlatformTypeX11EmbedWindowID, kResultFalse, kResultOk,
-    tresult,
+    IPlugViewTrait, IPluginBaseTrait, kInvalidArgument, kPlatformTypeX11EmbedWindowID,
+    kResultFalse, kResultOk, tresult,
 };
 use nice_plug::wrapper::vst3::vst3::{Class, ComPtr, ComWrapper};
 use serde_json::{Value, json};
@@ -140,6 +141,17 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
         controller,
         handler,
     } = &plugin;
+    // An index past the last parameter is refused (nice-plug 0.4.2 indexed past the end and
+    // aborted the host: fixed in vendor/nice-plug).
+    let count = unsafe { controller.getParameterCount() };
+    for index in [count, count + 1, -1] {
+        let mut info: ParameterInfo = unsafe { std::mem::zeroed() };
+        assert_eq!(
+            unsafe { controller.getParameterInfo(index, &mut info) },
+            kInvalidArgument,
+            "getParameterInfo({index}) of {count}"
+        );
+    }
     let output = param_id(controller, "Output");
     let input = param_id(controller, "Input");
     let pan = param_id(controller, "Pan");

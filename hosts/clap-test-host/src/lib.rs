@@ -357,6 +357,16 @@ impl Instance {
             .collect()
     }
 
+    /// `params.get_info(index)` as the host calls it: `None` when the plugin answers false (e.g.
+    /// for an index past the last parameter).
+    pub fn param_info_at(&mut self, index: u32) -> Option<u32> {
+        let params = self.params_ext().ok()?;
+        let mut buffer = ParamInfoBuffer::new();
+        params
+            .get_info(&self.plugin.plugin_handle(), index, &mut buffer)
+            .map(|info| info.id.get())
+    }
+
     /// The parameter whose display name is `name`, if any.
     pub fn param_by_name(&mut self, name: &str) -> Option<ParamInfo> {
         self.param_infos()

@@ -223,6 +223,11 @@ fn describes_itself_and_its_ten_parameters() {
     let infos = plugin.param_infos().unwrap();
     let by_id: HashMap<u32, &ParamInfo> = infos.iter().map(|i| (i.id, i)).collect();
     assert_eq!(by_id.len(), 10, "CLAP ids are unique");
+    // An index past the last parameter is refused (nice-plug 0.4.2 indexed past the end and
+    // aborted the host: fixed in vendor/nice-plug).
+    assert_eq!(plugin.param_info_at(9), Some(infos[9].id));
+    assert_eq!(plugin.param_info_at(10), None);
+    assert_eq!(plugin.param_info_at(u32::MAX), None);
 
     // (string id, CLAP max, CLAP default, default text)
     let expected = [

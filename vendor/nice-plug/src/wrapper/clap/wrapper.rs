@@ -3168,7 +3168,9 @@ impl<P: ClapPlugin> Wrapper<P> {
         check_null_ptr!(false, plugin, unsafe { (*plugin).plugin_data }, param_info);
         let wrapper = unsafe { &*((*plugin).plugin_data as *const Self) };
 
-        if param_index > unsafe { Self::ext_params_count(plugin) } {
+        // Webstrip patch (see `vendor/README.md`): `>=`, not `>`: an index equal to the count read
+        // past the end, and the panic aborted the host.
+        if param_index >= unsafe { Self::ext_params_count(plugin) } {
             return false;
         }
 
