@@ -4,7 +4,7 @@
 //! own and checks what a user would see and do.
 //!
 //! The plugin comes from `$WEBSTRIP_CLAP`, else `<workspace>/target/bundled/Webstrip.clap`
-//! (`cargo xtask bundle webstrip`). Needs `Xvfb`, `xdotool` and ImageMagick's `import`
+//! (`cargo xtask bundle webstrip`). Needs `Xvfb`, `xdotool`, `xclip` and ImageMagick's `import`
 //! (`cargo xtask test` installs them). The test removes `WEBSTRIP_BRIDGE` from its environment:
 //! nothing may listen until the page's "Open in browser" asks.
 
@@ -115,6 +115,16 @@ fn event_id(event: &ParamEvent) -> u32 {
         | ParamEvent::GestureBegin { id, .. }
         | ParamEvent::GestureEnd { id, .. } => id,
     }
+}
+
+/// The text on `display`'s clipboard (`xclip`), empty when there is none.
+fn clipboard(display: &str) -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xclip (apt-get install xclip)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A directory holding an `xdg-open` that appends its argument to `log`.
@@ -514,6 +524,25 @@ fn the_editor_in_the_clap_test_host() {
         "the editor left its page"
     );
     eprintln!("open in browser: the Open link ran xdg-open with the bridge's address");
+    // "Copy" (left of "Open": x 610–655) puts the address on the clipboard.
+    xdotool(
+        &display,
+        &["mousemove", &(x + 632).to_string(), &(y + 16).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    xdotool(&display, &["click", "1"]);
+    xdotool(&display, &["mousemove", "1200", "780"]);
+    let mut copied = String::new();
+    host.run_until(Duration::from_secs(5), |_| {
+        copied = clipboard(&display);
+        !copied.is_empty()
+    });
+    assert_eq!(
+        copied.trim(),
+        launched.trim(),
+        "the clipboard holds the address"
+    );
+    eprintln!("open in browser: Copy put the address on the clipboard");
     // The editor closes: the server stays (a browser may still use it) and still answers.
     host.plugin.gui_destroy();
     assert!(children_named(std::process::id(), "webstrip-editor").is_empty());

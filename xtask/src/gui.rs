@@ -11,8 +11,8 @@ use crate::{cmd, deps};
 /// Needed to build the editor helper (wry → WebKitGTK 4.1, GTK 3).
 pub const BUILD: &[&str] = &["libwebkit2gtk-4.1-dev"];
 
-/// Needed by the editor tests: a private X server, input, screenshots.
-pub const TEST: &[&str] = &["xvfb", "xdotool", "imagemagick"];
+/// Needed by the editor tests: a private X server, input, the clipboard, screenshots.
+pub const TEST: &[&str] = &["xvfb", "xdotool", "xclip", "imagemagick"];
 
 /// The helper's binary (and file) name.
 const HELPER: &str = "webstrip-editor";
