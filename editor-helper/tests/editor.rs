@@ -500,13 +500,7 @@ fn the_editor_in_the_clap_test_host() {
     );
     // Its "Open" link (the top bar's right end again, measured as above: x 667–705) opens the
     // address in the user's browser (`xdg-open`, recorded here); the editor stays on its page.
-    xdotool(
-        &display,
-        &["mousemove", &(x + 686).to_string(), &(y + 16).to_string()],
-    );
-    host.run_for(Duration::from_millis(100));
-    xdotool(&display, &["click", "1"]);
-    xdotool(&display, &["mousemove", "1200", "780"]);
+    click_in(&display, &mut host, &window, (686, 16));
     let mut launched = String::new();
     host.run_until(Duration::from_secs(5), |_| {
         launched = std::fs::read_to_string(&opened_links).unwrap_or_default();
@@ -525,13 +519,7 @@ fn the_editor_in_the_clap_test_host() {
     );
     eprintln!("open in browser: the Open link ran xdg-open with the bridge's address");
     // "Copy" (left of "Open": x 610–655) puts the address on the clipboard.
-    xdotool(
-        &display,
-        &["mousemove", &(x + 632).to_string(), &(y + 16).to_string()],
-    );
-    host.run_for(Duration::from_millis(100));
-    xdotool(&display, &["click", "1"]);
-    xdotool(&display, &["mousemove", "1200", "780"]);
+    click_in(&display, &mut host, &window, (632, 16));
     let mut copied = String::new();
     host.run_until(Duration::from_secs(5), |_| {
         copied = clipboard(&display);

@@ -212,13 +212,7 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
 
     // Page state: "Open in browser" shows the address in the top bar (see editor.rs for (680, 16)).
     let (x, y) = window.screen_position().unwrap();
-    xdotool(
-        &display,
-        &["mousemove", &(x + 680).to_string(), &(y + 16).to_string()],
-    );
-    host.run_for(Duration::from_millis(100));
-    xdotool(&display, &["click", "1"]);
-    xdotool(&display, &["mousemove", "1200", "780"]);
+    click_in(&display, &mut host, &window, (680, 16));
     let mut sockets = Vec::new();
     host.run_until(Duration::from_secs(5), |_| {
         sockets = listening_sockets();
@@ -284,13 +278,7 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     // The reloaded page still drives the plugin: an arrow key on the focused Output knob.
     let output = host.id("Output");
     let before = host.plugin.param_value(output).unwrap();
-    xdotool(
-        &display,
-        &["mousemove", &(x + 531).to_string(), &(y + 201).to_string()],
-    );
-    host.run_for(Duration::from_millis(100));
-    xdotool(&display, &["click", "1"]);
-    xdotool(&display, &["mousemove", "1200", "780"]);
+    click_in(&display, &mut host, &window, (531, 201));
     host.run_for(Duration::from_millis(200));
     host.plugin.take_output_events();
     xdotool(&display, &["key", "Up"]);

@@ -141,3 +141,16 @@ pub fn differing_in_rows(a: &Capture, b: &Capture, rows: std::ops::Range<u32>) -
         .filter(|(p, q)| p != q)
         .count()
 }
+
+/// Clicks the point (`dx`, `dy`) of `window` as a user does (the pointer rests there a moment
+/// first), then moves the pointer off the window, so later captures show no hover styles.
+pub fn click_in(display: &str, host: &mut Host, window: &ParentWindow, (dx, dy): (i32, i32)) {
+    let (x, y) = window.screen_position().unwrap();
+    gui_test::xdotool(
+        display,
+        &["mousemove", &(x + dx).to_string(), &(y + dy).to_string()],
+    );
+    host.run_for(Duration::from_millis(100));
+    gui_test::xdotool(display, &["click", "1"]);
+    gui_test::xdotool(display, &["mousemove", "1200", "780"]);
+}
