@@ -19,7 +19,7 @@ const PACKAGES: [(&str, &str); 4] = [
 
 /// Runs the benchmarks of every crate that has some, then prints the table.
 pub fn bench(args: &[String]) -> Result<()> {
-    deps::ensure(deps::BUILD)?;
+    deps::ensure_build()?;
     for (package, dir) in PACKAGES {
         for bench in bench_targets(&Path::new(dir).join("benches"))? {
             cmd::run(cmd::cargo(["bench", "-p", package, "--bench", &bench, "--"]).args(args))?;

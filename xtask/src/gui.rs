@@ -1,4 +1,4 @@
-//! The Linux editor: the system packages its helper needs to build and its tests need to run, and
+//! The Linux editor: the system packages its tests need to run, and
 //! the step that puts the helper (`webstrip-editor`) into the bundles next to the plugin binary,
 //! where the plugin looks for it.
 
@@ -8,18 +8,14 @@ use anyhow::{Context, Result};
 
 use crate::{cmd, deps};
 
-/// Needed to build the editor helper (wry → WebKitGTK 4.1, GTK 3).
-pub const BUILD: &[&str] = &["libwebkit2gtk-4.1-dev"];
-
 /// Needed by the editor tests: a private X server, input, the clipboard, screenshots.
 pub const TEST: &[&str] = &["xvfb", "xdotool", "xclip", "imagemagick"];
 
 /// The helper's binary (and file) name.
 const HELPER: &str = "webstrip-editor";
 
-/// Installs what building and testing the editor need.
-pub fn ensure() -> Result<()> {
-    deps::ensure(BUILD)?;
+/// Installs what the editor tests need (building it: [`deps::BUILD`]).
+pub fn ensure_test() -> Result<()> {
     deps::ensure(TEST)
 }
 
@@ -48,7 +44,7 @@ pub fn bundle_helper(args: &[String]) -> Result<()> {
             build.args(["--profile", name]);
         }
     }
-    deps::ensure(BUILD)?;
+    deps::ensure_build()?;
     // The helper embeds `ui/dist` when it is compiled.
     crate::ui::ensure_built()?;
     cmd::run(&mut build)?;

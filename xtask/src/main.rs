@@ -41,10 +41,9 @@ fn real_main() -> Result<()> {
         "test" => test::test(&rest),
         "bench" => bench::bench(&rest),
         "bundle" | "bundle-universal" | "known-packages" => {
-            deps::ensure(deps::BUILD)?;
+            deps::ensure_build()?;
             let bundle = command == "bundle";
             if bundle {
-                deps::ensure(gui::BUILD)?;
                 // Before the plugin's build: the plugin embeds the UI too (its in-host browser
                 // bridge serves it), not only the editor helper.
                 ui::ensure_built()?;

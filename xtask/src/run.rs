@@ -17,7 +17,7 @@ const DEFAULT_PORT: &str = "9000";
 /// Builds what is needed and runs the app with `args` (ours: `--port`, `--token`, …; nice-plug's:
 /// `-b dummy`, `-r`, `-p`, …).
 pub fn run(args: &[String]) -> Result<()> {
-    deps::ensure(deps::BUILD)?;
+    deps::ensure_build()?;
     ui::ensure_built()?;
     cmd::run(&mut cmd::cargo([
         "build",

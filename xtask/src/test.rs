@@ -28,8 +28,8 @@ pub fn test(args: &[String]) -> Result<()> {
         bail!("`cargo xtask test` takes no arguments (got '{arg}')");
     }
     deps::warn_if_low_disk(&cmd::target_dir());
-    deps::ensure(deps::BUILD)?;
-    crate::gui::ensure()?;
+    deps::ensure_build()?;
+    crate::gui::ensure_test()?;
     deps::ensure_python_venv()?;
     ui::check()?;
 
