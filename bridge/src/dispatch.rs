@@ -15,7 +15,7 @@ use crate::protocol::{
     ResizeResult, SetParameter, method,
 };
 use crate::registry::ClientId;
-use crate::sampler::MAX_METER_HZ;
+use crate::sampler::{MAX_METER_HZ, MIN_METER_HZ};
 
 /// The largest message accepted, in bytes. Transports refuse bigger ones themselves (WebSocket
 /// close 1009); the dispatcher answers them with −32600.
@@ -206,9 +206,14 @@ fn end_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcome 
 }
 
 fn subscribe_meters(shared: &Shared, client: ClientId, request: MeterSubscription) -> Outcome {
-    if !request.hz.is_finite() || request.hz < 0.0 {
-        return Err(RpcError::new(ErrorCode::OutOfRange, "value out of range")
-            .with_data(serde_json::json!({ "min": 0.0, "max": MAX_METER_HZ })));
+    // 0 stops; otherwise MIN..=MAX, higher rates capped. Anything else (negative, non-finite, a
+    // rate below MIN that would mean a frame every few minutes or years) changes nothing.
+    if request.hz != 0.0 && !(request.hz.is_finite() && request.hz >= MIN_METER_HZ) {
+        return Err(
+            RpcError::new(ErrorCode::OutOfRange, "value out of range").with_data(
+                serde_json::json!({ "off": 0.0, "min": MIN_METER_HZ, "max": MAX_METER_HZ }),
+            ),
+        );
     }
     let hz = request.hz.min(MAX_METER_HZ);
     shared.registry.lock().set_meter_rate(client, hz);

@@ -23,6 +23,7 @@ mod param_table;
 pub mod protocol;
 mod registry;
 mod sampler;
+mod supervise;
 #[cfg(test)]
 mod typescript;
 mod watcher;
@@ -35,5 +36,5 @@ pub use dispatch::{MAX_EDITOR_SIDE, MAX_MESSAGE_BYTES};
 pub use jsonrpc::{ErrorCode, RpcError};
 pub use outbox::{Next, QUEUE_LIMIT, Waker};
 pub use registry::ClientId;
-pub use sampler::MAX_METER_HZ;
+pub use sampler::{MAX_METER_HZ, MIN_METER_HZ};
 pub use watcher::WATCH_HZ;

@@ -26,6 +26,8 @@ pub(crate) struct ClientEntry {
     pub editor_page: bool,
     /// Subscribed meter rate, 0 when not subscribed.
     meter_hz: f64,
+    /// The time between two of its frames (from `meter_hz`, when subscribed).
+    meter_period: Duration,
     meter_due: Instant,
 }
 
@@ -59,6 +61,7 @@ impl Registry {
             transport,
             editor_page,
             meter_hz: 0.0,
+            meter_period: Duration::ZERO,
             meter_due: Instant::now(),
         });
         id
@@ -146,10 +149,12 @@ impl Registry {
         self.gestures[index] = owner;
     }
 
-    /// Sets a client's meter rate (0 stops).
+    /// Sets a client's meter rate: 0 stops, otherwise within the sampler's range (the dispatcher
+    /// checked it; `sampler::period` clamps it anyway).
     pub fn set_meter_rate(&mut self, id: ClientId, hz: f64) {
         if let Some(client) = self.clients.iter_mut().find(|c| c.id == id) {
             client.meter_hz = hz;
+            client.meter_period = crate::sampler::period(hz);
             client.meter_due = Instant::now();
         }
     }
@@ -167,7 +172,7 @@ impl Registry {
             if client.meter_hz <= 0.0 {
                 continue;
             }
-            let period = Duration::from_secs_f64(1.0 / client.meter_hz);
+            let period = client.meter_period;
             let due = force || client.meter_due <= now + tick / 2;
             client.outbox.put_meter(frame, due);
             if due {

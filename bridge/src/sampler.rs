@@ -1,6 +1,8 @@
 //! The meter sampler: the one reader of an instance's meters. A thread reads them at the highest
-//! subscribed rate (at most [`MAX_METER_HZ`]) and offers each frame to the subscribers whose next
-//! frame is due; each client keeps only the newest frame (see `outbox.rs`).
+//! subscribed rate (between [`MIN_METER_HZ`] and [`MAX_METER_HZ`]) and offers each frame to the
+//! subscribers whose next frame is due; each client keeps only the newest frame (see `outbox.rs`).
+//! Every subscription change wakes the thread, so a new, faster subscriber never waits for a slow
+//! one's tick; a panic in it is logged and the thread goes on (`supervise.rs`).
 
 use std::sync::{Arc, Weak};
 use std::thread::{self, JoinHandle};
@@ -11,8 +13,17 @@ use parking_lot::{Condvar, Mutex};
 use crate::bridge::{MeterSource, Shared};
 use crate::protocol::MeterFrame;
 
-/// The highest meter rate a client can subscribe to.
+/// The highest meter rate a client can subscribe to (higher rates are capped to it).
 pub const MAX_METER_HZ: f64 = 60.0;
+
+/// The lowest meter rate a client can subscribe to (other than 0, which stops its frames).
+pub const MIN_METER_HZ: f64 = 1.0;
+
+/// The time between two frames at `hz`, a rate within [`MIN_METER_HZ`]..=[`MAX_METER_HZ`] (clamped
+/// there, so no rate a client sent can make a zero, huge or invalid duration).
+pub(crate) fn period(hz: f64) -> Duration {
+    Duration::from_secs_f64(1.0 / hz.clamp(MIN_METER_HZ, MAX_METER_HZ))
+}
 
 /// How long the idle thread sleeps before checking whether its bridge is gone.
 const IDLE_CHECK: Duration = Duration::from_millis(200);
@@ -21,6 +32,8 @@ const IDLE_CHECK: Duration = Duration::from_millis(200);
 struct Control {
     hz: f64,
     stopped: bool,
+    /// Counts subscription changes: a change wakes the thread out of its wait.
+    generation: u64,
 }
 
 pub(crate) struct Sampler {
@@ -46,9 +59,7 @@ impl Sampler {
     /// Starts the sampling thread; it ends after [`Sampler::stop`] or once the bridge is gone.
     pub fn spawn_thread(shared: &Arc<Shared>) {
         let weak = Arc::downgrade(shared);
-        let spawned = thread::Builder::new()
-            .name("webstrip-meter-sampler".into())
-            .spawn(move || run(&weak));
+        let spawned = crate::supervise::spawn("webstrip-meter-sampler", move || run(&weak));
         // Without the thread, subscriptions get no frames; requests still work.
         *shared.sampler.thread.lock() = spawned.ok();
     }
@@ -56,7 +67,10 @@ impl Sampler {
     /// Re-reads the highest subscribed rate after a subscription changed.
     pub fn rate_changed(&self, shared: &Shared) {
         let hz = shared.registry.lock().max_meter_hz();
-        self.control.lock().hz = hz;
+        let mut control = self.control.lock();
+        control.hz = hz;
+        control.generation += 1;
+        drop(control);
         self.wake.notify_all();
     }
 
@@ -102,48 +116,60 @@ impl Sampler {
 /// Ticks a late sampler makes up for before it restarts its schedule from now.
 const CATCH_UP: u32 = 4;
 
+/// The sampling loop; returns when the sampler is stopped or the bridge is gone.
 fn run(weak: &Weak<Shared>) {
-    // Ticks are scheduled on a fixed grid (`next += tick`) so the rate does not drift below the
+    // Ticks are scheduled on a fixed grid (`due += tick`) so the rate does not drift below the
     // subscribed one by the time each wake-up takes, and a late wake-up is caught up; the grid
     // restarts after idling, a rate change, or falling more than `CATCH_UP` ticks behind.
-    let mut schedule: Option<(Duration, Instant)> = None;
+    // `pending`: the tick length and when the next reading is due.
+    let mut pending: Option<(Duration, Instant)> = None;
     loop {
         let Some(shared) = weak.upgrade() else {
             return;
         };
         let sampler = &shared.sampler;
-        let hz = {
+        let (tick, generation) = {
             let mut control = sampler.control.lock();
             if control.stopped {
                 return;
             }
             if control.hz <= 0.0 {
-                schedule = None;
+                pending = None;
                 sampler.wake.wait_for(&mut control, IDLE_CHECK);
                 continue;
             }
-            control.hz
+            (period(control.hz), control.generation)
         };
-        let tick = Duration::from_secs_f64(1.0 / hz.min(MAX_METER_HZ));
-        let now = Instant::now();
-        let next = match schedule {
-            Some((same, previous)) if same == tick && previous + tick * CATCH_UP > now => {
-                previous + tick
-            }
-            _ => now + tick,
+        let due = match pending {
+            Some((same, due)) if same == tick => due,
+            _ => Instant::now() + tick,
         };
-        schedule = Some((tick, next));
+        pending = Some((tick, due));
         {
             let mut control = sampler.control.lock();
-            while !control.stopped && Instant::now() < next {
-                if sampler.wake.wait_until(&mut control, next).timed_out() {
+            while !control.stopped && control.generation == generation && Instant::now() < due {
+                if sampler.wake.wait_until(&mut control, due).timed_out() {
                     break;
                 }
             }
             if control.stopped {
                 return;
             }
+            if control.generation != generation {
+                // Re-read the rate: a faster subscriber starts at once, the same rate keeps its grid.
+                continue;
+            }
         }
         sampler.sample(&shared, tick, false);
+        let next = due + tick;
+        let now = Instant::now();
+        pending = Some((
+            tick,
+            if next + tick * CATCH_UP > now {
+                next
+            } else {
+                now + tick
+            },
+        ));
     }
 }

@@ -35,10 +35,7 @@ impl Watcher {
         }
         let weak = Arc::downgrade(shared);
         // Without the thread, host automation reaches clients only while the editor is open.
-        *thread = thread::Builder::new()
-            .name("webstrip-param-watcher".into())
-            .spawn(move || run(&weak))
-            .ok();
+        *thread = crate::supervise::spawn("webstrip-param-watcher", move || run(&weak)).ok();
     }
 
     /// Stops the thread and waits for it to end. Call it with no bridge lock held.

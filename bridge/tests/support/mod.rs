@@ -205,15 +205,25 @@ impl GuiContextInner for Context {
     fn request_restart(&self) {}
 }
 
-/// Meters that report a rising peak on each read, or a one-read spike on channel 0.
+/// Meters that report a rising peak on each read, or a one-read spike on channel 0; `panics`
+/// makes that many reads panic.
 #[derive(Default)]
 pub struct FakeMeters {
     pub reads: Mutex<u64>,
     pub spike: Mutex<Option<f32>>,
+    pub panics: Mutex<u32>,
 }
 
 impl MeterSource for FakeMeters {
     fn read_into(&self, channels: &mut Vec<ChannelMeter>) {
+        {
+            let mut panics = self.panics.lock();
+            if *panics > 0 {
+                *panics -= 1;
+                drop(panics);
+                panic!("a meter source failed");
+            }
+        }
         let mut reads = self.reads.lock();
         *reads += 1;
         channels.clear();
