@@ -1,6 +1,6 @@
 //! JSON-RPC 2.0 envelopes: validating requests, writing responses and notifications, error codes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -100,38 +100,70 @@ impl RpcError {
     }
 }
 
-/// A validated request: `id` is `None` for a notification (no `id` member).
+/// A validated request: `id` is `None` for a notification (no `id` member). The id is kept as
+/// the request's own text, so it is echoed exactly (a number like `12345678901234567890123` would
+/// not survive a trip through `f64`).
 #[derive(Debug)]
-pub(crate) struct Call {
-    pub id: Option<Value>,
+pub(crate) struct Call<'a> {
+    pub id: Option<&'a RawValue>,
     pub method: String,
     pub params: Option<Value>,
+}
+
+/// The members of a request object the protocol reads (others are ignored). Each is `Some` when
+/// present, even as `null`, so `"id": null` is a request (answered with id null), not a
+/// notification, and `"params": null` is refused rather than taken for no params.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(default, deserialize_with = "present")]
+    jsonrpc: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    method: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    params: Option<Value>,
+}
+
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// Whether `raw` is a JSON string, number or null: the ids JSON-RPC allows.
+fn valid_id(raw: &RawValue) -> bool {
+    let text = raw.get();
+    text == "null" || text.starts_with(['"', '-']) || text.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Checks one request object as JSON-RPC 2.0 §4 defines it.
 ///
 /// On failure, returns the id to answer with (the request's, when it is a valid id, else null).
-pub(crate) fn validate(value: Value) -> Result<Call, (Value, RpcError)> {
-    let Value::Object(mut object) = value else {
-        return Err((Value::Null, invalid_request("request must be an object")));
+pub(crate) fn validate(request: &RawValue) -> Result<Call<'_>, (&RawValue, RpcError)> {
+    if !request.get().starts_with('{') {
+        return Err((RawValue::NULL, invalid_request("request must be an object")));
+    }
+    let Ok(envelope) = serde_json::from_str::<Envelope<'_>>(request.get()) else {
+        // Valid JSON (checked before), so a member repeated or of a shape serde refuses.
+        return Err((RawValue::NULL, invalid_request("malformed request object")));
     };
-    let id = object.remove("id");
-    let answer_id = match &id {
-        Some(v @ (Value::String(_) | Value::Number(_) | Value::Null)) => v.clone(),
-        _ => Value::Null,
-    };
-    let fail = |message: &str| Err((answer_id.clone(), invalid_request(message)));
-    if matches!(&id, Some(v) if !matches!(v, Value::String(_) | Value::Number(_) | Value::Null)) {
+    let id = envelope.id;
+    let answer_id = id.filter(|id| valid_id(id)).unwrap_or(RawValue::NULL);
+    let fail = |message: &str| Err((answer_id, invalid_request(message)));
+    if id.is_some_and(|id| !valid_id(id)) {
         return fail("id must be a string, a number or null");
     }
-    if object.get("jsonrpc") != Some(&Value::String("2.0".into())) {
+    if envelope.jsonrpc != Some(Value::String("2.0".into())) {
         return fail("jsonrpc must be \"2.0\"");
     }
-    let method = match object.remove("method") {
+    let method = match envelope.method {
         Some(Value::String(method)) => method,
         _ => return fail("method must be a string"),
     };
-    let params = object.remove("params");
+    let params = envelope.params;
     if matches!(&params, Some(p) if !p.is_object() && !p.is_array()) {
         return fail("params must be an object or an array");
     }
@@ -143,11 +175,11 @@ fn invalid_request(message: &str) -> RpcError {
 }
 
 /// A success response's text.
-pub(crate) fn success(id: &Value, result: &RawValue) -> String {
+pub(crate) fn success(id: &RawValue, result: &RawValue) -> String {
     #[derive(Serialize)]
     struct Success<'a> {
         jsonrpc: &'static str,
-        id: &'a Value,
+        id: &'a RawValue,
         result: &'a RawValue,
     }
     serde_json::to_string(&Success {
@@ -159,7 +191,7 @@ pub(crate) fn success(id: &Value, result: &RawValue) -> String {
 }
 
 /// An error response's text.
-pub(crate) fn failure(id: &Value, error: &RpcError) -> String {
+pub(crate) fn failure(id: &RawValue, error: &RpcError) -> String {
     #[derive(Serialize)]
     struct ErrorObject<'a> {
         code: i64,
@@ -170,7 +202,7 @@ pub(crate) fn failure(id: &Value, error: &RpcError) -> String {
     #[derive(Serialize)]
     struct Failure<'a> {
         jsonrpc: &'static str,
-        id: &'a Value,
+        id: &'a RawValue,
         error: ErrorObject<'a>,
     }
     serde_json::to_string(&Failure {

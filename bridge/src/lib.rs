@@ -32,7 +32,7 @@ pub use bridge::{
     Bridge, BrowserHandler, Client, ClientOptions, MainThreadRequest, MeterSource, PluginInfo,
     ResizeHandler,
 };
-pub use dispatch::{MAX_EDITOR_SIDE, MAX_MESSAGE_BYTES};
+pub use dispatch::{MAX_BATCH, MAX_EDITOR_SIDE, MAX_MESSAGE_BYTES};
 pub use jsonrpc::{ErrorCode, RpcError};
 pub use outbox::{Next, QUEUE_LIMIT, Waker};
 pub use registry::ClientId;

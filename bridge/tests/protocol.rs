@@ -593,3 +593,85 @@ fn detach_closes_clients_without_calling_the_host() {
     assert!(host.take_events().is_empty(), "no gesture end after detach");
     assert!(bridge.connect(bridge::ClientOptions::new("late")).is_none());
 }
+
+/// Ids come back as the request wrote them, byte for byte: a number JSON allows but `f64` cannot
+/// hold, a fraction, an exponent, a string with escapes, null.
+#[test]
+fn request_ids_are_echoed_exactly() {
+    let (_host, bridge, _) = setup(Apply::OnFlush);
+    let client = connect(&bridge);
+    for id in [
+        "12345678901234567890123",
+        "-98765432109876543210",
+        "1.50",
+        "1e400",
+        "0",
+        r#""a \"quoted\" \u00e9 id""#,
+        "null",
+    ] {
+        let request = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#);
+        let response = client.handle(&request).expect("an answer");
+        assert!(
+            response.contains(&format!(r#""id":{id},"#)),
+            "{id} → {response}"
+        );
+        // An error answer echoes it too.
+        let request = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"nope"}}"#);
+        let response = client.handle(&request).expect("an answer");
+        assert!(response.contains(&format!(r#""id":{id},"#)), "{response}");
+    }
+    // `"id": null` is a request (answered), no `id` a notification (not answered).
+    assert!(
+        client
+            .handle(r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#)
+            .is_some()
+    );
+    assert!(
+        client
+            .handle(r#"{"jsonrpc":"2.0","method":"ping"}"#)
+            .is_none()
+    );
+    // `"params": null` is not "no params".
+    let response = client
+        .handle(r#"{"jsonrpc":"2.0","id":7,"method":"ping","params":null}"#)
+        .unwrap();
+    assert!(response.contains("-32600"), "{response}");
+    // Whitespace around a batch or a request is still JSON.
+    let response = client
+        .handle(" \n [ {\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"} ] \n")
+        .unwrap();
+    assert!(
+        response.starts_with(r#"[{"jsonrpc":"2.0","id":3,"#),
+        "{response}"
+    );
+}
+
+/// A batch of more than `MAX_BATCH` requests is refused whole: one error, nothing run.
+#[test]
+fn a_batch_over_the_limit_is_refused_whole() {
+    let (host, bridge, _) = setup(Apply::Immediately);
+    let client = connect(&bridge);
+    let set = |i: usize| {
+        format!(
+            r#"{{"jsonrpc":"2.0","id":{i},"method":"setParameter","params":{{"id":"gain","value":{}}}}}"#,
+            i % 20
+        )
+    };
+    let batch = |n: usize| format!("[{}]", (1..=n).map(set).collect::<Vec<_>>().join(","));
+    let seq = bridge.seq();
+    let response: Value =
+        serde_json::from_str(&client.handle(&batch(bridge::MAX_BATCH + 1)).unwrap()).unwrap();
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    assert_eq!(response["id"], Value::Null);
+    assert_eq!(
+        response["error"]["data"],
+        json!({ "max": bridge::MAX_BATCH, "got": bridge::MAX_BATCH + 1 })
+    );
+    assert!(host.take_events().is_empty(), "nothing reached the host");
+    assert_eq!(bridge.seq(), seq);
+    // At the limit, every member runs and is answered.
+    let response: Value =
+        serde_json::from_str(&client.handle(&batch(bridge::MAX_BATCH)).unwrap()).unwrap();
+    assert_eq!(response.as_array().unwrap().len(), bridge::MAX_BATCH);
+    assert!(!host.take_events().is_empty());
+}
