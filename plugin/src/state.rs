@@ -23,20 +23,30 @@ impl std::fmt::Display for StateError {
 
 /// Checks every stored parameter value of `state` against Webstrip's parameters.
 pub fn validate(state: &PluginState) -> Result<(), StateError> {
-    let params = WebstripParams::default();
+    validate_against(&WebstripParams::default(), state)
+}
+
+/// Checks every stored parameter value of `state` against `params`: the check covers every kind
+/// of nice-plug parameter, so adding one to Webstrip cannot make every saved state be refused.
+pub fn validate_against(params: &impl Params, state: &PluginState) -> Result<(), StateError> {
     let map = params.param_map();
     for (id, value) in &state.params {
         let Some((_, ptr, _)) = map.iter().find(|(pid, _, _)| pid == id) else {
             continue;
         };
         let bad = |why: &str| Err(StateError(format!("parameter '{id}': {why} ({value:?})")));
-        // SAFETY: every pointer comes from `params`, which lives until the end of this function.
+        // SAFETY: every pointer comes from `params`, which outlives this function.
         unsafe {
             match (ptr, value) {
                 (ParamPtr::FloatParam(_), ParamValue::F32(v)) => {
                     let normalized = ptr.preview_normalized(*v);
                     let back = ptr.preview_plain(normalized);
                     if !v.is_finite() || (back - v).abs() > 1e-4 * v.abs().max(1.0) {
+                        return bad("outside the parameter's range");
+                    }
+                }
+                (ParamPtr::IntParam(inner), ParamValue::I32(v)) => {
+                    if !int_range_contains(&(**inner).range(), *v) {
                         return bad("outside the parameter's range");
                     }
                 }
@@ -57,4 +67,13 @@ pub fn validate(state: &PluginState) -> Result<(), StateError> {
         }
     }
     Ok(())
+}
+
+/// Whether `value` lies in `range` (inclusive), compared as integers: nice-plug's own
+/// normalize/unnormalize round trip goes through `f32` and is inexact for wide ranges.
+fn int_range_contains(range: &IntRange, value: i32) -> bool {
+    match range {
+        IntRange::Linear { min, max } => (*min..=*max).contains(&value),
+        IntRange::Reversed(inner) => int_range_contains(inner, value),
+    }
 }
