@@ -4,6 +4,8 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use crate::limits::Limits;
+
 /// Origins of the UI's Vite dev server, always accepted.
 pub const VITE_DEV_ORIGINS: [&str; 2] = ["http://localhost:5173", "http://127.0.0.1:5173"];
 
@@ -21,6 +23,8 @@ pub struct ServerConfig {
     /// answer their close frames. A browser answers within milliseconds; a client that reads
     /// nothing makes the drop take this long.
     pub close_grace: Duration,
+    /// What one client may cost the server.
+    pub limits: Limits,
 }
 
 /// The standalone's [`ServerConfig::close_grace`].
@@ -34,6 +38,7 @@ impl ServerConfig {
             token: None,
             allowed_origins: Vec::new(),
             close_grace: DEFAULT_CLOSE_GRACE,
+            limits: Limits::default(),
         }
     }
 

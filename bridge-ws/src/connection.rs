@@ -3,14 +3,14 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bridge::{Bridge, Client, ClientOptions};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, oneshot, watch};
 use tokio::time::timeout;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
@@ -19,12 +19,12 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
+use crate::admission::{Admission, PendingTicket, SessionTicket};
+use crate::budget::Budget;
 use crate::guard::{Guard, query_param};
 use crate::http::{self, Request};
 use crate::{MAX_MESSAGE_BYTES, WS_PATH};
 
-/// How long a client may take to send its request head.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a write to a client may block before the client is dropped.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a closing connection keeps reading (so the peer receives the close frame, not a reset).
@@ -33,11 +33,16 @@ const LINGER: Duration = Duration::from_millis(500);
 /// client that stops reading fills its bridge queue soon and is closed with 1008, instead of
 /// hiding a backlog of stale messages in the kernel.
 const SEND_BUFFER_BYTES: usize = 64 * 1024;
+/// The most a session's WebSocket write buffer may hold: more than the largest answer (a batch of
+/// `bridge::MAX_BATCH` requests, ~100 KiB), so only a client that stops reading ever reaches it,
+/// and is then dropped instead of making the server hold more.
+const MAX_WRITE_BUFFER_BYTES: usize = 512 * 1024;
 
 /// What every connection of a server shares.
 pub(crate) struct Context {
     pub bridge: Bridge,
     pub guard: Guard,
+    pub admission: Arc<Admission>,
 }
 
 /// Serves one accepted connection until it ends or the server shuts down.
@@ -46,14 +51,21 @@ pub(crate) async fn serve(
     peer: SocketAddr,
     context: Arc<Context>,
     shutdown: watch::Receiver<bool>,
+    pending: oneshot::Receiver<PendingTicket>,
 ) {
+    // Held until the session starts (or the connection ends): this connection's place among the
+    // half-open ones.
+    let Ok(pending) = pending.await else {
+        return;
+    };
     let _ = stream.set_nodelay(true);
-    let (request, rest) = match timeout(HEAD_TIMEOUT, http::read_head(&mut stream)).await {
+    let head_timeout = context.admission.limits().head_timeout;
+    let (request, rest) = match timeout(head_timeout, http::read_head(&mut stream)).await {
         Ok(Ok(Some(head))) => head,
         _ => return,
     };
     if request.path != WS_PATH {
-        let _ = http::serve_static(&mut stream, &request).await;
+        let _ = timeout(WRITE_TIMEOUT, http::serve_static(&mut stream, &request)).await;
         return;
     }
     if let Err((status, reason)) = check_upgrade(&request) {
@@ -76,6 +88,11 @@ pub(crate) async fn serve(
         let _ = http::respond_text(&mut stream, refusal.status, &body, false).await;
         return;
     }
+    let Some(ticket) = context.admission.open_session() else {
+        tracing::warn!("WebSocket refused (503) for {peer}: every session is in use and active");
+        let _ = http::respond_text(&mut stream, 503, "too many sessions\n", false).await;
+        return;
+    };
     let key = request.header("Sec-WebSocket-Key").unwrap_or_default();
     let accept = format!(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
@@ -87,20 +104,13 @@ pub(crate) async fn serve(
     }
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
-        .max_frame_size(Some(MAX_MESSAGE_BYTES));
+        .max_frame_size(Some(MAX_MESSAGE_BYTES))
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES);
     let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
     let socket =
         WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
-    Session::run(socket, peer, &context.bridge, shutdown).await;
-}
-
-/// Answers a connection over the server's limit with 503.
-pub(crate) async fn refuse_busy(mut stream: TcpStream) {
-    let _ = timeout(
-        HEAD_TIMEOUT,
-        http::respond_text(&mut stream, 503, "too many connections\n", false),
-    )
-    .await;
+    drop(pending);
+    Session::run(socket, peer, &context, ticket, shutdown).await;
 }
 
 /// Checks that a request to the WebSocket path is a WebSocket handshake.
@@ -147,14 +157,16 @@ impl Session {
     async fn run(
         socket: WebSocketStream<TcpStream>,
         peer: SocketAddr,
-        bridge: &Bridge,
+        context: &Context,
+        ticket: SessionTicket,
         mut shutdown: watch::Receiver<bool>,
     ) {
+        let limits = context.admission.limits().clone();
         let (sink, mut source) = socket.split();
         let mut session = Session { sink, peer };
         let wake = Arc::new(Notify::new());
         let waker = wake.clone();
-        let Some(client) = bridge.connect(ClientOptions {
+        let Some(client) = context.bridge.connect(ClientOptions {
             transport: "websocket".into(),
             editor_page: false,
             waker: Some(Box::new(move || waker.notify_one())),
@@ -166,45 +178,97 @@ impl Session {
         };
         tracing::debug!("WebSocket client {peer} connected");
 
+        let mut budget = Budget::new(limits.busy_share, limits.busy_burst);
+        let mut heard = Instant::now();
+        let mut pings = tokio::time::interval_at(
+            tokio::time::Instant::now() + limits.ping_every,
+            limits.ping_every,
+        );
         let end = loop {
+            // A session in debt is not read until its budget refills: its peer waits, nobody else.
+            let debt = budget.delay();
             tokio::select! {
                 _ = shutdown.changed() => break End::Close(CloseCode::Away, "server shutting down"),
-                frame = source.next() => {
-                    if let Some(end) = session.received(frame, &client).await {
+                () = ticket.evicted.notified() => {
+                    tracing::info!("WebSocket client {peer}: closed to make room (silent longest)");
+                    break End::Close(CloseCode::Away, "server full: this session was silent longest");
+                }
+                frame = source.next(), if debt.is_none() => {
+                    heard = Instant::now();
+                    if matches!(frame, Some(Ok(Message::Text(_)))) {
+                        ticket.message_received();
+                    }
+                    let (end, busy) = session.received(frame, &client).await;
+                    if let Some(end) = end {
                         break end;
                     }
+                    budget.charge(busy);
+                    // Let every other session take its turn before this one's next message.
+                    tokio::task::yield_now().await;
                 }
+                () = tokio::time::sleep(debt.unwrap_or_default()), if debt.is_some() => {}
                 () = wake.notified() => {
                     if let Some(end) = session.send_pending(&client, false).await {
                         break end;
                     }
                 }
+                _ = pings.tick() => {
+                    if heard.elapsed() >= limits.dead_after {
+                        tracing::info!("WebSocket client {peer}: nothing heard for {:?}: closing", limits.dead_after);
+                        break End::Close(CloseCode::Away, "no answer to pings");
+                    }
+                    if !session.ping().await {
+                        break End::Peer;
+                    }
+                }
             }
         };
         drop(client);
+        drop(ticket);
         match end {
             End::Peer => tracing::debug!("WebSocket client {peer} disconnected"),
             End::Close(code, reason) => session.close(source, code, reason).await,
         }
     }
 
-    /// Handles one frame from the peer (`None`: the stream ended).
+    /// Sends a WebSocket ping (the peer's pong, like anything it sends, shows it is alive).
+    async fn ping(&mut self) -> bool {
+        let sent = timeout(
+            WRITE_TIMEOUT,
+            self.sink.send(Message::Ping(Default::default())),
+        )
+        .await;
+        self.written(sent)
+    }
+
+    /// Handles one frame from the peer (`None`: the stream ended); returns how the session
+    /// ends, if it does, and how long the server's thread was busy with it (dispatching, not
+    /// waiting for the peer to read).
     async fn received(
         &mut self,
         frame: Option<Result<Message, WsError>>,
         client: &Client,
-    ) -> Option<End> {
-        match frame {
-            Some(Ok(Message::Text(text))) => {
-                if let Some(response) = client.handle(text.as_str())
-                    && !self.feed(response.into()).await
-                {
-                    return Some(End::Peer);
-                }
-                // Notifications that arrived meanwhile (e.g. the echo of this set) go in the same
-                // write as the response.
-                self.send_pending(client, true).await
+    ) -> (Option<End>, Duration) {
+        if let Some(Ok(Message::Text(text))) = frame {
+            let started = Instant::now();
+            let response = client.handle(text.as_str());
+            let busy = started.elapsed();
+            if let Some(response) = response
+                && !self.feed(response.into()).await
+            {
+                return (Some(End::Peer), busy);
             }
+            // Notifications that arrived meanwhile (e.g. the echo of this set) go in the same
+            // write as the response.
+            return (self.send_pending(client, true).await, busy);
+        }
+        (self.received_other(frame).await, Duration::ZERO)
+    }
+
+    /// Handles a frame that is not text.
+    async fn received_other(&mut self, frame: Option<Result<Message, WsError>>) -> Option<End> {
+        match frame {
+            Some(Ok(Message::Text(_))) => None,
             Some(Ok(Message::Binary(_))) => Some(End::Close(
                 CloseCode::Unsupported,
                 "binary frames are not supported: send JSON-RPC text",

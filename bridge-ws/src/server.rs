@@ -9,12 +9,10 @@ use bridge::Bridge;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::admission::Admission;
 use crate::config::{ServerConfig, StartError};
 use crate::connection::{self, Context};
 use crate::guard::Guard;
-
-/// Open connections a server serves at once; more are answered 503 and closed.
-pub const MAX_CONNECTIONS: usize = 256;
 
 /// A bound, not yet serving, port: lets a program learn early that the port is taken (e.g. before
 /// starting audio), then serve a bridge once it exists.
@@ -62,6 +60,7 @@ impl Listener {
         let context = Arc::new(Context {
             bridge,
             guard: Guard::new(&self.config, self.local),
+            admission: Arc::new(Admission::new(self.config.limits.clone())),
         });
         let (stop, stopped) = watch::channel(false);
         let socket = self.socket;
@@ -69,7 +68,16 @@ impl Listener {
         let thread = std::thread::Builder::new()
             .name(format!("webstrip-ws:{}", self.local.port()))
             .spawn(move || {
-                runtime.block_on(accept_loop(socket, context, stopped, grace));
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    runtime.block_on(accept_loop(socket, context, stopped, grace));
+                }));
+                if let Err(panic) = served {
+                    // Not silent: the port is closed, and the log says why.
+                    tracing::error!(
+                        "WebSocket server stopped: its thread panicked ({})",
+                        panic_message(&*panic)
+                    );
+                }
                 runtime.shutdown_timeout(Duration::from_millis(100));
             })
             .map_err(StartError::Runtime)?;
@@ -130,21 +138,24 @@ async fn accept_loop(
         }
     };
     let mut connections = JoinSet::new();
+    let admission = context.admission.clone();
     loop {
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) if connections.len() < MAX_CONNECTIONS => {
-                    connections.spawn(connection::serve(
+                Ok((stream, peer)) => {
+                    // Every connection gets a place among the half-open ones; the oldest of
+                    // those closes when there are too many (`admission.rs`).
+                    let id = admission.next_id();
+                    let (ticket_tx, ticket_rx) = tokio::sync::oneshot::channel();
+                    let task = connections.spawn(connection::serve(
                         stream,
                         peer,
                         context.clone(),
                         stopped.clone(),
+                        ticket_rx,
                     ));
-                }
-                Ok((stream, peer)) => {
-                    tracing::warn!("WebSocket server: {MAX_CONNECTIONS} connections open, refusing {peer}");
-                    connections.spawn(connection::refuse_busy(stream));
+                    let _ = ticket_tx.send(admission.wait_for_head(id, task));
                 }
                 Err(err) => {
                     // E.g. out of file descriptors: wait instead of spinning.
@@ -152,7 +163,16 @@ async fn accept_loop(
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            Some(ended) = connections.join_next(), if !connections.is_empty() => {
+                if let Err(error) = ended
+                    && error.is_panic()
+                {
+                    tracing::error!(
+                        "WebSocket server: a connection's task panicked ({}); the others go on",
+                        panic_message(&*error.into_panic())
+                    );
+                }
+            }
         }
     }
     drop(listener);
@@ -161,4 +181,13 @@ async fn accept_loop(
         while connections.join_next().await.is_some() {}
     })
     .await;
+}
+
+/// The text of a panic's payload.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
 }

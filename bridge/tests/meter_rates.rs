@@ -16,11 +16,11 @@ fn frames_within(client: &bridge::Client, window: Duration) -> (usize, Option<Du
     let mut frames = 0;
     let mut first = None;
     while start.elapsed() < window {
-        if let Next::Message(m) = client.next_timeout(Duration::from_millis(5)) {
-            if m.contains("\"meterFrame\"") {
-                frames += 1;
-                first.get_or_insert(start.elapsed());
-            }
+        if let Next::Message(m) = client.next_timeout(Duration::from_millis(5))
+            && m.contains("\"meterFrame\"")
+        {
+            frames += 1;
+            first.get_or_insert(start.elapsed());
         }
     }
     (frames, first)

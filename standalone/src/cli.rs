@@ -45,6 +45,7 @@ impl Cli {
             token: self.token.clone(),
             allowed_origins: self.allow_origins.clone(),
             close_grace: bridge_ws::DEFAULT_CLOSE_GRACE,
+            limits: bridge_ws::Limits::default(),
         }
     }
 }
