@@ -2,11 +2,18 @@
 //! atomics only: no lock, no allocation, no waiting on either side.
 //!
 //! Per output channel:
-//! - **peak**: the largest `|x|` since the last [`Meters::read`];
+//! - **peak**: the largest `|x|` since the last [`Meters::read`], but never older than the
+//!   300 ms window: a first read after minutes without a reader shows the present, not a
+//!   minutes-old peak;
 //! - **RMS** over the last 300 ms, as 30 chunks of 10 ms (updated every 10 ms);
-//! - **clip**: set when any `|x| ≥ 1.0` since the last read.
+//! - **clip**: any `|x| ≥ 1.0` in what the peak covers (it is `peak ≥ 1.0`).
+//!
+//! The peak is kept per 10 ms chunk, in a ring of the window's 30 chunks: the writer clears a
+//! chunk's slot when it starts that chunk (so nothing older than the window survives) and raises
+//! it with each block; a read takes every slot and zeroes it (so a peak is reported once, and
+//! none is lost between two reads however close).
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Channels metered (the widest layout).
 pub const METER_CHANNELS: usize = 2;
@@ -18,19 +25,19 @@ const CHUNKS: usize = 30;
 /// One channel's reading.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ChannelReading {
-    /// Largest `|x|` since the previous read (linear).
+    /// Largest `|x|` since the previous read, within the last 300 ms (linear).
     pub peak: f32,
     /// RMS over the last 300 ms (linear).
     pub rms: f32,
-    /// Whether any `|x| ≥ 1.0` occurred since the previous read.
+    /// Whether any `|x| ≥ 1.0` occurred in what `peak` covers.
     pub clip: bool,
 }
 
 #[derive(Default)]
 struct ChannelAtomics {
-    peak: AtomicU32,
+    /// Per chunk of the window, the largest `|x|` not yet read (`f32` bits).
+    peaks: [AtomicU32; CHUNKS],
     rms: AtomicU32,
-    clip: AtomicBool,
 }
 
 /// The published meter values of one instance.
@@ -47,10 +54,17 @@ impl Meters {
     pub fn read(&self) -> ([ChannelReading; METER_CHANNELS], usize) {
         let mut out = [ChannelReading::default(); METER_CHANNELS];
         for (reading, ch) in out.iter_mut().zip(&self.channels) {
+            // Non-negative floats order like their bit patterns, so an integer max is a float max.
+            let peak = ch
+                .peaks
+                .iter()
+                .map(|slot| slot.swap(0, Ordering::AcqRel))
+                .max()
+                .map_or(0.0, f32::from_bits);
             *reading = ChannelReading {
-                peak: f32::from_bits(ch.peak.swap(0, Ordering::AcqRel)),
+                peak,
                 rms: f32::from_bits(ch.rms.load(Ordering::Acquire)),
-                clip: ch.clip.swap(false, Ordering::AcqRel),
+                clip: peak >= 1.0,
             };
         }
         let active = self.active_channels.load(Ordering::Acquire) as usize;
@@ -66,6 +80,8 @@ pub struct MeterWriter {
     sums: [[f64; CHUNKS]; METER_CHANNELS],
     partial: [f64; METER_CHANNELS],
     next_chunk: usize,
+    /// Whether this writer has cleared what an earlier one (before a re-activation) left.
+    started: bool,
 }
 
 impl MeterWriter {
@@ -78,6 +94,7 @@ impl MeterWriter {
             sums: [[0.0; CHUNKS]; METER_CHANNELS],
             partial: [0.0; METER_CHANNELS],
             next_chunk: 0,
+            started: false,
         }
     }
 
@@ -85,12 +102,15 @@ impl MeterWriter {
     pub fn write(&mut self, channels: &[&mut [f32]], meters: &Meters) {
         let used = channels.len().min(METER_CHANNELS);
         meters.active_channels.store(used as u32, Ordering::Release);
-        for (channel, atomics) in channels.iter().zip(&meters.channels) {
-            let peak = peak_of(channel);
-            // Non-negative floats order like their bit patterns, so an integer max is a float max.
-            atomics.peak.fetch_max(peak.to_bits(), Ordering::AcqRel);
-            if peak >= 1.0 {
-                atomics.clip.store(true, Ordering::Release);
+        if !self.started {
+            // Readings from before this writer (the host stopped, then re-activated) are stale.
+            self.started = true;
+            for channel in &meters.channels {
+                channel
+                    .peaks
+                    .iter()
+                    .for_each(|slot| slot.store(0, Ordering::Release));
+                channel.rms.store(0, Ordering::Release);
             }
         }
 
@@ -98,8 +118,13 @@ impl MeterWriter {
         let mut start = 0;
         while start < len {
             let take = ((self.chunk_len - self.filled) as usize).min(len - start);
-            for (ch, channel) in channels.iter().take(used).enumerate() {
-                self.partial[ch] += f64::from(sum_of_squares(&channel[start..start + take]));
+            for ((ch, channel), atomics) in
+                channels.iter().take(used).enumerate().zip(&meters.channels)
+            {
+                let part = &channel[start..start + take];
+                self.partial[ch] += f64::from(sum_of_squares(part));
+                // Published at once (not when the chunk closes), so a read sees every block.
+                atomics.peaks[self.next_chunk].fetch_max(peak_of(part).to_bits(), Ordering::AcqRel);
             }
             self.filled += take as u32;
             start += take;
@@ -121,6 +146,10 @@ impl MeterWriter {
         }
         self.next_chunk = (self.next_chunk + 1) % CHUNKS;
         self.filled = 0;
+        // The slot now starts a new chunk: what it held (unread) is a window old.
+        for channel in &meters.channels {
+            channel.peaks[self.next_chunk].store(0, Ordering::Release);
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Meter accuracy and the peak/clip "since last read" contract.
+//! Meter accuracy and the peak/clip contract: since the last read, within the last window.
 
 use webstrip::dsp::{Settings, Strip, Tone, gain_to_db, law};
 use webstrip::meters::{MeterWriter, Meters};
@@ -115,5 +115,82 @@ fn tone_on_reads_the_documented_level_on_the_meters() {
                 "rms {level}"
             );
         }
+    }
+}
+
+#[test]
+fn a_peak_older_than_the_window_is_not_reported() {
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    let loud = vec![1.5f32; (SR * 0.1) as usize];
+    feed(&mut writer, &meters, &loud, &loud);
+    // No reader for longer than the window (here 310 ms; in a host, minutes), then one reads.
+    let quiet = vec![0.0f32; (SR * 0.31) as usize];
+    feed(&mut writer, &meters, &quiet, &quiet);
+    let (reading, _) = meters.read();
+    for ch in reading {
+        assert_eq!(
+            (ch.peak, ch.clip),
+            (0.0, false),
+            "a window-old peak: {ch:?}"
+        );
+    }
+
+    // Just inside the window it still counts: a peak, then 250 ms of silence.
+    feed(&mut writer, &meters, &loud, &loud);
+    let quiet = vec![0.0f32; (SR * 0.25) as usize];
+    feed(&mut writer, &meters, &quiet, &quiet);
+    let (reading, _) = meters.read();
+    assert_eq!((reading[0].peak, reading[0].clip), (1.5, true));
+}
+
+#[test]
+fn a_peak_between_two_close_reads_is_reported_once() {
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    // Reads every 2, 5 and 16 ms (within one chunk, across one, across two), each block holding
+    // one spike at a different place, the spike's height told apart per read.
+    let mut spike = 0.05f32;
+    for read_every in [96usize, 240, 768] {
+        for position in [0, read_every / 3, read_every - 1] {
+            for block in [64usize, 100, read_every] {
+                spike += 0.01;
+                let mut l = vec![0.01f32; read_every];
+                let mut r = vec![0.0f32; read_every];
+                l[position] = spike;
+                r[position] = -spike;
+                for (l, r) in l.chunks_mut(block).zip(r.chunks_mut(block)) {
+                    writer.write(&[l, r], &meters);
+                }
+                let (reading, _) = meters.read();
+                let what = format!("read every {read_every}, spike at {position}, blocks {block}");
+                assert_eq!((reading[0].peak, reading[1].peak), (spike, spike), "{what}");
+
+                let (mut l, mut r) = (vec![0.0f32; 8], vec![0.0f32; 8]);
+                writer.write(&[&mut l, &mut r], &meters);
+                let (reading, _) = meters.read();
+                assert_eq!(
+                    (reading[0].peak, reading[1].peak),
+                    (0.0, 0.0),
+                    "again? {what}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_new_writer_forgets_what_the_last_one_left() {
+    // Re-activation: the host stopped processing (the last peak stayed unread), then restarts.
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    let loud = vec![0.5f32; (SR * 0.3) as usize];
+    feed(&mut writer, &meters, &loud, &loud);
+    let mut writer = MeterWriter::new(SR);
+    let (mut l, mut r) = (vec![0.0f32; 64], vec![0.0f32; 64]);
+    writer.write(&[&mut l, &mut r], &meters);
+    let (reading, _) = meters.read();
+    for ch in reading {
+        assert_eq!((ch.peak, ch.rms, ch.clip), (0.0, 0.0, false), "{ch:?}");
     }
 }
