@@ -156,6 +156,25 @@ describe("IpcBridge requests", () => {
     await expect(pending).rejects.toThrow("ping: connection lost before the answer arrived: connection closed: code 1006");
   });
 
+  it("sends a ping every heartbeat while connected, and none while disconnected", async () => {
+    const { bridge, transport } = await connected({ heartbeatMs: 1000 });
+    const pings = () => transport.methods().filter((m) => m === "ping").length;
+    expect(pings()).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(pings()).toBe(1);
+    vi.advanceTimersByTime(2000);
+    expect(pings()).toBe(3);
+    transport.drop("connection closed: code 1006");
+    vi.advanceTimersByTime(5000);
+    expect(pings()).toBe(3);
+    transport.connect();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(pings()).toBe(4);
+    bridge.dispose();
+    vi.advanceTimersByTime(5000);
+    expect(pings()).toBe(4);
+  });
+
   it("rejects a request made while disconnected at once", async () => {
     const { bridge, transport } = await connected();
     transport.drop("cannot connect: code 1006");

@@ -63,6 +63,10 @@ export interface IpcBridgeOptions {
   settleMs?: number;
   /** Called with errors nobody awaited (failed sets): default `console.warn`. */
   onError?: (error: unknown) => void;
+  /** A `ping` is sent this often while connected (default 15000 ms; 0: never). The WebSocket
+   * server may close a session silent for 45 s to make room when full: this keeps a live but idle
+   * page from ever being that session. */
+  heartbeatMs?: number;
 }
 
 interface Pending {
@@ -101,6 +105,8 @@ export class IpcBridge {
   private readonly requestTimeoutMs: number;
   private readonly meterHz: number;
   private readonly settleMs: number;
+  private readonly heartbeatMs: number;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
   private readonly reportError: (error: unknown) => void;
 
   private nextId = 1;
@@ -134,6 +140,7 @@ export class IpcBridge {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     this.meterHz = options.meterHz ?? METER_HZ_DEFAULT;
     this.settleMs = options.settleMs ?? 500;
+    this.heartbeatMs = options.heartbeatMs ?? 15000;
     this.reportError =
       options.onError ??
       ((error) => {
@@ -169,6 +176,7 @@ export class IpcBridge {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.stopHeartbeat();
     for (const off of this.unsubscribeTransport) off();
     this.rejectAll("the bridge was closed");
     this.transport.close();
@@ -461,8 +469,10 @@ export class IpcBridge {
       void this.refetch();
       this.fetchInfo();
       if (this.meterListeners.size > 0) this.subscribeMeters(this.meterHz);
+      this.startHeartbeat();
       return;
     }
+    this.stopHeartbeat();
     if (wasConnected || this.pending.size > 0) {
       const why = state.phase === "connecting" ? "" : `: ${state.reason}`;
       this.rejectAll(`connection lost before the answer arrived${why}`);
@@ -471,6 +481,20 @@ export class IpcBridge {
     this.fetchingEpoch = null;
     this.fetchAgain = false;
     this.setConnection({ state, synced: false });
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    if (this.heartbeatMs <= 0) return;
+    this.heartbeat = setInterval(() => {
+      // A lost answer shows up as the transport's own disconnect; nothing to report here.
+      this.request("ping").catch(() => undefined);
+    }, this.heartbeatMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   /** Fetches `getInfo` for the current connection. */
