@@ -1,6 +1,7 @@
-//! The VST3 host the in-process tests play (`bridge_vst3.rs`, `editor_vst3.rs`): this crate's own
-//! `GetPluginFactory` → IComponent + IEditController, the host's IComponentHandler recording the
-//! edits, and an IPlugFrame with the IRunLoop Linux hosts provide.
+//! The VST3 host the in-process tests play (`bridge_vst3.rs`, `editor_vst3.rs`, `bypass_vst3.rs`):
+//! this crate's own `GetPluginFactory` → IComponent + IEditController, the host's
+//! IComponentHandler recording the edits, an IPlugFrame with the IRunLoop Linux hosts provide, and
+//! an audio side (IAudioProcessor with stereo buffers and IParameterChanges).
 
 // Each test file uses part of it.
 #![allow(dead_code)]
@@ -15,8 +16,11 @@ use nice_plug::wrapper::vst3::vst3::Steinberg::Linux::{
     TimerInterval,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::{
-    IComponent, IComponentHandler, IComponentHandlerTrait, IEditController, IEditControllerTrait,
-    ParamID, ParamValue, ParameterInfo,
+    AudioBusBuffers, AudioBusBuffers__type0, IAudioProcessor, IAudioProcessorTrait, IComponent,
+    IComponentHandler, IComponentHandlerTrait, IComponentTrait, IEditController,
+    IEditControllerTrait, IParamValueQueue, IParamValueQueueTrait, IParameterChanges,
+    IParameterChangesTrait, ParamID, ParamValue, ParameterInfo, ProcessData, ProcessModes_,
+    ProcessSetup, SymbolicSampleSizes_,
 };
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
     FUnknown, IPlugFrame, IPlugFrameTrait, IPlugView, IPlugViewTrait, IPluginBaseTrait,
@@ -83,6 +87,189 @@ impl Plugin {
         let frame_ptr = frame.to_com_ptr::<IPlugFrame>().unwrap();
         assert_eq!(unsafe { view.setFrame(frame_ptr.as_ptr()) }, kResultOk);
         (view, frame)
+    }
+}
+
+/// The host's audio side of a [`Plugin`]: set up for stereo at `sample_rate`, active and
+/// processing until dropped.
+pub struct Audio {
+    pub processor: ComPtr<IAudioProcessor>,
+    component: ComPtr<IComponent>,
+    max_block: usize,
+}
+
+impl Audio {
+    /// setupProcessing (realtime, 32-bit, blocks up to `max_block`) → setActive → setProcessing.
+    pub fn start(plugin: &Plugin, sample_rate: f64, max_block: usize) -> Self {
+        let processor: ComPtr<IAudioProcessor> = plugin.component.cast().unwrap();
+        let mut setup = ProcessSetup {
+            processMode: ProcessModes_::kRealtime as i32,
+            symbolicSampleSize: SymbolicSampleSizes_::kSample32 as i32,
+            maxSamplesPerBlock: max_block as i32,
+            sampleRate: sample_rate,
+        };
+        assert_eq!(unsafe { processor.setupProcessing(&mut setup) }, kResultOk);
+        assert_eq!(unsafe { plugin.component.setActive(1) }, kResultOk);
+        let audio = Self {
+            processor,
+            component: plugin.component.clone(),
+            max_block,
+        };
+        audio.set_processing(true);
+        audio
+    }
+
+    /// `IAudioProcessor::setProcessing`.
+    pub fn set_processing(&self, on: bool) {
+        assert_eq!(
+            unsafe { self.processor.setProcessing(u8::from(on)) },
+            kResultOk
+        );
+    }
+
+    /// One process call on `input` (one slice per channel, all one length), with `changes` as its
+    /// input parameter changes; returns the output.
+    pub fn process(&self, input: &[&[f32]; 2], changes: &ParamChanges) -> [Vec<f32>; 2] {
+        let len = input[0].len();
+        assert!(len <= self.max_block && input[1].len() == len);
+        let mut ins: Vec<Vec<f32>> = input.iter().map(|c| c.to_vec()).collect();
+        let mut outs = [vec![0.0f32; len], vec![0.0f32; len]];
+        let mut in_ptrs: Vec<*mut f32> = ins.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let mut out_ptrs: Vec<*mut f32> = outs.iter_mut().map(|c| c.as_mut_ptr()).collect();
+        let mut in_bus = AudioBusBuffers {
+            numChannels: 2,
+            silenceFlags: 0,
+            __field0: AudioBusBuffers__type0 {
+                channelBuffers32: in_ptrs.as_mut_ptr(),
+            },
+        };
+        let mut out_bus = AudioBusBuffers {
+            numChannels: 2,
+            silenceFlags: 0,
+            __field0: AudioBusBuffers__type0 {
+                channelBuffers32: out_ptrs.as_mut_ptr(),
+            },
+        };
+        let changes = changes.to_com_ptr();
+        let mut data = ProcessData {
+            processMode: ProcessModes_::kRealtime as i32,
+            symbolicSampleSize: SymbolicSampleSizes_::kSample32 as i32,
+            numSamples: len as i32,
+            numInputs: 1,
+            numOutputs: 1,
+            inputs: &mut in_bus,
+            outputs: &mut out_bus,
+            inputParameterChanges: changes.as_ptr(),
+            outputParameterChanges: std::ptr::null_mut(),
+            inputEvents: std::ptr::null_mut(),
+            outputEvents: std::ptr::null_mut(),
+            processContext: std::ptr::null_mut(),
+        };
+        assert_eq!(unsafe { self.processor.process(&mut data) }, kResultOk);
+        outs
+    }
+}
+
+impl Drop for Audio {
+    fn drop(&mut self) {
+        unsafe {
+            self.processor.setProcessing(0);
+            self.component.setActive(0);
+        }
+    }
+}
+
+/// One process call's input parameter changes: per parameter, (sample offset, value) points.
+#[derive(Clone, Default)]
+pub struct ParamChanges(pub Vec<(ParamID, Vec<(i32, f64)>)>);
+
+impl ParamChanges {
+    /// No change.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// One parameter set to `value` at the start of the block.
+    pub fn set(id: ParamID, value: f64) -> Self {
+        Self(vec![(id, vec![(0, value)])])
+    }
+
+    /// The host's IParameterChanges for these (its queues made up front: the plugin reads them
+    /// inside `process`, where nothing may allocate).
+    fn to_com_ptr(&self) -> ComPtr<IParameterChanges> {
+        let queues = self
+            .0
+            .iter()
+            .map(|(id, points)| {
+                ComWrapper::new(Queue {
+                    id: *id,
+                    points: points.clone(),
+                })
+                .to_com_ptr::<IParamValueQueue>()
+                .unwrap()
+            })
+            .collect();
+        ComWrapper::new(Changes(queues))
+            .to_com_ptr::<IParameterChanges>()
+            .unwrap()
+    }
+}
+
+struct Changes(Vec<ComPtr<IParamValueQueue>>);
+
+impl Class for Changes {
+    type Interfaces = (IParameterChanges,);
+}
+
+impl IParameterChangesTrait for Changes {
+    unsafe fn getParameterCount(&self) -> i32 {
+        self.0.len() as i32
+    }
+    unsafe fn getParameterData(&self, index: i32) -> *mut IParamValueQueue {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map_or(std::ptr::null_mut(), |q| q.as_ptr())
+    }
+    unsafe fn addParameterData(
+        &self,
+        _id: *const ParamID,
+        _index: *mut i32,
+    ) -> *mut IParamValueQueue {
+        std::ptr::null_mut()
+    }
+}
+
+struct Queue {
+    id: ParamID,
+    points: Vec<(i32, f64)>,
+}
+
+impl Class for Queue {
+    type Interfaces = (IParamValueQueue,);
+}
+
+impl IParamValueQueueTrait for Queue {
+    unsafe fn getParameterId(&self) -> ParamID {
+        self.id
+    }
+    unsafe fn getPointCount(&self) -> i32 {
+        self.points.len() as i32
+    }
+    unsafe fn getPoint(&self, index: i32, offset: *mut i32, value: *mut ParamValue) -> tresult {
+        match usize::try_from(index).ok().and_then(|i| self.points.get(i)) {
+            Some(&(at, v)) => {
+                unsafe {
+                    *offset = at;
+                    *value = v;
+                }
+                kResultOk
+            }
+            None => kResultFalse,
+        }
+    }
+    unsafe fn addPoint(&self, _offset: i32, _value: ParamValue, _index: *mut i32) -> tresult {
+        kResultFalse
     }
 }
 

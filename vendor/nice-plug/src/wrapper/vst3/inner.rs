@@ -170,7 +170,16 @@ pub(crate) struct WrapperInner<P: Vst3Plugin> {
     /// having to add a setter function to the parameter (or even worse, have it be completely
     /// untyped).
     pub param_ptr_to_hash: HashMap<ParamPtr, u32>,
+    /// Webstrip patch (see `vendor/README.md`): per parameter hash, the normalized value the host
+    /// last gave `IEditController::setParamNormalized` while processing, as `f32` bits, or
+    /// [`NO_CONTROLLER_VALUE`]. Such a call does not change the parameter (the host sends the same
+    /// change to `process()`, which applies it once, in its place in the audio), but the controller
+    /// must read it back at once: `getParamNormalized` reports it until the parameter is next set.
+    pub controller_values: HashMap<u32, AtomicU32>,
 }
+
+/// In [`WrapperInner::controller_values`]: no value waiting (a NaN, never stored as a value).
+pub const NO_CONTROLLER_VALUE: u32 = u32::MAX;
 
 /// Tasks that can be sent from the plugin to be executed on the main thread in a non-blocking
 /// realtime-safe way (either a random thread or `IRunLoop` on Linux, the OS' message loop on
@@ -317,6 +326,10 @@ impl<P: Vst3Plugin> WrapperInner<P> {
             .iter()
             .map(|(id, hash, _, _)| (id.clone(), *hash))
             .collect();
+        let controller_values = param_id_hashes_ptrs_groups
+            .iter()
+            .map(|(_, hash, _, _)| (*hash, AtomicU32::new(NO_CONTROLLER_VALUE)))
+            .collect();
         let param_ptr_to_hash = param_id_hashes_ptrs_groups
             .into_iter()
             .map(|(_, hash, ptr, _)| (ptr, hash))
@@ -380,6 +393,7 @@ impl<P: Vst3Plugin> WrapperInner<P> {
             param_units,
             param_id_to_hash,
             param_ptr_to_hash,
+            controller_values,
         });
 
         // FIXME: Right now this is safe, but if we are going to have a singleton main thread queue
@@ -558,7 +572,13 @@ impl<P: Vst3Plugin> WrapperInner<P> {
 
         match self.param_by_hash.get(&hash) {
             Some(param_ptr) => {
-                if unsafe { param_ptr._internal_set_normalized_value(normalized_value) } {
+                let changed = unsafe { param_ptr._internal_set_normalized_value(normalized_value) };
+                // Webstrip patch: the parameter now holds a newer value than any the controller was
+                // told while processing (cleared after the set, so a reader sees one or the other).
+                if let Some(value) = self.controller_values.get(&hash) {
+                    value.store(NO_CONTROLLER_VALUE, Ordering::SeqCst);
+                }
+                if changed {
                     if let Some(sample_rate) = sample_rate {
                         unsafe { param_ptr._internal_update_smoother(sample_rate, false) };
                     }
@@ -577,6 +597,51 @@ impl<P: Vst3Plugin> WrapperInner<P> {
                 kResultOk
             }
             _ => kInvalidArgument,
+        }
+    }
+
+    /// Webstrip patch: `IEditController::setParamNormalized` while processing. Keeps the value (as
+    /// the parameter will hold it: snapped to its steps) for [`Self::controller_value`] without
+    /// changing the parameter, which the host's same change in `process()` sets.
+    pub fn set_controller_value(&self, hash: u32, normalized_value: f32) -> tresult {
+        if !normalized_value.is_finite() {
+            return kInvalidArgument;
+        }
+        if let (Some(param_ptr), Some(value)) =
+            (self.param_by_hash.get(&hash), self.controller_values.get(&hash))
+        {
+            use nice_plug_core::params::Param;
+            let snapped = unsafe {
+                match param_ptr {
+                    // `ParamPtr`'s previews pass a bool's normalized value through unsnapped.
+                    ParamPtr::BoolParam(p) => {
+                        (**p).preview_normalized((**p).preview_plain(normalized_value))
+                    }
+                    _ => param_ptr.preview_normalized(param_ptr.preview_plain(normalized_value)),
+                }
+            };
+            value.store(snapped.to_bits(), Ordering::SeqCst);
+        }
+        kResultOk
+    }
+
+    /// Webstrip patch: the value the controller was told while processing and the parameter does
+    /// not hold yet, if any.
+    pub fn controller_value(&self, hash: u32) -> Option<f32> {
+        let bits = self.controller_values.get(&hash)?.load(Ordering::SeqCst);
+        (bits != NO_CONTROLLER_VALUE).then(|| f32::from_bits(bits))
+    }
+
+    /// Webstrip patch: processing stopped. A value the controller was told but `process()` never
+    /// received becomes the parameter's (nothing else would apply it, and nothing runs the audio
+    /// now), so controller and processor agree again.
+    pub fn apply_controller_values(&self) {
+        let sample_rate = self.current_buffer_config.load().map(|c| c.sample_rate);
+        for (hash, value) in &self.controller_values {
+            let bits = value.load(Ordering::SeqCst);
+            if bits != NO_CONTROLLER_VALUE {
+                self.set_normalized_value_by_hash(*hash, f32::from_bits(bits), sample_rate);
+            }
         }
     }
 
@@ -688,6 +753,10 @@ impl<P: Vst3Plugin> WrapperInner<P> {
                 "Deserializing plugin state from a state object failed"
             );
             return false;
+        }
+        // Webstrip patch: a loaded state supersedes what the controller was told while processing.
+        for value in self.controller_values.values() {
+            value.store(NO_CONTROLLER_VALUE, Ordering::SeqCst);
         }
 
         #[cfg(feature = "editor")]

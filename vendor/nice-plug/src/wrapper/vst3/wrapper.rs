@@ -762,6 +762,11 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
     }
 
     unsafe fn getParamNormalized(&self, id: ParamID) -> ParamValue {
+        // Webstrip patch (see `vendor/README.md`): what `setParamNormalized` was told while
+        // processing, until the parameter holds it (Steinberg's validator reads it straight back).
+        if let Some(value) = self.inner.controller_value(id) {
+            return value as f64;
+        }
         match self.inner.param_by_hash.get(&id) {
             Some(param_ptr) => unsafe { param_ptr.modulated_normalized_value() as f64 },
             _ => 0.5,
@@ -770,9 +775,9 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
 
     unsafe fn setParamNormalized(&self, id: ParamID, value: ParamValue) -> tresult {
         // If the plugin is currently processing audio, then this parameter change will also be sent
-        // to the process function
+        // to the process function. Webstrip patch: the controller still keeps it, to read it back.
         if self.inner.is_processing.load(Ordering::SeqCst) {
-            return kResultOk;
+            return self.inner.set_controller_value(id, value as f32);
         }
 
         let sample_rate = self
@@ -1029,6 +1034,10 @@ impl<P: Vst3Plugin> IAudioProcessorTrait for Wrapper<P> {
         // Always reset the processing status when the plugin gets activated or deactivated
         self.inner.last_process_status.store(ProcessStatus::Normal);
         self.inner.is_processing.store(state, Ordering::SeqCst);
+        // Webstrip patch: what the controller was told and `process()` never got is applied now.
+        if !state {
+            self.inner.apply_controller_values();
+        }
 
         // This function is also used to reset buffers on the plugin, so we should do the same
         // thing. We don't call `reset()` in `setup_processing()` for that same reason.
