@@ -33,10 +33,11 @@ const LINGER: Duration = Duration::from_millis(500);
 /// client that stops reading fills its bridge queue soon and is closed with 1008, instead of
 /// hiding a backlog of stale messages in the kernel.
 const SEND_BUFFER_BYTES: usize = 64 * 1024;
-/// The most a session's WebSocket write buffer may hold: more than the largest answer (a batch of
-/// `bridge::MAX_BATCH` requests, ~100 KiB), so only a client that stops reading ever reaches it,
-/// and is then dropped instead of making the server hold more.
-const MAX_WRITE_BUFFER_BYTES: usize = 512 * 1024;
+/// What tungstenite buffers before it writes. Once the buffer is past this and the socket is
+/// full, the next write waits: so a client that stops reading makes the server hold at most this,
+/// one answer (at most `bridge::MAX_BATCH` requests' worth) and its bridge queue (whose overflow
+/// closes it with 1008), not a backlog.
+const WRITE_BUFFER_BYTES: usize = 64 * 1024;
 
 /// What every connection of a server shares.
 pub(crate) struct Context {
@@ -105,7 +106,7 @@ pub(crate) async fn serve(
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES))
-        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES);
+        .write_buffer_size(WRITE_BUFFER_BYTES);
     let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
     let socket =
         WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
@@ -151,6 +152,8 @@ enum End {
 struct Session {
     sink: Sink,
     peer: SocketAddr,
+    /// Notified (by the bridge, through the client's waker) when the client has news.
+    wake: Arc<Notify>,
 }
 
 impl Session {
@@ -163,9 +166,13 @@ impl Session {
     ) {
         let limits = context.admission.limits().clone();
         let (sink, mut source) = socket.split();
-        let mut session = Session { sink, peer };
         let wake = Arc::new(Notify::new());
         let waker = wake.clone();
+        let mut session = Session {
+            sink,
+            peer,
+            wake: wake.clone(),
+        };
         let Some(client) = context.bridge.connect(ClientOptions {
             transport: "websocket".into(),
             editor_page: false,
@@ -254,9 +261,9 @@ impl Session {
             let response = client.handle(text.as_str());
             let busy = started.elapsed();
             if let Some(response) = response
-                && !self.feed(response.into()).await
+                && let Err(end) = self.feed(client, response.into()).await
             {
-                return (Some(End::Peer), busy);
+                return (Some(end), busy);
             }
             // Notifications that arrived meanwhile (e.g. the echo of this set) go in the same
             // write as the response.
@@ -309,18 +316,10 @@ impl Session {
     async fn send_pending(&mut self, client: &Client, mut fed: bool) -> Option<End> {
         while let Some(message) = client.try_next() {
             if client.has_overflowed() {
-                tracing::warn!(
-                    "WebSocket client {} could not keep up with parameter changes: closing it \
-                     (it resynchronizes when it reconnects)",
-                    self.peer
-                );
-                return Some(End::Close(
-                    CloseCode::Policy,
-                    "too slow: parameter changes were dropped; reconnect to resync",
-                ));
+                return Some(self.too_slow());
             }
-            if !self.feed(Utf8Bytes::from(&*message)).await {
-                return Some(End::Peer);
+            if let Err(end) = self.feed(client, Utf8Bytes::from(&*message)).await {
+                return Some(end);
             }
             fed = true;
         }
@@ -337,9 +336,41 @@ impl Session {
     }
 
     /// Queues a text message for the next flush (tungstenite writes once its buffer is full).
-    async fn feed(&mut self, text: Utf8Bytes) -> bool {
-        let fed = timeout(WRITE_TIMEOUT, self.sink.feed(Message::Text(text))).await;
-        self.written(fed)
+    ///
+    /// While the write waits for a peer that does not read, the bridge may drop changes for the
+    /// client (its queue overflowed): the session then ends with 1008 at once, not after
+    /// [`WRITE_TIMEOUT`].
+    async fn feed(&mut self, client: &Client, text: Utf8Bytes) -> Result<(), End> {
+        let write = timeout(WRITE_TIMEOUT, self.sink.feed(Message::Text(text)));
+        tokio::pin!(write);
+        let fed = loop {
+            tokio::select! {
+                fed = &mut write => break fed,
+                () = self.wake.notified() => {
+                    if client.has_overflowed() {
+                        return Err(self.too_slow());
+                    }
+                }
+            }
+        };
+        if self.written(fed) {
+            Ok(())
+        } else {
+            Err(End::Peer)
+        }
+    }
+
+    /// Logs and closes a client that could not keep up with parameter changes.
+    fn too_slow(&self) -> End {
+        tracing::warn!(
+            "WebSocket client {} could not keep up with parameter changes: closing it \
+             (it resynchronizes when it reconnects)",
+            self.peer
+        );
+        End::Close(
+            CloseCode::Policy,
+            "too slow: parameter changes were dropped; reconnect to resync",
+        )
     }
 
     /// Writes what was fed.

@@ -28,8 +28,8 @@ pub struct Limits {
     pub ping_every: Duration,
     /// A session from which nothing at all (not even a pong) arrived for this long is closed.
     pub dead_after: Duration,
-    /// The share of the server's thread one session's messages may keep busy over time (0.05:
-    /// 50 ms per second); a session over it is not read until it is back within.
+    /// The share of the server's thread one session's messages may keep busy over time (0.2:
+    /// 200 ms per second); a session over it is not read until it is back within.
     pub busy_share: f64,
     /// Thread time a session may take in one burst before [`Limits::busy_share`] holds it back.
     pub busy_burst: Duration,
@@ -45,8 +45,8 @@ impl Default for Limits {
             new_session_grace: Duration::from_secs(2),
             ping_every: Duration::from_secs(20),
             dead_after: Duration::from_secs(60),
-            busy_share: 0.05,
-            busy_burst: Duration::from_millis(50),
+            busy_share: 0.2,
+            busy_burst: Duration::from_millis(100),
         }
     }
 }
