@@ -282,10 +282,16 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     host.run_for(Duration::from_millis(200));
     host.plugin.take_output_events();
     xdotool(&display, &["key", "Up"]);
+    // Until the key's gesture has ended too (it ends after the key is up and the set answered),
+    // so its end cannot land among the next step's events.
+    let mut events = Vec::new();
     let raised = host.run_until(Duration::from_secs(5), |host| {
+        events.extend(host.plugin.take_output_events());
         host.plugin.param_value(output).unwrap() > before
+            && events
+                .iter()
+                .any(|e| matches!(e, ParamEvent::GestureEnd { .. }))
     });
-    let events = host.plugin.take_output_events();
     assert!(
         raised,
         "a key on the reloaded page did not reach the host: {events:?}"

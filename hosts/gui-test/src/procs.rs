@@ -126,7 +126,18 @@ mod tests {
     fn the_broken_helper_fails_like_a_missing_library() {
         let path = std::env::temp_dir().join(format!("broken-helper-{}", std::process::id()));
         write_broken_helper(&path);
-        let out = Command::new(&path).output().unwrap();
+        // Another test thread forking while the file was open for writing makes exec fail with
+        // ETXTBSY for a moment (the child holds the write descriptor until it execs): retry.
+        let mut tries = 0;
+        let out = loop {
+            match Command::new(&path).output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other.unwrap(),
+            }
+        };
         assert_eq!(out.status.code(), Some(127));
         assert!(String::from_utf8_lossy(&out.stderr).contains("libwebkit2gtk-4.1.so.0"));
         std::fs::remove_file(path).unwrap();
