@@ -632,19 +632,6 @@ impl<P: Vst3Plugin> WrapperInner<P> {
         (bits != NO_CONTROLLER_VALUE).then(|| f32::from_bits(bits))
     }
 
-    /// Webstrip patch: processing stopped. A value the controller was told but `process()` never
-    /// received becomes the parameter's (nothing else would apply it, and nothing runs the audio
-    /// now), so controller and processor agree again.
-    pub fn apply_controller_values(&self) {
-        let sample_rate = self.current_buffer_config.load().map(|c| c.sample_rate);
-        for (hash, value) in &self.controller_values {
-            let bits = value.load(Ordering::SeqCst);
-            if bits != NO_CONTROLLER_VALUE {
-                self.set_normalized_value_by_hash(*hash, f32::from_bits(bits), sample_rate);
-            }
-        }
-    }
-
     /// Get the plugin's state object, may be called by the plugin's GUI as part of its own preset
     /// management. The wrapper doesn't use these functions and serializes and deserializes directly
     /// the JSON in the relevant plugin API methods instead.

@@ -1034,10 +1034,6 @@ impl<P: Vst3Plugin> IAudioProcessorTrait for Wrapper<P> {
         // Always reset the processing status when the plugin gets activated or deactivated
         self.inner.last_process_status.store(ProcessStatus::Normal);
         self.inner.is_processing.store(state, Ordering::SeqCst);
-        // Webstrip patch: what the controller was told and `process()` never got is applied now.
-        if !state {
-            self.inner.apply_controller_values();
-        }
 
         // This function is also used to reset buffers on the plugin, so we should do the same
         // thing. We don't call `reset()` in `setup_processing()` for that same reason.
