@@ -22,7 +22,7 @@
 //! Fairness: every session is a task on the server's one thread, and each yields after every
 //! message it handles, so sessions take turns message by message; a message's cost is bounded
 //! (64 KiB, at most [`bridge::MAX_BATCH`] requests) and so is a session's rate
-//! ([`Limits::work_per_second`]).
+//! ([`Limits::busy_share`]).
 
 mod admission;
 mod assets;
