@@ -38,14 +38,16 @@ pub(crate) fn handle(shared: &Shared, client: ClientId, text: &str) -> Option<St
             .with_data(MAX_MESSAGE_BYTES.into());
         return Some(jsonrpc::failure(RawValue::NULL, &error));
     }
-    let Ok(message) = serde_json::from_str::<&RawValue>(text) else {
+    // Decoded once, to raw members: each member's envelope is decoded by `handle_one`.
+    if !text.trim_start().starts_with('[') {
+        return match serde_json::from_str::<&RawValue>(text) {
+            Ok(message) => handle_one(shared, client, message),
+            Err(_) => Some(parse_error()),
+        };
+    }
+    let Ok(batch) = serde_json::from_str::<Vec<&RawValue>>(text) else {
         return Some(parse_error());
     };
-    if !message.get().starts_with('[') {
-        return handle_one(shared, client, message);
-    }
-    let batch: Vec<&RawValue> =
-        serde_json::from_str(message.get()).expect("a JSON array is a list of values");
     if batch.is_empty() {
         let error = RpcError::new(ErrorCode::InvalidRequest, "empty batch");
         return Some(jsonrpc::failure(RawValue::NULL, &error));
