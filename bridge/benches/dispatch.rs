@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use bridge::protocol::ChannelMeter;
+use bridge::protocol::{ChannelMeter, MeterFrame};
 use bridge::{Bridge, ClientOptions, MeterSource, PluginInfo};
 use criterion::{Criterion, criterion_group, criterion_main};
 use nice_plug::context::PluginApi;
@@ -37,9 +37,18 @@ impl GuiContextInner for NullHost {
 struct StereoMeters;
 
 impl MeterSource for StereoMeters {
-    fn read_into(&self, channels: &mut Vec<ChannelMeter>) {
-        channels.clear();
-        channels.extend(
+    fn read_into(&self, frame: &mut MeterFrame) {
+        frame.correlation = Some(1.0);
+        frame.input.clear();
+        frame.input.extend(
+            [ChannelMeter {
+                peak: 0.5,
+                rms: 0.25,
+                clip: false,
+            }; 2],
+        );
+        frame.channels.clear();
+        frame.channels.extend(
             [ChannelMeter {
                 peak: 0.5,
                 rms: 0.25,

@@ -18,7 +18,7 @@ use crate::host_link::{HostLink, HostOp};
 use crate::jsonrpc::notification;
 use crate::outbox::{Next, Outbox, Waker};
 use crate::param_table::ParamTable;
-use crate::protocol::{ChannelMeter, ParameterChanged, ParametersReset, TrackNameChanged, method};
+use crate::protocol::{MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, method};
 use crate::registry::{ClientId, Registry};
 use crate::sampler::Sampler;
 use crate::watcher::Watcher;
@@ -26,8 +26,9 @@ use crate::watcher::Watcher;
 /// Where the meter sampler reads the instance's meters. Only the bridge's sampler calls it, so
 /// "peak since the last read" is never split between readers.
 pub trait MeterSource: Send + Sync + 'static {
-    /// Replaces `channels` with one reading per active channel.
-    fn read_into(&self, channels: &mut Vec<ChannelMeter>);
+    /// Replaces `frame`'s readings (`channels`, `input`, `correlation`) with new ones; the
+    /// sampler sets `t`. Reusing the frame's vectors keeps the sampler from allocating.
+    fn read_into(&self, frame: &mut MeterFrame);
 }
 
 /// Asks the host to call [`Bridge::on_main_thread`] soon on its main (GUI) thread (nice-plug's

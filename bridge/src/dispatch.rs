@@ -138,13 +138,17 @@ fn get_all_parameters(shared: &Shared) -> Outcome {
 
 fn set_parameter(shared: &Shared, client: ClientId, request: SetParameter) -> Outcome {
     let index = shared.params.index(&request.id)?;
-    let normalized = match (request.value, request.normalized) {
-        (Some(value), None) => shared.params.normalized_for_plain(index, value)?,
-        (None, Some(normalized)) => shared.params.normalized_for_normalized(index, normalized)?,
+    let (normalized, clamped) = match (request.value, request.normalized, &request.text) {
+        (Some(value), None, None) => (shared.params.normalized_for_plain(index, value)?, false),
+        (None, Some(normalized), None) => (
+            shared.params.normalized_for_normalized(index, normalized)?,
+            false,
+        ),
+        (None, None, Some(text)) => shared.params.normalized_for_text(index, text)?,
         _ => {
             return Err(RpcError::new(
                 ErrorCode::InvalidParams,
-                "give exactly one of value and normalized",
+                "give exactly one of value, normalized and text",
             ));
         }
     };
@@ -170,7 +174,9 @@ fn set_parameter(shared: &Shared, client: ClientId, request: SetParameter) -> Ou
     if request_main_thread {
         shared.request_main_thread();
     }
-    to_value(&shared.params.value_at(index, normalized))
+    let mut applied = shared.params.value_at(index, normalized);
+    applied.clamped = clamped.then_some(true);
+    to_value(&applied)
 }
 
 fn begin_gesture(shared: &Shared, client: ClientId, request: ParamRef) -> Outcome {

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use nice_plug::params::internals::ParamPtr;
-use nice_plug::prelude::{Param, Params};
+use nice_plug::prelude::{FloatRange, Param, Params};
 
 use crate::jsonrpc::{ErrorCode, RpcError};
-use crate::protocol::{ParamInfo, ParamKind, ParamValue};
+use crate::protocol::{Law, ParamInfo, ParamKind, ParamValue};
 
 /// One parameter: its id, its pointer into the params object, its group.
 pub(crate) struct Entry {
@@ -87,6 +87,7 @@ impl ParamTable {
             normalized,
             // SAFETY: as above.
             text: unsafe { entry.ptr.normalized_value_to_string(normalized, true) },
+            clamped: None,
         }
     }
 
@@ -125,6 +126,12 @@ impl ParamTable {
             min: self.plain(ptr, 0.0),
             max: self.plain(ptr, 1.0),
             step: steps.map(|_| 1.0),
+            law: law(ptr),
+            // SAFETY: as above.
+            step_size: match ptr {
+                ParamPtr::FloatParam(p) => unsafe { (*p).step_size() },
+                _ => None,
+            },
             unit: unit.trim().to_owned(),
             text: current.text,
             variants,
@@ -164,6 +171,27 @@ impl ParamTable {
         Ok(self.normalize(ptr, self.plain(ptr, normalized as f32)))
     }
 
+    /// The snapped normalized value for what a user typed, read by the parameter's own parser,
+    /// and whether the text named a value beyond the range (then the nearest end is taken).
+    pub fn normalized_for_text(&self, index: usize, text: &str) -> Result<(f32, bool), RpcError> {
+        let entry = &self.entries[index];
+        let ptr = entry.ptr;
+        // SAFETY: as above.
+        let parsed = unsafe { ptr.string_to_normalized_value(text) };
+        let Some(normalized) = parsed.filter(|n| n.is_finite()) else {
+            // SAFETY: as above.
+            let name = unsafe { ptr.name() };
+            return Err(
+                RpcError::new(ErrorCode::InvalidParams, format!("not a value for {name}"))
+                    .with_data(serde_json::json!({ "text": text })),
+            );
+        };
+        let normalized = self.normalize(ptr, self.plain(ptr, normalized));
+        let at_end = normalized <= 0.0 || normalized >= 1.0;
+        let clamped = at_end && beyond(text, &self.value_at(index, normalized).text);
+        Ok((normalized, clamped))
+    }
+
     /// Plain value for `normalized`, snapped as the parameter does.
     fn plain(&self, ptr: ParamPtr, normalized: f32) -> f32 {
         // SAFETY: `ptr` comes from this table (see `_params`).
@@ -185,6 +213,51 @@ impl ParamTable {
             }
         }
     }
+}
+
+/// The parameter's [`Law`] (nice-plug's `FloatRange`; other kinds are linear).
+fn law(ptr: ParamPtr) -> Law {
+    fn of(range: &FloatRange, reversed: bool) -> Law {
+        match *range {
+            FloatRange::Linear { .. } => Law::Linear { reversed },
+            FloatRange::Skewed { factor, .. } => Law::Skewed { factor, reversed },
+            FloatRange::SymmetricalSkewed { factor, center, .. } => Law::SymmetricalSkewed {
+                factor,
+                center,
+                reversed,
+            },
+            FloatRange::Reversed(inner) => of(inner, !reversed),
+        }
+    }
+    match ptr {
+        // SAFETY: `ptr` comes from a live table (see `ParamTable::_params`).
+        ParamPtr::FloatParam(p) => of(&unsafe { (*p).range() }, false),
+        _ => Law::Linear { reversed: false },
+    }
+}
+
+/// Whether `typed` names a value beyond the range end whose text is `end`: its number is larger
+/// in magnitude than the end's (`inf`/`∞` being the largest). Parsers clamp, so this compares
+/// what was typed with what was taken.
+fn beyond(typed: &str, end: &str) -> bool {
+    match (magnitude(typed), magnitude(end)) {
+        (Some(typed), Some(end)) => typed > end * (1.0 + 1e-6) + 1e-9,
+        _ => false,
+    }
+}
+
+/// The magnitude of the first number in `text` (`inf` or `∞` is infinite), if there is one.
+fn magnitude(text: &str) -> Option<f64> {
+    let lower = text.to_lowercase();
+    if lower.contains("inf") || lower.contains('∞') {
+        return Some(f64::INFINITY);
+    }
+    let start = lower.find(|c: char| c.is_ascii_digit() || c == '.')?;
+    let digits: String = lower[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    digits.parse().ok()
 }
 
 fn kind(ptr: ParamPtr) -> ParamKind {

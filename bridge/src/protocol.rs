@@ -23,6 +23,40 @@ pub enum ParamKind {
     Enum,
 }
 
+/// How a parameter's normalized value maps to its plain value: nice-plug's `FloatRange`, so a
+/// page maps a drag exactly as the plugin (and the host's automation lane) will.
+///
+/// With `p = (plain − min) / (max − min)`: `linear` is `n = p`; `skewed` is `n = p^factor`;
+/// `symmetricalSkewed` skews each side of `center` (which sits at `n = 0.5`) by `factor`.
+/// Integers, booleans and enums are `linear`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Law {
+    /// Evenly spread.
+    Linear {
+        /// `n' = 1 − n` (the range runs from `max` to `min`).
+        reversed: bool,
+    },
+    /// `n = p^factor`.
+    Skewed {
+        /// Below 1 widens the start of the range, above 1 its end.
+        factor: f32,
+        /// As for `linear`.
+        reversed: bool,
+    },
+    /// Each side of `center` skewed by `factor` towards it (below 1: finer near the centre).
+    #[serde(rename_all = "camelCase")]
+    SymmetricalSkewed {
+        /// The skew of each half.
+        factor: f32,
+        /// The plain value at `n = 0.5`.
+        center: f32,
+        /// As for `linear`.
+        reversed: bool,
+    },
+}
+
 /// Everything a UI needs to draw one parameter (`getAllParameters`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -48,6 +82,13 @@ pub struct ParamInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub step: Option<f32>,
+    /// How `normalized` maps to `value`.
+    pub law: Law,
+    /// The plain step a float parameter's value snaps to (e.g. 0.1 for a dB value shown with one
+    /// decimal); keyboard steps are whole multiples of it. Absent when it does not snap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub step_size: Option<f32>,
     /// Unit without leading space, e.g. `dB`; empty when none.
     pub unit: String,
     /// The value as the plugin formats it, unit included.
@@ -75,6 +116,11 @@ pub struct ParamValue {
     pub normalized: f32,
     /// Formatted value, unit included.
     pub text: String,
+    /// In a `setParameter {text}` result: the text named a value outside the range, and the
+    /// parameter took the nearest end. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub clamped: Option<bool>,
 }
 
 /// Result of `getAllParameters`.
@@ -98,7 +144,7 @@ pub struct ParamRef {
     pub id: String,
 }
 
-/// Params of `setParameter`: exactly one of `value` (plain) and `normalized`.
+/// Params of `setParameter`: exactly one of `value` (plain), `normalized` and `text`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -113,6 +159,11 @@ pub struct SetParameter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub normalized: Option<f64>,
+    /// What a user typed, read by the plugin's own parser (as the host's generic UI does), e.g.
+    /// `"30L"`, `"-3"`, `"-inf"`; a value beyond the range is clamped (`clamped` in the result).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
 }
 
 /// Params and result of `subscribeMeters`.
@@ -213,8 +264,14 @@ pub struct ChannelMeter {
 pub struct MeterFrame {
     /// Seconds since the bridge started, when the frame was read.
     pub t: f64,
-    /// One entry per active output channel.
+    /// The output: one entry per active output channel.
     pub channels: Vec<ChannelMeter>,
+    /// The input as the host hands it over (before the test tone and any processing): one entry
+    /// per active input channel; empty when the plugin meters no input.
+    pub input: Vec<ChannelMeter>,
+    /// The output's left/right correlation over the RMS window, −1 (opposite polarity) … +1
+    /// (mono); 0 when both channels are silent; `null` when there is no channel pair.
+    pub correlation: Option<f32>,
 }
 
 /// Params of the `parameterChanged` notification.
@@ -260,7 +317,7 @@ pub mod method {
     pub const GET_ALL_PARAMETERS: &str = "getAllParameters";
     /// `getParameter {id}` → [`super::ParamValue`].
     pub const GET_PARAMETER: &str = "getParameter";
-    /// `setParameter {id, value | normalized}` → [`super::ParamValue`].
+    /// `setParameter {id, value | normalized | text}` → [`super::ParamValue`].
     pub const SET_PARAMETER: &str = "setParameter";
     /// `beginGesture {id}` → `{}`.
     pub const BEGIN_GESTURE: &str = "beginGesture";

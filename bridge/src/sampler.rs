@@ -107,7 +107,7 @@ impl Sampler {
 
     fn read(&self, started: Instant) -> MeterFrame {
         let mut latest = self.latest.lock();
-        self.source.read_into(&mut latest.channels);
+        self.source.read_into(&mut latest);
         latest.t = started.elapsed().as_secs_f64();
         latest.clone()
     }

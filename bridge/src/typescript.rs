@@ -26,6 +26,7 @@ fn generate() -> String {
     );
     for decl in [
         declaration::<ParamKind>(),
+        declaration::<Law>(),
         declaration::<ParamInfo>(),
         declaration::<ParamValue>(),
         declaration::<AllParameters>(),

@@ -15,12 +15,22 @@ fn get_all_parameters_describes_every_kind() {
     let all = ok(&client, "getAllParameters", json!({}));
     assert_eq!(all["seq"], 0);
     let p = all["parameters"].as_array().unwrap();
-    assert_eq!(p.len(), 4);
+    assert_eq!(p.len(), 5);
     assert_eq!(
         p[0],
         json!({ "id": "gain", "name": "Gain", "kind": "float", "value": 0.0, "normalized": 0.5,
-                "default": 0.0, "min": -24.0, "max": 24.0, "unit": "dB", "text": "0.00 dB" })
+                "default": 0.0, "min": -24.0, "max": 24.0, "unit": "dB", "text": "0.00 dB",
+                "law": { "type": "linear", "reversed": false } })
     );
+    // A skewed range and a step size reach the page as they are (it maps drags with them).
+    assert_eq!(
+        (p[4]["law"].clone(), p[4]["stepSize"].clone()),
+        (
+            json!({ "type": "symmetricalSkewed", "factor": 0.5, "center": 0.0, "reversed": false }),
+            json!(0.1)
+        )
+    );
+    assert_eq!(p[1]["law"]["type"], "linear");
     assert_eq!(p[1]["kind"], "int");
     assert_eq!(
         (
@@ -42,6 +52,78 @@ fn get_all_parameters_describes_every_kind() {
     let response: Value = serde_json::from_str(&client.handle(request).unwrap()).unwrap();
     assert_eq!(response["id"], 7);
     ok(&client, "getAllParameters", json!([]));
+}
+
+#[test]
+fn set_parameter_by_text_uses_the_parameters_parser() {
+    let (host, bridge, _) = setup(Apply::OnFlush);
+    let client = connect(&bridge);
+    // The parameter's own parser (it takes a trailing `x`), snapped to its 0.1 step.
+    let applied = ok(
+        &client,
+        "setParameter",
+        json!({ "id": "trim", "text": "-3.04x" }),
+    );
+    assert_eq!(
+        (applied["value"].clone(), applied.get("clamped")),
+        (json!(-3.0f32), None)
+    );
+    let normalized = applied["normalized"].as_f64().unwrap() as f32;
+    assert_eq!(
+        host.take_events(),
+        [
+            HostEvent::Begin("trim".into()),
+            HostEvent::Set("trim".into(), normalized),
+            HostEvent::End("trim".into())
+        ]
+    );
+    // Beyond the range: the nearest end, and the result says so.
+    for (text, value) in [("+20", 12.0f32), ("-90x", -60.0)] {
+        let applied = ok(
+            &client,
+            "setParameter",
+            json!({ "id": "trim", "text": text }),
+        );
+        assert_eq!(
+            (applied["value"].clone(), applied["clamped"].clone()),
+            (json!(value), json!(true)),
+            "{text}"
+        );
+    }
+    // At an end but named exactly: not clamped.
+    let applied = ok(
+        &client,
+        "setParameter",
+        json!({ "id": "trim", "text": "12" }),
+    );
+    assert_eq!(applied.get("clamped"), None);
+    host.take_events();
+    // Text that is no value: a clear error, and nothing reaches the host.
+    let response = call(
+        &client,
+        "setParameter",
+        json!({ "id": "trim", "text": "loud" }),
+    );
+    let error = &response["error"];
+    assert_eq!(
+        (
+            error["code"].clone(),
+            error["message"].clone(),
+            error["data"].clone()
+        ),
+        (
+            json!(-32602),
+            json!("not a value for Trim"),
+            json!({ "text": "loud" })
+        )
+    );
+    let code = err(
+        &client,
+        "setParameter",
+        json!({ "id": "trim", "text": "1", "value": 1.0 }),
+    );
+    assert_eq!(code, -32602);
+    assert!(host.take_events().is_empty());
 }
 
 #[test]

@@ -163,6 +163,7 @@ impl Plugin for Webstrip {
             sample_rate,
             law::coefficients(&self.settings, self.channels),
         );
+        self.strip.snap_dc_filter(self.settings.dc_filter_on());
         self.meter_writer = MeterWriter::new(sample_rate);
         true
     }
@@ -171,6 +172,7 @@ impl Plugin for Webstrip {
         self.settings = self.params.settings();
         self.strip
             .snap_to(law::coefficients(&self.settings, self.channels));
+        self.strip.snap_dc_filter(self.settings.dc_filter_on());
     }
 
     fn process(
@@ -184,8 +186,10 @@ impl Plugin for Webstrip {
             self.settings = settings;
             self.strip
                 .set_target(law::coefficients(&settings, self.channels));
+            self.strip.set_dc_filter(settings.dc_filter_on());
         }
         let channels = buffer.as_slice();
+        self.meter_writer.write_input(channels, &self.meters);
         self.strip.process(channels);
         self.meter_writer.write(channels, &self.meters);
         ProcessStatus::Normal

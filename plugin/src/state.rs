@@ -38,10 +38,14 @@ pub fn validate_against(params: &impl Params, state: &PluginState) -> Result<(),
         // SAFETY: every pointer comes from `params`, which outlives this function.
         unsafe {
             match (ptr, value) {
-                (ParamPtr::FloatParam(_), ParamValue::F32(v)) => {
-                    let normalized = ptr.preview_normalized(*v);
-                    let back = ptr.preview_plain(normalized);
-                    if !v.is_finite() || (back - v).abs() > 1e-4 * v.abs().max(1.0) {
+                (ParamPtr::FloatParam(inner), ParamValue::F32(v)) => {
+                    // The range's ends, not a round trip: a value between two steps (from a
+                    // version with finer steps) is in range and snaps when applied.
+                    let range = (**inner).range();
+                    let (a, b) = (range.unnormalize(0.0), range.unnormalize(1.0));
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    let slack = 1e-4 * lo.abs().max(hi.abs()).max(1.0);
+                    if !v.is_finite() || *v < lo - slack || *v > hi + slack {
                         return bad("outside the parameter's range");
                     }
                 }

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use bridge::protocol::ChannelMeter;
+use bridge::protocol::{ChannelMeter, MeterFrame};
 use bridge::{Bridge, Client, ClientOptions, MeterSource, PluginInfo};
 use nice_plug::context::PluginApi;
 use nice_plug::context::gui::{GuiContext, GuiContextInner};
@@ -37,6 +37,9 @@ pub struct TestParams {
     pub on: BoolParam,
     #[id = "mode"]
     pub mode: EnumParam<Mode>,
+    /// Skewed around 0, snapping to 0.1, with a parser of its own (accepts a trailing `x`).
+    #[id = "trim"]
+    pub trim: FloatParam,
 }
 
 impl Default for TestParams {
@@ -55,6 +58,19 @@ impl Default for TestParams {
             steps: IntParam::new("Steps", 2, IntRange::Linear { min: 0, max: 8 }),
             on: BoolParam::new("On", true),
             mode: EnumParam::new("Mode", Mode::Clean),
+            trim: FloatParam::new(
+                "Trim",
+                0.0,
+                FloatRange::SymmetricalSkewed {
+                    min: -60.0,
+                    max: 12.0,
+                    factor: 0.5,
+                    center: 0.0,
+                },
+            )
+            .with_step_size(0.1)
+            .with_unit(" dB")
+            .with_string_to_value(Arc::new(|s| s.trim_end_matches('x').trim().parse().ok())),
         }
     }
 }
@@ -215,7 +231,7 @@ pub struct FakeMeters {
 }
 
 impl MeterSource for FakeMeters {
-    fn read_into(&self, channels: &mut Vec<ChannelMeter>) {
+    fn read_into(&self, frame: &mut MeterFrame) {
         {
             let mut panics = self.panics.lock();
             if *panics > 0 {
@@ -226,6 +242,9 @@ impl MeterSource for FakeMeters {
         }
         let mut reads = self.reads.lock();
         *reads += 1;
+        frame.input.clear();
+        frame.correlation = Some(1.0);
+        let channels = &mut frame.channels;
         channels.clear();
         for ch in 0..2 {
             channels.push(ChannelMeter {

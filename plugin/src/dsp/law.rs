@@ -1,15 +1,19 @@
 //! The strip's laws: how parameter settings become the gain matrix and generator levels.
 //!
-//! Order of the signal path: test tone summed onto both inputs → input trim → polarity → width
-//! (mid/side) → balance → output gain and mute. Bypass replaces all of it by the identity.
+//! Order of the signal path: DC filter (see [`super::dc`]) → test tone summed onto both inputs →
+//! input trim → L/R swap → polarity → width (mid/side) → mono → balance → output gain and mute.
+//! Bypass replaces all of it by the identity.
 //!
+//! - **Swap** exchanges the channels first, so `Invert L` flips what then is the left channel.
 //! - **Width** `w = width/100`: `L' = (1+w)/2·L + (1−w)/2·R`, `R' = (1−w)/2·L + (1+w)/2·R`, i.e.
 //!   mid `(L+R)/2` is kept and side `(L−R)/2` is scaled by `w`. 100 % is the identity, 0 % gives
 //!   both channels `(L+R)/2` (mono, −6.02 dB for uncorrelated sides), 200 % doubles the side.
+//! - **Mono** sends `(L+R)/2` to both channels (after width, so width no longer matters).
 //! - **Balance** `p = pan/100`: the channel away from the pan direction is scaled by
 //!   `cos(|p|·π/2)` (−3.01 dB at ±50, silent at ±100); the other channel stays at unity, so 0 is
 //!   the identity.
-//! - **Mono layout** (1 in/1 out): width and balance do not apply; `invert_l` flips the channel.
+//! - **Mono layout** (1 in/1 out): swap, width, mono and balance do not apply; `invert_l` flips
+//!   the channel.
 
 use super::db_to_gain;
 
@@ -47,6 +51,12 @@ pub struct Settings {
     pub tone: Tone,
     /// Test generator level in dB.
     pub tone_level_db: f32,
+    /// Sum to mono after width.
+    pub mono: bool,
+    /// Swap left and right, first.
+    pub swap: bool,
+    /// Remove DC from the input.
+    pub dc_filter: bool,
 }
 
 impl Default for Settings {
@@ -62,7 +72,17 @@ impl Default for Settings {
             bypass: false,
             tone: Tone::Off,
             tone_level_db: -18.0,
+            mono: false,
+            swap: false,
+            dc_filter: false,
         }
+    }
+}
+
+impl Settings {
+    /// Whether the DC filter runs: asked for, and not bypassed.
+    pub fn dc_filter_on(&self) -> bool {
+        self.dc_filter && !self.bypass
     }
 }
 
@@ -109,6 +129,13 @@ impl Coefficients {
     }
 }
 
+const IDENTITY: [[f32; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
+
+/// `a·b` (`b` applied first).
+fn product(a: [[f32; 2]; 2], b: [[f32; 2]; 2]) -> [[f32; 2]; 2] {
+    std::array::from_fn(|o| std::array::from_fn(|i| a[o][0] * b[0][i] + a[o][1] * b[1][i]))
+}
+
 /// The balance law: `(left, right)` factors for a pan of −100 … +100.
 pub fn balance(pan: f32) -> (f32, f32) {
     let p = (pan / 100.0).clamp(-1.0, 1.0);
@@ -137,18 +164,25 @@ pub fn coefficients(settings: &Settings, channels: usize) -> Coefficients {
     let p = [polarity(settings.invert_l), polarity(settings.invert_r)];
 
     let a = if channels >= 2 {
+        let swap = if settings.swap {
+            [[0.0, 1.0], [1.0, 0.0]]
+        } else {
+            IDENTITY
+        };
+        let polarity = [[p[0], 0.0], [0.0, p[1]]];
         let w = settings.width / 100.0;
         let (same, cross) = ((1.0 + w) / 2.0, (1.0 - w) / 2.0);
         let width = [[same, cross], [cross, same]];
+        let mono = if settings.mono {
+            [[0.5, 0.5], [0.5, 0.5]]
+        } else {
+            IDENTITY
+        };
         let (bl, br) = balance(settings.pan);
-        let bal = [bl, br];
-        let mut a = [[0.0; 2]; 2];
-        for (o, row) in a.iter_mut().enumerate() {
-            for (i, cell) in row.iter_mut().enumerate() {
-                *cell = bal[o] * width[o][i] * gain * p[i];
-            }
-        }
-        a
+        let balance = [[bl * gain, 0.0], [0.0, br * gain]];
+        [swap, polarity, width, mono, balance]
+            .into_iter()
+            .fold(IDENTITY, |acc, stage| product(stage, acc))
     } else {
         [[gain * p[0], 0.0], [0.0, 0.0]]
     };

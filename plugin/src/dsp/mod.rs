@@ -8,7 +8,10 @@
 //! out_l = a[0][0]·in_l + a[0][1]·in_r + sine[0]·sin(2π·1kHz·t) + pink[0]·pink(t)
 //! out_r = a[1][0]·in_l + a[1][1]·in_r + sine[1]·sin(2π·1kHz·t) + pink[1]·pink(t)
 //! ```
+//!
+//! Before the matrix, [`dc::DcFilter`] removes DC from the input when asked.
 
+pub mod dc;
 pub mod law;
 mod strip;
 pub mod tone;

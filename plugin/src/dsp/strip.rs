@@ -4,6 +4,7 @@ use super::RAMP_SECONDS;
 
 /// Samples mixed per inner loop (generator output is staged on the stack in chunks of this).
 const CHUNK: usize = 64;
+use super::dc::DcFilter;
 use super::law::Coefficients;
 use super::tone::{Pink, SINE_HZ, Sine};
 
@@ -19,6 +20,8 @@ pub struct Strip {
     sample_rate: f32,
     sine: Sine,
     pink: Pink,
+    dc: DcFilter,
+    dc_enabled: bool,
 }
 
 impl Strip {
@@ -35,6 +38,8 @@ impl Strip {
             sample_rate,
             sine: Sine::new(SINE_HZ, sample_rate),
             pink: Pink::new(),
+            dc: DcFilter::new(sample_rate),
+            dc_enabled: false,
         }
     }
 
@@ -66,14 +71,31 @@ impl Strip {
         self.remaining = self.ramp_len;
     }
 
-    /// Jumps to `target` without a ramp and restarts the generators (for `reset()`).
+    /// Fades the DC filter in or out (see [`DcFilter`]).
+    pub fn set_dc_filter(&mut self, enabled: bool) {
+        self.dc_enabled = enabled;
+        self.dc.set_enabled(enabled);
+    }
+
+    /// Switches the DC filter on or off at once (for `activate()`).
+    pub fn snap_dc_filter(&mut self, enabled: bool) {
+        self.dc_enabled = enabled;
+        self.dc.snap(enabled);
+    }
+
+    /// Jumps to `target` without a ramp and restarts the generators and the DC filter (for
+    /// `reset()`).
     pub fn snap_to(&mut self, target: Coefficients) {
+        let dc_enabled = self.dc_enabled;
         *self = Self::new(self.sample_rate, target);
+        self.dc_enabled = dc_enabled;
+        self.dc.snap(dc_enabled);
     }
 
     /// Processes one block in place. `channels` holds one (mono) or two (stereo) equally long
     /// slices; further channels are left untouched.
     pub fn process(&mut self, channels: &mut [&mut [f32]]) {
+        self.dc.process(channels);
         let len = channels.first().map_or(0, |c| c.len());
         let mut start = 0;
         while start < len {

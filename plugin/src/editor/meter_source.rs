@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use bridge::MeterSource;
-use bridge::protocol::ChannelMeter;
+use bridge::protocol::{ChannelMeter, MeterFrame};
 
-use crate::meters::Meters;
+use crate::meters::{ChannelReading, Meters};
 
 /// Reads [`Meters`] for the bridge's sampler (the instance's one reader).
 pub struct MeterReader {
@@ -20,13 +20,20 @@ impl MeterReader {
 }
 
 impl MeterSource for MeterReader {
-    fn read_into(&self, channels: &mut Vec<ChannelMeter>) {
+    fn read_into(&self, frame: &mut MeterFrame) {
         let (readings, active) = self.meters.read();
-        channels.clear();
-        channels.extend(readings[..active].iter().map(|r| ChannelMeter {
-            peak: r.peak,
-            rms: r.rms,
-            clip: r.clip,
-        }));
+        fill(&mut frame.channels, &readings[..active]);
+        let (readings, active) = self.meters.read_input();
+        fill(&mut frame.input, &readings[..active]);
+        frame.correlation = self.meters.correlation();
     }
+}
+
+fn fill(channels: &mut Vec<ChannelMeter>, readings: &[ChannelReading]) {
+    channels.clear();
+    channels.extend(readings.iter().map(|r| ChannelMeter {
+        peak: r.peak,
+        rms: r.rms,
+        clip: r.clip,
+    }));
 }

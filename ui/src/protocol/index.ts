@@ -7,6 +7,40 @@
 export type ParamKind = "float" | "int" | "bool" | "enum";
 
 /**
+ * How a parameter's normalized value maps to its plain value: nice-plug's `FloatRange`, so a
+ * page maps a drag exactly as the plugin (and the host's automation lane) will.
+ *
+ * With `p = (plain − min) / (max − min)`: `linear` is `n = p`; `skewed` is `n = p^factor`;
+ * `symmetricalSkewed` skews each side of `center` (which sits at `n = 0.5`) by `factor`.
+ * Integers, booleans and enums are `linear`.
+ */
+export type Law = { "type": "linear", 
+/**
+ * `n' = 1 − n` (the range runs from `max` to `min`).
+ */
+reversed: boolean, } | { "type": "skewed", 
+/**
+ * Below 1 widens the start of the range, above 1 its end.
+ */
+factor: number, 
+/**
+ * As for `linear`.
+ */
+reversed: boolean, } | { "type": "symmetricalSkewed", 
+/**
+ * The skew of each half.
+ */
+factor: number, 
+/**
+ * The plain value at `n = 0.5`.
+ */
+center: number, 
+/**
+ * As for `linear`.
+ */
+reversed: boolean, };
+
+/**
  * Everything a UI needs to draw one parameter (`getAllParameters`).
  */
 export type ParamInfo = { 
@@ -47,6 +81,15 @@ max: number,
  */
 step?: number, 
 /**
+ * How `normalized` maps to `value`.
+ */
+law: Law, 
+/**
+ * The plain step a float parameter's value snaps to (e.g. 0.1 for a dB value shown with one
+ * decimal); keyboard steps are whole multiples of it. Absent when it does not snap.
+ */
+stepSize?: number, 
+/**
  * Unit without leading space, e.g. `dB`; empty when none.
  */
 unit: string, 
@@ -82,7 +125,12 @@ normalized: number,
 /**
  * Formatted value, unit included.
  */
-text: string, };
+text: string, 
+/**
+ * In a `setParameter {text}` result: the text named a value outside the range, and the
+ * parameter took the nearest end. Absent otherwise.
+ */
+clamped?: boolean, };
 
 /**
  * Result of `getAllParameters`.
@@ -107,7 +155,7 @@ export type ParamRef = {
 id: string, };
 
 /**
- * Params of `setParameter`: exactly one of `value` (plain) and `normalized`.
+ * Params of `setParameter`: exactly one of `value` (plain), `normalized` and `text`.
  */
 export type SetParameter = { 
 /**
@@ -121,7 +169,12 @@ value?: number,
 /**
  * Normalized value in `0..=1`.
  */
-normalized?: number, };
+normalized?: number, 
+/**
+ * What a user typed, read by the plugin's own parser (as the host's generic UI does), e.g.
+ * `"30L"`, `"-3"`, `"-inf"`; a value beyond the range is clamped (`clamped` in the result).
+ */
+text?: string, };
 
 /**
  * Params and result of `subscribeMeters`.
@@ -243,9 +296,19 @@ export type MeterFrame = {
  */
 t: number, 
 /**
- * One entry per active output channel.
+ * The output: one entry per active output channel.
  */
-channels: Array<ChannelMeter>, };
+channels: Array<ChannelMeter>, 
+/**
+ * The input as the host hands it over (before the test tone and any processing): one entry
+ * per active input channel; empty when the plugin meters no input.
+ */
+input: Array<ChannelMeter>, 
+/**
+ * The output's left/right correlation over the RMS window, −1 (opposite polarity) … +1
+ * (mono); 0 when both channels are silent; `null` when there is no channel pair.
+ */
+correlation: number | null, };
 
 /**
  * Params of the `parameterChanged` notification.

@@ -290,6 +290,14 @@ impl FloatParam {
         self.range
     }
 
+    /// The step size plain values snap to, if one was set with
+    /// [`with_step_size()`][Self::with_step_size()]. An editor needs it to step the value the way
+    /// the parameter will hold it.
+    #[inline]
+    pub fn step_size(&self) -> Option<f32> {
+        self.step_size
+    }
+
     /// Enable polyphonic modulation for this parameter. The ID is used to uniquely identify this
     /// parameter in [`NoteEvent::PolyModulation`][crate::midi::NoteEvent::PolyModulation]
     /// events, and must thus be unique between _all_ polyphonically modulatable parameters. See the
