@@ -358,3 +358,139 @@ fn pink_rms_matches_the_sine_at_the_same_level() {
     let rms_db = 20.0 * (sum / n as f64).sqrt().log10();
     assert!((rms_db + 3.0103).abs() < 0.05, "pink RMS {rms_db} dB");
 }
+
+#[test]
+fn swap_exchanges_the_channels_before_polarity() {
+    let settings = Settings {
+        swap: true,
+        invert_l: true,
+        ..Settings::default()
+    };
+    let mut strip = settled(&settings);
+    let (mut l, mut r) = (vec![0.25f32; 64], vec![0.5f32; 64]);
+    run(&mut strip, &mut l, &mut r);
+    // The right input is now on the left, where Invert L flips it.
+    assert_eq!((l[63], r[63]), (-0.5, 0.25));
+}
+
+#[test]
+fn mono_sums_after_width_so_width_no_longer_matters() {
+    for width in [0.0, 100.0, 200.0] {
+        let settings = Settings {
+            mono: true,
+            width,
+            ..Settings::default()
+        };
+        let mut strip = settled(&settings);
+        let (mut l, mut r) = (vec![0.8f32; 64], vec![0.2f32; 64]);
+        run(&mut strip, &mut l, &mut r);
+        for y in [l[63], r[63]] {
+            assert!((y - 0.5).abs() < 1e-6, "width {width}: {y}");
+        }
+    }
+    // A mono sum of a signal against its inverse is silence: the check for phase problems.
+    let settings = Settings {
+        mono: true,
+        invert_r: true,
+        ..Settings::default()
+    };
+    let mut strip = settled(&settings);
+    let (mut l, mut r) = (vec![0.3f32; 64], vec![0.3f32; 64]);
+    run(&mut strip, &mut l, &mut r);
+    assert_eq!((l[63], r[63]), (0.0, 0.0));
+    // Balance still applies after the sum.
+    let settings = Settings {
+        mono: true,
+        pan: 100.0,
+        ..Settings::default()
+    };
+    let mut strip = settled(&settings);
+    let (mut l, mut r) = (vec![0.8f32; 64], vec![0.2f32; 64]);
+    run(&mut strip, &mut l, &mut r);
+    assert!(
+        l[63].abs() < 1e-6 && (r[63] - 0.5).abs() < 1e-6,
+        "{} {}",
+        l[63],
+        r[63]
+    );
+}
+
+/// Output of a strip with the DC filter on (settled, no fade left) for `input` on both channels.
+fn dc_filtered(input: &[f32]) -> Vec<f32> {
+    let mut strip = settled(&Settings::default());
+    strip.snap_dc_filter(true);
+    let (mut l, mut r) = (input.to_vec(), input.to_vec());
+    for (l, r) in l.chunks_mut(512).zip(r.chunks_mut(512)) {
+        run(&mut strip, l, r);
+    }
+    assert_eq!(l, r);
+    l
+}
+
+fn sine(len: usize, hz: f32) -> Vec<f32> {
+    (0..len)
+        .map(|i| 0.5 * (std::f32::consts::TAU * hz * i as f32 / SR).sin())
+        .collect()
+}
+
+fn rms_db(x: &[f32]) -> f32 {
+    gain_to_db((x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt())
+}
+
+#[test]
+fn the_dc_filter_removes_dc_and_keeps_the_audio_band() {
+    // DC: gone to below −80 dB of its level within half a second.
+    let out = dc_filtered(&vec![0.5f32; SR as usize]);
+    let tail = &out[(SR * 0.5) as usize..];
+    assert!(
+        tail.iter().all(|y| y.abs() < 0.5e-4),
+        "DC left: {}",
+        tail[0]
+    );
+    // 20 Hz loses less than 0.3 dB, 1 kHz and 10 kHz less than 0.01 dB (steady state, whole
+    // periods after the first second).
+    for (hz, most) in [(20.0, 0.3), (1_000.0, 0.01), (10_000.0, 0.01)] {
+        let x = sine(2 * SR as usize, hz);
+        let y = dc_filtered(&x);
+        let second = SR as usize..2 * SR as usize;
+        let loss = rms_db(&x[second.clone()]) - rms_db(&y[second]);
+        assert!(loss.abs() < most, "{hz} Hz: {loss} dB");
+    }
+}
+
+#[test]
+fn the_dc_filter_is_bit_exact_when_off_and_fades_without_a_click() {
+    let (l, r) = noise(4_096, 11);
+    let mut strip = settled(&Settings::default());
+    let (mut ol, mut or) = (l.clone(), r.clone());
+    run(&mut strip, &mut ol, &mut or);
+    assert_eq!(
+        (ol, or),
+        (l.clone(), r.clone()),
+        "off must not touch a sample"
+    );
+
+    // Switched on (and off again) on a signal with a large DC offset: no sample-to-sample jump
+    // bigger than the signal's own.
+    let x: Vec<f32> = (0..SR as usize)
+        .map(|i| 0.5 + 0.001 * (i % 7) as f32)
+        .collect();
+    let mut strip = settled(&Settings::default());
+    let (mut l, mut r) = (x.clone(), x.clone());
+    for (n, (l, r)) in l.chunks_mut(480).zip(r.chunks_mut(480)).enumerate() {
+        match n {
+            10 => strip.set_dc_filter(true),
+            60 => strip.set_dc_filter(false),
+            _ => {}
+        }
+        run(&mut strip, l, r);
+    }
+    let worst = l
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max);
+    // A 20 ms fade of a 0.5 offset moves at most 0.5/960 per sample, plus the signal's 0.006.
+    assert!(worst < 0.01, "jump of {worst}");
+    // Faded out again: bit-exact once more.
+    assert_eq!(&l[l.len() - 100..], &x[x.len() - 100..]);
+}

@@ -194,3 +194,81 @@ fn a_new_writer_forgets_what_the_last_one_left() {
         assert_eq!((ch.peak, ch.rms, ch.clip), (0.0, 0.0, false), "{ch:?}");
     }
 }
+
+/// Meters `input` as the host's block and `output` as the processed one, 512 samples at a time.
+fn feed_both(
+    writer: &mut MeterWriter,
+    meters: &Meters,
+    input: (&[f32], &[f32]),
+    output: (&[f32], &[f32]),
+) {
+    let blocks = input.0.chunks(512).zip(input.1.chunks(512));
+    let outs = output.0.chunks(512).zip(output.1.chunks(512));
+    for ((il, ir), (ol, or)) in blocks.zip(outs) {
+        let (mut il, mut ir, mut ol, mut or) = (il.to_vec(), ir.to_vec(), ol.to_vec(), or.to_vec());
+        writer.write_input(&[&mut il, &mut ir], meters);
+        writer.write(&[&mut ol, &mut or], meters);
+    }
+}
+
+#[test]
+fn input_and_output_are_metered_apart() {
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    let len = (SR * 0.4) as usize;
+    let (loud, quiet) = (sine(len, 0.8, 997.0), sine(len, 0.1, 997.0));
+    feed_both(&mut writer, &meters, (&loud, &quiet), (&quiet, &quiet));
+    let ((input, inputs), (output, outputs)) = (meters.read_input(), meters.read());
+    assert_eq!((inputs, outputs), (2, 2));
+    let db = |x: f32| gain_to_db(x);
+    assert!(
+        (db(input[0].rms) - db(0.8 / 2f32.sqrt())).abs() < 0.05,
+        "{input:?}"
+    );
+    assert!(
+        (db(input[1].rms) - db(0.1 / 2f32.sqrt())).abs() < 0.05,
+        "{input:?}"
+    );
+    assert!((input[0].peak - 0.8).abs() < 1e-3 && (output[0].peak - 0.1).abs() < 1e-3);
+    // Each side's peak is read on its own: reading the output left the input's alone.
+    assert_eq!(meters.read_input().0[0].peak, 0.0);
+}
+
+#[test]
+fn correlation_reads_plus_one_for_mono_minus_one_inverted_and_zero_for_silence() {
+    let len = (SR * 0.4) as usize;
+    let tone = sine(len, 0.5, 1_000.0);
+    let inverted: Vec<f32> = tone.iter().map(|x| -x).collect();
+    let quarter: Vec<f32> = (0..len)
+        .map(|i| 0.5 * (std::f32::consts::TAU * 1_000.0 * i as f32 / SR).cos())
+        .collect();
+    let silence = vec![0.0f32; len];
+    for (what, right, expected) in [
+        ("mono", &tone, 1.0),
+        ("inverted", &inverted, -1.0),
+        ("90° apart", &quarter, 0.0),
+        ("one side silent", &silence, 0.0),
+    ] {
+        let meters = Meters::default();
+        let mut writer = MeterWriter::new(SR);
+        feed_both(&mut writer, &meters, (&tone, right), (&tone, right));
+        let correlation = meters.correlation().expect("a pair");
+        assert!(
+            (correlation - expected).abs() < 0.01,
+            "{what}: {correlation}"
+        );
+    }
+    let meters = Meters::default();
+    let mut writer = MeterWriter::new(SR);
+    feed_both(
+        &mut writer,
+        &meters,
+        (&silence, &silence),
+        (&silence, &silence),
+    );
+    assert_eq!(meters.correlation(), Some(0.0));
+    // A mono layout has no pair.
+    let mut x = tone[..512].to_vec();
+    writer.write(&[&mut x], &meters);
+    assert_eq!(meters.correlation(), None);
+}

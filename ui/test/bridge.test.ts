@@ -127,8 +127,8 @@ describe("IpcBridge sync and store", () => {
     bridge.subscribe(listener);
     const frames: number[] = [];
     const off = bridge.onMeterFrame((f) => frames.push(f.channels[0]?.peak ?? -1));
-    plugin.meter({ t: 1, channels: [{ peak: 0.5, rms: 0.3, clip: false }] });
-    plugin.meter({ t: 1 + 3 / 60, channels: [{ peak: 0.25, rms: 0.3, clip: false }] });
+    plugin.meter({ t: 1, channels: [{ peak: 0.5, rms: 0.3, clip: false }], input: [], correlation: null });
+    plugin.meter({ t: 1 + 3 / 60, channels: [{ peak: 0.25, rms: 0.3, clip: false }], input: [], correlation: null });
     expect(frames).toEqual([0.5, 0.25]);
     expect(bridge.stats).toMatchObject({ meterFrames: 2, meterFramesMissed: 2 });
     await flush();

@@ -106,6 +106,7 @@ export function webstripParams(): ParamInfo[] {
     max,
     unit,
     text: `${value.toFixed(2)} ${unit}`,
+    law: { type: "linear", reversed: false },
   });
   const bool = (id: string, name: string): ParamInfo => ({
     id,
@@ -119,6 +120,7 @@ export function webstripParams(): ParamInfo[] {
     step: 1,
     unit: "",
     text: "Off",
+    law: { type: "linear", reversed: false },
   });
   return [
     float("input", "Input", 0, -24, 24, "dB"),
@@ -142,6 +144,7 @@ export function webstripParams(): ParamInfo[] {
       unit: "",
       text: "Off",
       variants: ["Off", "Sine 1 kHz", "Pink noise"],
+      law: { type: "linear", reversed: false },
     },
     float("tone_level", "Tone Level", -18, -60, 0, "dB"),
   ];

@@ -36,7 +36,7 @@ describe("Meters", () => {
     expect(plugin.meterHz).toBe(60);
     const rendersBefore = renders;
     for (let i = 0; i < 60; i++) {
-      plugin.meter({ t: i / 60, channels: [{ peak: 0.5, rms: 0.35, clip: false }, { peak: 1.2, rms: 0.7, clip: i === 30 }] });
+      plugin.meter({ t: i / 60, channels: [{ peak: 0.5, rms: 0.35, clip: false }, { peak: 1.2, rms: 0.7, clip: i === 30 }], input: [], correlation: null });
     }
     await nextFrames();
     expect(renders).toBe(rendersBefore);
