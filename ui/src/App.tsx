@@ -1,135 +1,216 @@
-import { memo, useEffect, type ReactNode } from "react";
-import { useConnectionStatus, useParameterIds, useBridge } from "./ipc/hooks";
-import { ConnectionStatus } from "./components/ConnectionStatus";
+import { memo, useEffect, useState, type ReactNode } from "react";
+import type { MeterFrame } from "./protocol";
+import { useBridge, useConnectionStatus, useParameter, useParameterIds } from "./ipc/hooks";
+import { ConnectionStatus, OfflineOverlay } from "./components/ConnectionStatus";
 import { Knob } from "./components/Knob";
-import { Meters } from "./components/Meters";
+import { CorrelationMeter, LevelMeter } from "./components/Meters";
 import { OpenInBrowser } from "./components/OpenInBrowser";
 import { Selector } from "./components/Selector";
-import { Toggle } from "./components/Toggle";
+import { Toggle, type Accent } from "./components/Toggle";
 
-interface Section {
-  title: string;
-  ids: string[];
-}
+// The Webstrip layout: the only file that knows Webstrip's parameter ids. Everything is sized in
+// `em` of the root font size, which follows the window (styles.css, "scale"): the strip is one
+// drawing scaled as a whole, so every size from 360×240 to full screen shows all of it.
 
-/** How the strip is laid out, by parameter id. Parameters not named here go to "More". */
-const SECTIONS: Section[] = [
-  { title: "Input", ids: ["input"] },
-  { title: "Test tone", ids: ["tone", "tone_level"] },
-  { title: "Stereo", ids: ["pan", "width", "invert_l", "invert_r"] },
-  { title: "Output", ids: ["output", "mute", "bypass"] },
-];
+const pickOutput = (frame: MeterFrame) => frame.channels;
+// Older plugins' frames have neither (undefined: the meter keeps its last state).
+const pickInput = (frame: MeterFrame) => frame.input as MeterFrame["input"] | undefined;
+const pickCorrelation = (frame: MeterFrame) => frame.correlation as MeterFrame["correlation"] | undefined;
 
-const TOGGLE_STYLE: Record<string, { caption: string; accent: "blue" | "red" | "amber" }> = {
+const TOGGLES: Record<string, { caption: string; accent: Accent }> = {
   invert_l: { caption: "Ø L", accent: "blue" },
   invert_r: { caption: "Ø R", accent: "blue" },
+  swap: { caption: "L⇄R", accent: "blue" },
+  mono: { caption: "Mono", accent: "blue" },
+  dc_filter: { caption: "DC cut", accent: "green" },
   mute: { caption: "Mute", accent: "red" },
   bypass: { caption: "Bypass", accent: "amber" },
 };
 
-type Row = "selectors" | "knobs" | "toggles";
+/** The ids placed by the layout below; any other parameter goes to "More". */
+const PLACED = new Set([
+  "input",
+  "tone",
+  "tone_level",
+  "dc_filter",
+  "pan",
+  "width",
+  "invert_l",
+  "invert_r",
+  "swap",
+  "mono",
+  "output",
+  "mute",
+  "bypass",
+]);
 
-/** Which row of its panel a parameter's control goes in. */
-function rowOf(kind: string | undefined): Row {
-  if (kind === "enum") return "selectors";
-  if (kind === "bool") return "toggles";
-  return "knobs";
-}
-
-/** The right control for a parameter's kind. */
-const Control = memo(function Control({ id, kind }: { id: string; kind: string | undefined }) {
-  switch (kind) {
+/** The right control for a parameter's kind (for parameters the layout does not know). */
+const Control = memo(function Control({ id }: { id: string }) {
+  const bridge = useBridge();
+  switch (bridge.getParameter(id)?.kind) {
     case "float":
     case "int":
-      return <Knob id={id} />;
+      return <Knob id={id} size="small" />;
     case "bool":
-      return <Toggle id={id} {...TOGGLE_STYLE[id]} />;
+      return <Toggle id={id} {...TOGGLES[id]} />;
     case "enum":
-      return <Selector id={id} />;
+      return <Selector id={id} vertical />;
     default:
       return null;
   }
 });
 
-/** A panel's controls: selectors, then knobs, then toggles, one row each. */
-function Controls({ ids }: { ids: string[] }) {
-  const bridge = useBridge();
-  const rows: Record<Row, string[]> = { selectors: [], knobs: [], toggles: [] };
-  for (const id of ids) rows[rowOf(bridge.getParameter(id)?.kind)].push(id);
+function Panel({ title, name, children }: { title: string; name: string; children: ReactNode }) {
   return (
-    <>
-      {(Object.keys(rows) as Row[])
-        .filter((row) => rows[row].length > 0)
-        .map((row) => (
-          <div key={row} className={`row row-${row}`}>
-            {rows[row].map((id) => (
-              <Control key={id} id={id} kind={bridge.getParameter(id)?.kind} />
-            ))}
-          </div>
-        ))}
-    </>
-  );
-}
-
-function Panel({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
-  return (
-    <section className={`panel${className ? ` ${className}` : ""}`} aria-label={title}>
+    <section className={`panel panel-${name}`} aria-label={title}>
       <h2 className="panel-title">{title}</h2>
       <div className="panel-body">{children}</div>
     </section>
   );
 }
 
+/** A short note after a resync changed values the page was showing (reconnect, state load). */
+function ResyncNotice() {
+  const { resync } = useConnectionStatus();
+  const [dismissed, setDismissed] = useState(0);
+  useEffect(() => {
+    if (!resync) return;
+    const timer = setTimeout(() => {
+      setDismissed(resync.serial);
+    }, 4000);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [resync]);
+  if (!resync || resync.serial === dismissed) return null;
+  const { names } = resync;
+  const list = names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
+  return (
+    <div className="resync-notice" role="status" key={resync.serial}>
+      Updated from the plugin: {list}
+    </div>
+  );
+}
+
+/** Offline for longer than a moment (the first connect usually takes a few milliseconds). */
+function useOffline(online: boolean): boolean {
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    if (online) return;
+    const timer = setTimeout(() => {
+      setLate(true);
+    }, 600);
+    return () => {
+      clearTimeout(timer);
+      setLate(false);
+    };
+  }, [online]);
+  return !online && late;
+}
+
 export function App() {
   const ids = useParameterIds();
   const connection = useConnectionStatus();
-  const known = new Set(SECTIONS.flatMap((s) => s.ids));
-  const present = new Set(ids);
-  const sections = [
-    ...SECTIONS.map((s) => ({ ...s, ids: s.ids.filter((id) => present.has(id)) })),
-    { title: "More", ids: ids.filter((id) => !known.has(id)) },
-  ].filter((s) => s.ids.length > 0);
   const online = connection.phase === "connected";
+  const offline = useOffline(online);
+  const bypass = useParameter("bypass");
+  const bypassed = (bypass.value ?? 0) >= 0.5;
   const info = connection.info;
   const trackName = info?.trackName ?? null;
+  const more = ids.filter((id) => !PLACED.has(id));
   // Several instances in several tabs: the tab names the host's track.
   useEffect(() => {
     document.title = trackName ? `${trackName} · Webstrip` : "Webstrip";
   }, [trackName]);
+  // Controls are inert while offline: a knob that had the focus takes no keys that go nowhere.
+  useEffect(() => {
+    if (!online && document.activeElement instanceof HTMLElement) document.activeElement.blur();
+  }, [online]);
 
   return (
-    <div className={`app${online ? "" : " is-offline"}`} data-transport={connection.kind}>
-      <header className="topbar">
+    <div
+      className={`app${online ? "" : " is-offline"}${bypassed ? " is-bypassed" : ""}`}
+      data-transport={connection.kind}
+    >
+      <header className="topbar" inert={!online}>
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
           <span className="brand-name">Webstrip</span>
-          {info && <span className="brand-version">v{info.version}</span>}
           {info?.trackName && (
             <span className="brand-track" title={`On the host's track “${info.trackName}”`}>
               {info.trackName}
             </span>
           )}
         </div>
-        {/* True only for the editor's own page in a host: never in a browser or the standalone. */}
-        {info?.canOpenInBrowser === true && <OpenInBrowser />}
-        <ConnectionStatus />
-      </header>
-      <main className="strip">
-        <div className="controls">
-          {ids.length === 0 ? (
-            <div className="waiting">Waiting for the plugin…</div>
-          ) : (
-            sections.map((section) => (
-              <Panel key={section.title} title={section.title} className={`panel-${section.title.toLowerCase().replace(/\s+/g, "-")}`}>
-                <Controls ids={section.ids} />
-              </Panel>
-            ))
-          )}
+        {bypassed && (
+          <span className="bypass-badge" role="status">
+            Bypassed
+          </span>
+        )}
+        <div className="topbar-end">
+          {/* True only for the editor's own page in a host: never in a browser or the standalone. */}
+          {info?.canOpenInBrowser === true && <OpenInBrowser />}
+          <ConnectionStatus />
         </div>
-        <Panel title="Meters" className="panel-meters">
-          <Meters />
-        </Panel>
+      </header>
+      <main className="strip" inert={!online}>
+        {ids.length === 0 ? (
+          <div className="waiting">Waiting for the plugin…</div>
+        ) : (
+          <>
+            <section className="panel panel-meter" aria-label="Input meters">
+              <LevelMeter label="In" pick={pickInput} />
+            </section>
+            <Panel title="Input" name="input">
+              <Knob id="input" caption="Trim" />
+              <div className="processing">
+                <Selector id="tone" vertical />
+              </div>
+              <div className="cell-bottom">
+                <Toggle id="dc_filter" {...TOGGLES.dc_filter} />
+              </div>
+              <div className="cell-bottom processing">
+                <Knob id="tone_level" size="small" caption="Tone level" />
+              </div>
+            </Panel>
+            <Panel title="Stereo" name="stereo">
+              <div className="row processing">
+                <Knob id="pan" />
+                <Knob id="width" />
+              </div>
+              <div className="column processing">
+                <div className="toggle-grid">
+                  {["invert_l", "invert_r", "swap", "mono"].map((id) => (
+                    <Toggle key={id} id={id} {...TOGGLES[id]} />
+                  ))}
+                </div>
+                <CorrelationMeter pick={pickCorrelation} />
+              </div>
+            </Panel>
+            <Panel title="Output" name="output">
+              <div className="processing">
+                <Knob id="output" caption="Gain" />
+              </div>
+              <div className="column">
+                <Toggle id="mute" {...TOGGLES.mute} />
+                <Toggle id="bypass" {...TOGGLES.bypass} />
+              </div>
+            </Panel>
+            {more.length > 0 && (
+              <Panel title="More" name="more">
+                {more.map((id) => (
+                  <Control key={id} id={id} />
+                ))}
+              </Panel>
+            )}
+            <section className="panel panel-meter" aria-label="Output meters">
+              <LevelMeter label="Out" pick={pickOutput} />
+            </section>
+          </>
+        )}
       </main>
+      <ResyncNotice />
+      {offline && <OfflineOverlay />}
     </div>
   );
 }

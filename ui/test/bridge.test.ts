@@ -24,8 +24,9 @@ describe("IpcBridge sync and store", () => {
     expect(transport.methods()).toEqual(["getAllParameters", "getInfo"]);
     expect(bridge.getParameterIds()).toEqual([
       "input", "output", "pan", "width", "invert_l", "invert_r", "mute", "bypass", "tone", "tone_level",
+      "mono", "swap", "dc_filter",
     ]);
-    expect(bridge.getParameter("width")).toMatchObject({ value: 100, text: "100.00 %", editing: false });
+    expect(bridge.getParameter("width")).toMatchObject({ value: 100, text: "100 %", editing: false });
     expect(bridge.getConnection()).toMatchObject({ synced: true, info: { version: "0.3.0" } });
   });
 
@@ -37,7 +38,7 @@ describe("IpcBridge sync and store", () => {
     const untouched = bridge.getParameter("width");
     plugin.change("pan", -25);
     expect(listener).toHaveBeenCalled();
-    expect(bridge.getParameter("pan")).toMatchObject({ value: -25, normalized: 0.375, text: "-25.00 %" });
+    expect(bridge.getParameter("pan")).toMatchObject({ value: -25, normalized: 0.375, text: "25L" });
     expect(bridge.getParameter("pan")).not.toBe(before);
     // Other parameters keep their snapshot object: their components do not re-render.
     expect(bridge.getParameter("width")).toBe(untouched);
@@ -258,7 +259,7 @@ describe("IpcBridge edits", () => {
     await flush(20);
     expect(plugin.log).toContain("setParameter:tone_level");
     expect(plugin.log.some((m) => m.includes("Gesture"))).toBe(false);
-    expect(bridge.getParameter("tone_level")).toMatchObject({ value: -6, text: "-6.00 dB", editing: false });
+    expect(bridge.getParameter("tone_level")).toMatchObject({ value: -6, text: "\u22126.0 dB", editing: false });
   });
 
   it("opens a new gesture for a drag that outlives its connection", async () => {

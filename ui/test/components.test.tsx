@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { stepBy } from "../src/lib/law";
 import { flush } from "./fakes";
 import { mountApp } from "./mountApp";
 
@@ -29,13 +30,18 @@ describe("the strip", () => {
       expect(slider.getAttribute("aria-valuenow")).not.toBeNull();
     }
     expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuenow")).toBe("100");
-    expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuetext")).toBe("100.00 %");
-    for (const name of ["Invert L", "Invert R", "Mute", "Bypass"]) {
+    expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuetext")).toBe("100 %");
+    for (const name of ["Invert L", "Invert R", "Mute", "Bypass", "Mono", "Swap L/R", "DC Filter"]) {
       expect(screen.getByRole("switch", { name }).getAttribute("aria-checked")).toBe("false");
     }
     expect(screen.getByRole("radiogroup", { name: "Tone" })).toBeTruthy();
     expect(screen.getByRole("radio", { name: "Off" }).getAttribute("aria-checked")).toBe("true");
-    expect(screen.getByRole("status").textContent).toContain("Connected");
+    expect(document.querySelector(".connection")?.textContent).toContain("Live");
+    // One tab stop per knob: the dial; the readout is not a second one.
+    const stops = [...document.querySelectorAll<HTMLElement>("[tabindex='0'], button:not([tabindex='-1']), input")];
+    for (const knob of document.querySelectorAll(".knob")) {
+      expect(stops.filter((el) => knob.contains(el))).toHaveLength(1);
+    }
   });
 
   it("a knob drag sends exactly one beginGesture/endGesture pair around its sets", async () => {
@@ -83,10 +89,11 @@ describe("the strip", () => {
     fireEvent.keyDown(knob, { key: "ArrowUp" });
     fireEvent.keyUp(knob, { key: "ArrowUp" });
     await settle();
-    expect(plugin.param("output").value).toBe(1); // two steps of 0.5 dB
+    // Two coarse steps from 0 dB on the skewed law: 0.02 of the travel is under 0.1 dB there.
+    expect(plugin.param("output").value).toBeCloseTo(0.2, 6);
     expect(plugin.log.filter((m) => m.endsWith("Gesture:output"))).toEqual(["beginGesture:output", "endGesture:output"]);
     fireEvent.keyDown(knob, { key: "Enter" });
-    const entry = screen.getByRole("textbox", { name: /Output value/ });
+    const entry = screen.getByRole("textbox", { name: /Output: type a value/ });
     fireEvent.change(entry, { target: { value: "-12.5 dB" } });
     fireEvent.keyDown(entry, { key: "Enter" });
     await settle();
@@ -118,15 +125,28 @@ describe("the strip", () => {
       transport.drop();
       await flush();
     });
-    expect(screen.getByRole("status").getAttribute("data-phase")).toBe("reconnecting");
-    expect(screen.getByRole("status").textContent).toMatch(/Reconnecting in 1 s|Reconnecting…/);
+    const status = () => document.querySelector(".connection");
+    expect(status()?.getAttribute("data-phase")).toBe("reconnecting");
+    expect(status()?.textContent).toBe("Offline");
+    // After a moment, the whole window says so in plain words; the controls are inert.
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 650));
+    });
+    const overlay = screen.getByRole("alertdialog");
+    expect(overlay.textContent).toContain("Webstrip is not connected");
+    expect(overlay.textContent).not.toMatch(/1006|ws:|fake:/);
+    expect(overlay.querySelector(".offline-details")?.getAttribute("title")).toContain("fake://plugin");
+    expect(document.querySelector("main")?.hasAttribute("inert")).toBe(true);
     plugin.param("width").value = 42;
     await act(async () => {
       transport.connect();
       await flush(20);
     });
-    expect(screen.getByRole("status").getAttribute("data-phase")).toBe("connected");
+    expect(status()?.getAttribute("data-phase")).toBe("connected");
     expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuenow")).toBe("42");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    // The resync changed a value: a short notice names it.
+    expect(document.querySelector(".resync-notice")?.textContent).toBe("Updated from the plugin: Width");
   });
 });
 
@@ -144,8 +164,10 @@ describe("the wheel", () => {
       await new Promise((resolve) => setTimeout(resolve, 450));
       await flush(20);
     });
-    // Four steps of 0.5 dB (50 px each), one gesture.
-    expect(plugin.param("input").value).toBe(2);
+    // Four coarse steps (50 px each) by Input's law, one gesture.
+    const input = plugin.param("input");
+    expect(plugin.param("input").value).toBeCloseTo(stepBy(input, 0, 4, "coarse"), 6);
+    expect(input.value).toBeGreaterThan(0.5);
     expect(plugin.log.filter((m) => m.endsWith("Gesture:input"))).toEqual(["beginGesture:input", "endGesture:input"]);
   });
 });
@@ -156,7 +178,7 @@ describe("typed value entry", () => {
     const knob = screen.getByRole("slider", { name: "Input" });
     knob.focus();
     fireEvent.keyDown(knob, { key: "Enter" });
-    const entry = screen.getByRole("textbox", { name: /Input value/ });
+    const entry = screen.getByRole("textbox", { name: /Input: type a value/ });
     entry.focus();
     fireEvent.change(entry, { target: { value: "12" } });
     fireEvent.keyDown(entry, { key: "Escape" });
@@ -166,22 +188,97 @@ describe("typed value entry", () => {
     expect(document.activeElement).toBe(knob);
   });
 
-  it("clamps to the range and ignores text without a number", async () => {
+  it("sends the text to the plugin: clamped shown as clamped, invalid flagged in place", async () => {
     const { plugin } = await mount();
+    const readout = () => document.querySelector<HTMLElement>("[data-param=width] .control-value");
     const open = () => {
-      fireEvent.click(screen.getByRole("button", { name: /Width value/ }));
-      return screen.getByRole("textbox", { name: /Width value/ });
+      fireEvent.click(readout() as HTMLElement);
+      return screen.getByRole("textbox", { name: /Width: type a value/ });
     };
     let entry = open();
+    expect((entry as HTMLInputElement).value).toBe("100 %");
     fireEvent.change(entry, { target: { value: "500 %" } });
     fireEvent.keyDown(entry, { key: "Enter" });
     await settle();
     expect(plugin.param("width").value).toBe(200);
+    expect(document.querySelector("[data-param=width] .control-note")?.textContent).toBe("Clamped to 200 %");
     entry = open();
     fireEvent.change(entry, { target: { value: "wide" } });
-    fireEvent.blur(entry);
+    fireEvent.keyDown(entry, { key: "Enter" });
     await settle();
+    // Not dropped: the field stays with the text, flagged, and says why.
+    entry = screen.getByRole("textbox", { name: /Width: type a value/ });
+    expect((entry as HTMLInputElement).value).toBe("wide");
+    expect(entry.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByRole("alert").textContent).toBe("Not a value for Width");
     expect(plugin.param("width").value).toBe(200);
-    expect(plugin.log.filter((m) => m === "setParameter:width")).toHaveLength(1);
+    fireEvent.change(entry, { target: { value: "mono" } });
+    fireEvent.keyDown(entry, { key: "Enter" });
+    await settle();
+    expect(plugin.param("width").value).toBe(0);
+    expect(screen.queryByRole("textbox")).toBeNull();
+  });
+
+  it("Pan takes 30L, L30, -30 and c as the plugin reads them", async () => {
+    const { plugin } = await mount();
+    for (const [typed, value] of [["30L", -30], ["R25", 25], ["-30", -30], ["c", 0]] as const) {
+      fireEvent.click(document.querySelector("[data-param=pan] .control-value") as HTMLElement);
+      const entry = screen.getByRole("textbox", { name: /Pan: type a value/ });
+      fireEvent.change(entry, { target: { value: typed } });
+      fireEvent.keyDown(entry, { key: "Enter" });
+      await settle();
+      expect(plugin.param("pan").value).toBe(value);
+    }
+    expect(screen.getByRole("slider", { name: "Pan" }).getAttribute("aria-valuetext")).toBe("C");
+  });
+});
+
+describe("the right-click menu", () => {
+  it("replaces the browser's menu: reset to default, type a value", async () => {
+    const { plugin } = await mount();
+    plugin.change("pan", 40);
+    await settle();
+    const knob = screen.getByRole("slider", { name: "Pan" });
+    const event = new MouseEvent("contextmenu", { bubbles: true, cancelable: true, clientX: 10, clientY: 10 });
+    act(() => {
+      knob.dispatchEvent(event);
+    });
+    expect(event.defaultPrevented).toBe(true);
+    fireEvent.click(screen.getByRole("menuitem", { name: "Reset to default" }));
+    await settle();
+    expect(plugin.param("pan").value).toBe(0);
+    act(() => {
+      knob.dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, cancelable: true }));
+    });
+    fireEvent.click(screen.getByRole("menuitem", { name: "Type a value…" }));
+    expect(screen.getByRole("textbox", { name: /Pan: type a value/ })).toBeTruthy();
+  });
+});
+
+describe("bypass", () => {
+  it("shows on the whole strip: the lit tone is no longer lit as active", async () => {
+    const { plugin } = await mount();
+    plugin.change("tone", 1);
+    plugin.change("bypass", 1);
+    await settle();
+    expect(document.querySelector(".app")?.classList.contains("is-bypassed")).toBe(true);
+    expect(document.querySelector(".bypass-badge")?.textContent).toBe("Bypassed");
+  });
+});
+
+describe("offline", () => {
+  it("a focused knob takes no keys while offline", async () => {
+    const { plugin, transport } = await mount();
+    const knob = screen.getByRole("slider", { name: "Input" });
+    knob.focus();
+    await act(async () => {
+      transport.drop();
+      await flush();
+    });
+    expect(document.activeElement).not.toBe(knob);
+    const before = plugin.log.length;
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: "ArrowUp" });
+    await settle();
+    expect(plugin.log.length).toBe(before);
   });
 });

@@ -2,6 +2,7 @@
 import { ErrorCode, type AllParameters, type Info, type MeterFrame, type ParamInfo, type RpcError } from "../src/protocol";
 import { TransportBase } from "../src/ipc/transport";
 import type { WebSocketLike } from "../src/ipc/websocket";
+import { fromNormalized, snap, toNormalized } from "../src/lib/law";
 
 export class FakeWebSocket implements WebSocketLike {
   static instances: FakeWebSocket[] = [];
@@ -94,20 +95,68 @@ export class FakeTransport extends TransportBase {
   }
 }
 
+const MINUS = "\u2212";
+
+/** The plugin's text for a value, as Webstrip writes it (+1.5 dB, 30L/C/30R, 100 %). */
+export function formatText(p: ParamInfo, value: number): string {
+  if (p.kind === "bool") return value >= 0.5 ? "On" : "Off";
+  if (p.kind === "enum") return p.variants?.[Math.round(value)] ?? String(value);
+  if (p.id === "pan") {
+    const r = Math.round(value);
+    return r === 0 ? "C" : r < 0 ? `${-r}L` : `${r}R`;
+  }
+  if (p.unit === "%") return `${Math.round(value)} %`;
+  if (value === -Infinity) return `${MINUS}\u221e`;
+  const r = Math.round(value * 10) / 10;
+  return r === 0 ? "0.0 dB" : r > 0 ? `+${r.toFixed(1)} dB` : `${MINUS}${(-r).toFixed(1)} dB`;
+}
+
+/** The plugin's parser, for the fakes: numbers, "30L"/"L30"/"c" for Pan, "mono" for Width. */
+export function parseText(p: ParamInfo, text: string): number | null {
+  const t = text.trim().toLowerCase().replace(MINUS, "-");
+  if (p.id === "pan") {
+    if (t === "c") return 0;
+    const side = /^(\d+(?:\.\d+)?)\s*([lr])$/.exec(t) ?? /^([lr])\s*(\d+(?:\.\d+)?)$/.exec(t);
+    if (side) {
+      const [a, b] = [side[1] ?? "", side[2] ?? ""];
+      const n = Number(/\d/.test(a) ? a : b);
+      return (a === "l" || b === "l" ? -1 : 1) * n;
+    }
+  }
+  if (p.id === "width" && t === "mono") return 0;
+  const m = /^([+-]?\d+(?:\.\d*)?)\s*(db|%)?$/.exec(t);
+  return m ? Number(m[1]) : null;
+}
+
 export function webstripParams(): ParamInfo[] {
-  const float = (id: string, name: string, value: number, min: number, max: number, unit: string): ParamInfo => ({
-    id,
-    name,
-    kind: "float",
-    value,
-    normalized: (value - min) / (max - min),
-    default: value,
-    min,
-    max,
-    unit,
-    text: `${value.toFixed(2)} ${unit}`,
-    law: { type: "linear", reversed: false },
-  });
+  const linear = { type: "linear", reversed: false } as const;
+  const float = (
+    id: string,
+    name: string,
+    value: number,
+    min: number,
+    max: number,
+    unit: string,
+    law: ParamInfo["law"] = linear,
+  ): ParamInfo => {
+    const p: ParamInfo = {
+      id,
+      name,
+      kind: "float",
+      value,
+      normalized: 0,
+      default: value,
+      min,
+      max,
+      law,
+      stepSize: unit === "dB" ? 0.1 : 1,
+      unit,
+      text: "",
+    };
+    p.normalized = toNormalized(p, value);
+    p.text = formatText(p, value);
+    return p;
+  };
   const bool = (id: string, name: string): ParamInfo => ({
     id,
     name,
@@ -118,14 +167,15 @@ export function webstripParams(): ParamInfo[] {
     min: 0,
     max: 1,
     step: 1,
+    law: linear,
     unit: "",
     text: "Off",
-    law: { type: "linear", reversed: false },
   });
+  const gain = { type: "symmetricalSkewed", factor: 0.5, center: 0, reversed: false } as const;
   return [
-    float("input", "Input", 0, -24, 24, "dB"),
-    float("output", "Output", 0, -60, 12, "dB"),
-    float("pan", "Pan", 0, -100, 100, "%"),
+    float("input", "Input", 0, -24, 24, "dB", gain),
+    float("output", "Output", 0, -60, 12, "dB", gain),
+    float("pan", "Pan", 0, -100, 100, ""),
     float("width", "Width", 100, 0, 200, "%"),
     bool("invert_l", "Invert L"),
     bool("invert_r", "Invert R"),
@@ -141,12 +191,15 @@ export function webstripParams(): ParamInfo[] {
       min: 0,
       max: 2,
       step: 1,
+      law: linear,
       unit: "",
       text: "Off",
       variants: ["Off", "Sine 1 kHz", "Pink noise"],
-      law: { type: "linear", reversed: false },
     },
     float("tone_level", "Tone Level", -18, -60, 0, "dB"),
+    bool("mono", "Mono"),
+    bool("swap", "Swap L/R"),
+    bool("dc_filter", "DC Filter"),
   ];
 }
 
@@ -188,8 +241,8 @@ export class FakePlugin {
   change(id: string, value: number, notify = true): void {
     const p = this.param(id);
     p.value = value;
-    p.normalized = (value - p.min) / (p.max - p.min);
-    p.text = p.kind === "bool" ? (value ? "On" : "Off") : `${value.toFixed(2)} ${p.unit}`;
+    p.normalized = toNormalized(p, value);
+    p.text = formatText(p, value);
     this.seq += 1;
     if (notify) {
       this.transport.deliver({
@@ -259,12 +312,25 @@ export class FakePlugin {
         break;
       case "setParameter": {
         const p = this.param(String(params?.id));
-        const value =
-          typeof params?.value === "number"
-            ? params.value
-            : p.min + Number(params?.normalized) * (p.max - p.min);
-        const text = `${value.toFixed(2)} ${p.unit}`;
-        this.answer(id, { id: p.id, value, normalized: (value - p.min) / (p.max - p.min), text });
+        let clamped = false;
+        let value: number;
+        if (typeof params?.text === "string") {
+          const parsed = parseText(p, params.text);
+          if (parsed === null) {
+            this.transport.deliver({
+              jsonrpc: "2.0",
+              id,
+              error: { code: -32602, message: `not a value for ${p.name}`, data: { text: params.text } },
+            });
+            break;
+          }
+          value = snap(p, parsed);
+          clamped = value !== snap({ ...p, min: -Infinity, max: Infinity }, parsed);
+        } else {
+          value = typeof params?.value === "number" ? params.value : snap(p, fromNormalized(p, Number(params?.normalized)));
+        }
+        const text = formatText(p, value);
+        this.answer(id, { id: p.id, value, normalized: toNormalized(p, value), text, ...(clamped ? { clamped } : {}) });
         if (this.echo && value !== p.value) {
           queueMicrotask(() => {
             this.change(p.id, value);

@@ -1,38 +1,73 @@
 import { useBridge, useConnectionStatus } from "../ipc/hooks";
 
+/** Technical details for a tooltip: where the page connects and why it is not connected. */
+function details(connection: ReturnType<typeof useConnectionStatus>): string {
+  const { state } = connection;
+  const lines = [`Address: ${connection.endpoint}`];
+  if (state.phase === "reconnecting" || state.phase === "disconnected") lines.push(`Last error: ${state.reason}`);
+  if (connection.info) lines.push(`${connection.info.name} ${connection.info.version} over ${connection.info.transport}`);
+  return lines.join("\n");
+}
+
 /**
- * The connection's state for a browser page: hidden in the native editor (its connection is the
- * editor itself). While reconnecting, "Retry now" skips the wait.
+ * The connection's state for a browser page, small, in the top bar: a dot and one word; the
+ * address and any error only in the tooltip. Hidden in the native editor (its connection is the
+ * editor itself).
  */
 export function ConnectionStatus() {
+  const connection = useConnectionStatus();
+  if (connection.kind === "native") return null;
+  const word = connection.phase === "connected" ? "Live" : connection.phase === "connecting" ? "Connecting" : "Offline";
+  return (
+    <div className="connection" data-phase={connection.phase} role="status" aria-live="polite" title={details(connection)}>
+      <span className="connection-dot" aria-hidden="true" />
+      <span className="connection-label">{word}</span>
+    </div>
+  );
+}
+
+/**
+ * The whole window while there is no connection: what happened in plain words, when the next
+ * try is, "Try now", and the technical details in a tooltip. `show` is decided by the caller.
+ */
+export function OfflineOverlay() {
   const bridge = useBridge();
   const connection = useConnectionStatus();
-  const { state, phase, label } = connection;
-
-  if (connection.kind === "native") return null;
-  const detail =
-    state.phase === "reconnecting" || state.phase === "disconnected"
-      ? state.reason
-      : connection.info
-        ? `${connection.info.name} ${connection.info.version} over ${connection.info.transport}`
-        : "";
-
+  const { phase, retryInSeconds } = connection;
+  const title = phase === "connecting" ? "Connecting to Webstrip…" : "Webstrip is not connected";
+  const body =
+    phase === "connecting"
+      ? "Waiting for the plugin to answer."
+      : phase === "disconnected"
+        ? "The connection to the plugin was closed. Reload the page to connect again."
+        : `The plugin or app this page controls cannot be reached. The controls are locked until it is back. ${
+            retryInSeconds ? `Trying again in ${retryInSeconds} s.` : "Trying again now…"
+          }`;
   return (
-    <div className="connection" data-phase={phase} role="status" aria-live="polite" title={detail}>
-      <span className="connection-dot" aria-hidden="true" />
-      <span className="connection-label">{label}</span>
-      <span className="connection-endpoint">{connection.endpoint}</span>
-      {state.phase === "reconnecting" && (
-        <button
-          type="button"
-          className="connection-retry"
-          onClick={() => {
-            bridge.transport.retryNow();
-          }}
-        >
-          Retry now
-        </button>
-      )}
+    <div className="offline" role="alertdialog" aria-modal="true" aria-labelledby="offline-title" data-phase={phase}>
+      <div className="offline-card">
+        <div className="offline-icon" aria-hidden="true" />
+        <h1 className="offline-title" id="offline-title">
+          {title}
+        </h1>
+        <p className="offline-body">{body}</p>
+        <div className="offline-actions">
+          {phase === "reconnecting" && (
+            <button
+              type="button"
+              className="offline-retry"
+              onClick={() => {
+                bridge.transport.retryNow();
+              }}
+            >
+              Try now
+            </button>
+          )}
+          <span className="offline-details" tabIndex={0} title={details(connection)}>
+            Details
+          </span>
+        </div>
+      </div>
     </div>
   );
 }

@@ -1,38 +1,79 @@
-import { memo, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import type { Edit } from "../ipc/bridge";
+import { RpcError } from "../ipc/errors";
 import { useParameter } from "../ipc/hooks";
-import { niceStep, originNormalized, parseTyped, stepValue } from "./format";
+import { originNormalized, stepBy, toNormalized, type ParamInfoWithLaw, type StepSize } from "../lib/law";
+import { useContextMenu } from "./ContextMenu";
 import { useBurstEdit } from "./useBurstEdit";
 
-/** Pixels of vertical drag for the whole range (ten times more with Shift). */
+/** Pixels of drag (up or right) for the whole travel; ten times more with Shift. */
 const DRAG_PIXELS = 200;
 const FINE = 10;
 /** Wheel travel per step (a mouse notch is 100 px in Chromium, 53 in some others). */
 const WHEEL_PIXELS = 50;
 const SWEEP = 135; // degrees either side of straight up
+/** Ticks on the ring, evenly spaced over the travel. */
+const TICKS = 11;
+/** How long "clamped to …" stays under the readout. */
+const NOTE_MS = 2500;
 
 interface DragState {
   pointerId: number;
+  lastX: number;
   lastY: number;
   normalized: number;
   edit: Edit | null;
 }
 
-/** A rotary control for a float or int parameter. */
-export const Knob = memo(function Knob({ id }: { id: string }) {
-  const { param, current, set, reset, beginEdit } = useParameter(id);
+interface Entry {
+  text: string;
+  /** The plugin refused the text: its reason, shown in place. */
+  error: string | null;
+  busy: boolean;
+}
+
+/**
+ * A rotary control for a float or int parameter. Drag up/right to raise (Shift: fine), wheel,
+ * arrows (Shift: fine), PageUp/PageDown, Home/End; double-click or Delete: default; Enter or a
+ * click on the readout: type a value (the plugin parses it); right-click: menu. One tab stop.
+ */
+export const Knob = memo(function Knob({
+  id,
+  size = "large",
+  caption,
+}: {
+  id: string;
+  size?: "large" | "small";
+  /** The label over the dial (defaults to the parameter's name). */
+  caption?: string;
+}) {
+  const { param, current, reset, setText, beginEdit } = useParameter(id);
   const drag = useRef<DragState | null>(null);
   const burst = useBurstEdit(beginEdit);
-  const [entry, setEntryState] = useState<string | null>(null);
+  const [entry, setEntry] = useState<Entry | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const entryClosed = useRef(false);
-  const setEntry = (text: string | null) => {
-    if (text !== null) entryClosed.current = false;
-    setEntryState(text);
-  };
   const labelId = useId();
+  const noteId = useId();
   const dial = useRef<HTMLDivElement>(null);
   const wheel = useRef({ acc: 0 });
   const latestWheel = useRef<((event: WheelEvent) => void) | null>(null);
+
+  const openEntry = useCallback(() => {
+    const p = current();
+    if (!p) return;
+    entryClosed.current = false;
+    setEntry({ text: p.text, error: null, busy: false });
+  }, [current]);
+  const menu = useContextMenu(
+    useCallback(
+      () => [
+        { label: "Reset to default", action: reset },
+        { label: "Type a value…", action: openEntry },
+      ],
+      [reset, openEntry],
+    ),
+  );
 
   // React's wheel listeners are passive (no preventDefault): listen natively.
   const shown = param !== undefined;
@@ -48,8 +89,23 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
     };
   }, [shown]);
 
+  useEffect(() => {
+    if (note === null) return;
+    const timer = setTimeout(() => {
+      setNote(null);
+    }, NOTE_MS);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [note]);
+
   if (!param) return null;
-  const step = niceStep(param);
+  const info = param as ParamInfoWithLaw;
+
+  const stepFrom = (steps: number, sizeOfStep: StepSize) => {
+    const now = current() ?? param;
+    burst.step({ value: stepBy(info, now.value, steps, sizeOfStep) });
+  };
 
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     if (event.button !== 0) return;
@@ -57,6 +113,7 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
     event.currentTarget.setPointerCapture(event.pointerId);
     drag.current = {
       pointerId: event.pointerId,
+      lastX: event.clientX,
       lastY: event.clientY,
       normalized: param.normalized,
       edit: null,
@@ -65,11 +122,13 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const state = drag.current;
     if (state?.pointerId !== event.pointerId) return;
-    const dy = event.clientY - state.lastY;
+    // Up and right raise the value: vertical and horizontal drags both work.
+    const moved = event.clientX - state.lastX - (event.clientY - state.lastY);
+    state.lastX = event.clientX;
     state.lastY = event.clientY;
-    if (dy === 0) return;
+    if (moved === 0) return;
     const pixels = DRAG_PIXELS * (event.shiftKey ? FINE : 1);
-    state.normalized = Math.min(1, Math.max(0, state.normalized - dy / pixels));
+    state.normalized = Math.min(1, Math.max(0, state.normalized + moved / pixels));
     // The gesture starts with the first movement: a click or double-click sends nothing.
     state.edit ??= beginEdit();
     state.edit.set({ normalized: state.normalized });
@@ -82,24 +141,21 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const fine = event.shiftKey ? FINE : 1;
-    const by = (steps: number) => {
-      burst.step({ value: stepValue(param, current()?.value ?? param.value, step / fine, steps) });
-    };
+    const fine: StepSize = event.shiftKey ? "fine" : "coarse";
     switch (event.key) {
       case "ArrowUp":
       case "ArrowRight":
-        by(1);
+        stepFrom(1, fine);
         break;
       case "ArrowDown":
       case "ArrowLeft":
-        by(-1);
+        stepFrom(-1, fine);
         break;
       case "PageUp":
-        by(10);
+        stepFrom(1, "page");
         break;
       case "PageDown":
-        by(-10);
+        stepFrom(-1, "page");
         break;
       case "Home":
         burst.step({ value: param.min });
@@ -108,7 +164,7 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
         burst.step({ value: param.max });
         break;
       case "Enter":
-        setEntry(String(param.value));
+        openEntry();
         break;
       case "Delete":
       case "Backspace":
@@ -127,32 +183,48 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
     const steps = Math.trunc(wheel.current.acc / WHEEL_PIXELS);
     if (steps === 0) return;
     wheel.current.acc -= steps * WHEEL_PIXELS;
-    const fine = event.shiftKey ? FINE : 1;
-    burst.step({ value: stepValue(param, current()?.value ?? param.value, step / fine, steps) });
+    stepFrom(steps, event.shiftKey ? "fine" : "coarse");
   };
   latestWheel.current = onWheel;
 
-  /** Ends typed entry; with `commit`, sets the typed value. Focus goes back to the dial. */
+  /** Ends typed entry; with `commit`, the plugin parses the text. Invalid text stays, flagged. */
   const closeEntry = (commit: boolean) => {
-    // Focusing the dial blurs the field, which would close it a second time: once is enough.
-    if (entry === null || entryClosed.current) return;
-    entryClosed.current = true;
-    setEntry(null);
-    dial.current?.focus();
-    if (!commit) return;
-    const typed = parseTyped(entry);
-    if (typed === null) return;
-    set({ value: Math.min(param.max, Math.max(param.min, typed)) });
+    if (entry === null || entryClosed.current || entry.busy) return;
+    const done = () => {
+      entryClosed.current = true;
+      setEntry(null);
+      dial.current?.focus();
+    };
+    const typed = entry.text.trim();
+    if (!commit || typed === "" || typed === param.text) {
+      done();
+      return;
+    }
+    setEntry({ ...entry, busy: true });
+    setText(typed).then(
+      (result) => {
+        done();
+        setNote(result.clamped ? `Clamped to ${result.text}` : null);
+      },
+      (error: unknown) => {
+        setEntry({ text: entry.text, busy: false, error: describeRefusal(error, param.name) });
+      },
+    );
   };
 
   const angle = (n: number) => -SWEEP + n * 2 * SWEEP;
-  const origin = originNormalized(param);
+  const origin = originNormalized(info);
   const valueAngle = angle(param.normalized);
+  const unityAngle = angle(toNormalized(info, param.default));
 
   return (
-    <div className={`knob${param.editing ? " is-editing" : ""}`} data-param={param.id}>
+    <div
+      className={`knob knob-${size}${param.editing ? " is-editing" : ""}`}
+      data-param={param.id}
+      onContextMenu={menu.onContextMenu}
+    >
       <div className="control-label" id={labelId}>
-        {param.name}
+        {caption ?? param.name}
       </div>
       <div
         ref={dial}
@@ -164,8 +236,8 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
         aria-valuemax={param.max}
         aria-valuenow={param.value}
         aria-valuetext={param.text}
-        aria-orientation="vertical"
-        title={`${param.name}: drag, wheel or arrow keys (Shift: fine); double-click: default; Enter: type a value`}
+        aria-describedby={note ? noteId : undefined}
+        title={`${param.name}: drag or wheel (Shift: fine); double-click: default; right-click: menu`}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={endDrag}
@@ -177,54 +249,86 @@ export const Knob = memo(function Knob({ id }: { id: string }) {
         onBlur={burst.finish}
       >
         <svg viewBox="0 0 100 100" aria-hidden="true">
+          <g className="knob-ticks">
+            {Array.from({ length: TICKS }, (_, i) => {
+              const a = angle(i / (TICKS - 1));
+              return <line key={i} x1="50" y1="3.5" x2="50" y2="8" transform={`rotate(${a.toFixed(2)} 50 50)`} />;
+            })}
+          </g>
+          <path className="knob-unity" d="M 50 9 L 46.6 2.6 L 53.4 2.6 Z" transform={`rotate(${unityAngle.toFixed(2)} 50 50)`} />
           <path className="knob-track" d={arc(angle(0), angle(1))} />
           <path className="knob-fill" d={arc(Math.min(angle(origin), valueAngle), Math.max(angle(origin), valueAngle))} />
-          <circle className="knob-cap" cx="50" cy="50" r="27" />
+          <circle className="knob-cap" cx="50" cy="50" r="29" />
           <line
             className="knob-pointer"
             x1="50"
-            y1="50"
+            y1="44"
             x2="50"
-            y2="27"
+            y2="25"
             transform={`rotate(${valueAngle.toFixed(2)} 50 50)`}
           />
         </svg>
       </div>
       {entry === null ? (
-        <button
-          type="button"
+        <div
           className="control-value"
-          aria-label={`${param.name} value: ${param.text}. Click to type a value`}
-          onClick={() => {
-            setEntry(String(param.value));
-          }}
+          aria-hidden="true"
+          title="Click to type a value"
+          onClick={openEntry}
         >
           {param.text}
-        </button>
+        </div>
       ) : (
-        <input
-          className="control-value control-entry"
-          aria-label={`${param.name} value (${param.unit || "number"})`}
-          autoFocus
-          value={entry}
-          onFocus={(event) => {
-            event.currentTarget.select();
-          }}
-          onChange={(event) => {
-            setEntry(event.currentTarget.value);
-          }}
-          onKeyDown={(event) => {
-            if (event.key === "Enter") closeEntry(true);
-            if (event.key === "Escape") closeEntry(false);
-          }}
-          onBlur={() => {
-            closeEntry(true);
-          }}
-        />
+        <div className="entry-wrap">
+          <input
+            className={`control-entry${entry.error ? " is-invalid" : ""}`}
+            aria-label={`${param.name}: type a value`}
+            aria-invalid={entry.error !== null}
+            aria-errormessage={entry.error ? noteId : undefined}
+            autoFocus
+            spellCheck={false}
+            value={entry.text}
+            onFocus={(event) => {
+              event.currentTarget.select();
+            }}
+            onChange={(event) => {
+              setEntry({ text: event.currentTarget.value, error: null, busy: false });
+            }}
+            onKeyDown={(event) => {
+              event.stopPropagation();
+              if (event.key === "Enter") closeEntry(true);
+              if (event.key === "Escape") closeEntry(false);
+            }}
+            onBlur={() => {
+              // An invalid value stays flagged until it is fixed or cancelled.
+              if (entry.error === null) closeEntry(true);
+            }}
+          />
+          {entry.error && (
+            <div className="control-note is-error" id={noteId} role="alert">
+              {entry.error}
+            </div>
+          )}
+        </div>
       )}
+      {note && entry === null && (
+        <div className="control-note" id={noteId} role="status">
+          {note}
+        </div>
+      )}
+      {menu.menu}
     </div>
   );
 });
+
+/** What to show under a refused entry: the plugin's reason, in a sentence. */
+function describeRefusal(error: unknown, name: string): string {
+  if (error instanceof RpcError) {
+    const text = error.detail.trim();
+    return text ? text.charAt(0).toUpperCase() + text.slice(1) : `Not a value for ${name}`;
+  }
+  return "Not sent: the plugin is not connected";
+}
 
 /** An SVG arc on the knob's ring between two angles (degrees, 0 = up, clockwise). */
 function arc(from: number, to: number): string {

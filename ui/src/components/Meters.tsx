@@ -1,31 +1,34 @@
 import { memo, useCallback, useEffect, useRef, useState } from "react";
-import type { MeterFrame } from "../protocol";
+import type { ChannelMeter, MeterFrame } from "../protocol";
 import { useConnectionStatus, useMeters } from "../ipc/hooks";
-import { toDb } from "./format";
+import {
+  advance,
+  correlationPosition,
+  formatCorrelation,
+  formatDb,
+  formatTick,
+  freshBallistics,
+  meterPosition,
+  toDb,
+  type Ballistics,
+} from "../lib/meterMath";
+import { onAnimationFrame } from "./animation";
 
 /** Meter scale, dBFS. */
 export const METER_MIN_DB = -60;
 export const METER_MAX_DB = 6;
 const TICKS = [6, 0, -6, -12, -18, -24, -36, -48, -60];
 /** Peak hold time and fall rate of the peak bar and the hold marker. */
-const HOLD_MS = 1500;
-const FALL_DB_PER_S = 24;
+const BALLISTICS = { holdMs: 1500, fallDbPerS: 24, floorDb: METER_MIN_DB };
+/** Readouts change at most this often (numbers faster than this cannot be read). */
 const READOUT_MS = 100;
 
-/** Position of a level on the meter, 0 (bottom) … 1 (top). */
-export function meterPosition(db: number): number {
-  if (!Number.isFinite(db)) return 0;
-  return Math.min(1, Math.max(0, (db - METER_MIN_DB) / (METER_MAX_DB - METER_MIN_DB)));
-}
+const position = (db: number) => meterPosition(db, METER_MIN_DB, METER_MAX_DB);
 
-interface ChannelDisplay {
+interface ChannelDisplay extends Ballistics {
   /** Newest values not drawn yet. */
   pendingPeak: number;
   rms: number;
-  /** Displayed peak (falls smoothly), dB. */
-  peakDb: number;
-  holdDb: number;
-  holdUntil: number;
   clip: boolean;
 }
 
@@ -33,33 +36,51 @@ interface ChannelRefs {
   peak: HTMLDivElement | null;
   rms: HTMLDivElement | null;
   hold: HTMLDivElement | null;
-  readout: HTMLSpanElement | null;
+  peakText: HTMLSpanElement | null;
+  rmsText: HTMLSpanElement | null;
   clip: HTMLButtonElement | null;
 }
 
-const CHANNEL_NAMES = ["L", "R"];
-
 function freshChannel(): ChannelDisplay {
-  return { pendingPeak: 0, rms: 0, peakDb: -Infinity, holdDb: -Infinity, holdUntil: 0, clip: false };
+  return { ...freshBallistics(), pendingPeak: 0, rms: 0, clip: false };
+}
+
+function emptyRefs(): ChannelRefs {
+  return { peak: null, rms: null, hold: null, peakText: null, rmsText: null, clip: null };
+}
+
+/** Channel names: L and R for two, else numbers. */
+function channelNames(count: number): string[] {
+  return count === 2 ? ["L", "R"] : Array.from({ length: count }, (_, i) => String(i + 1));
 }
 
 /**
- * Output meters: peak (falling) and RMS bars, peak hold with readout, clip indicator. Frames go
- * straight from the bridge into the DOM through refs on each animation frame: React renders this
- * component only when the channel count changes.
+ * Peak and RMS meters for the channels `pick` takes from each frame: falling peak bar, RMS bar,
+ * a peak-hold marker, labelled "Peak" and "RMS" readouts, a 0 dBFS line, ticks, and a clip latch
+ * per channel (click it, or the bars, to reset peaks and clips). Frames go straight into the DOM
+ * through refs on animation frames: React renders this only when the channel count changes.
  */
-export const Meters = memo(function Meters() {
+export const LevelMeter = memo(function LevelMeter({
+  label,
+  pick,
+}: {
+  /** The group's name, e.g. "In" or "Out" (also its ARIA label). */
+  label: string;
+  /** The channels this meter shows, from a frame (undefined: none in this frame). */
+  pick: (frame: MeterFrame) => readonly ChannelMeter[] | undefined;
+}) {
   const [count, setCount] = useState(2);
   const channels = useRef<ChannelDisplay[]>([freshChannel(), freshChannel()]);
   const refs = useRef<ChannelRefs[]>([]);
 
   useMeters((frame: MeterFrame) => {
-    const list = channels.current;
-    if (frame.channels.length !== list.length) {
-      channels.current = frame.channels.map(() => freshChannel());
-      setCount(frame.channels.length);
+    const list = pick(frame);
+    if (!list) return;
+    if (list.length !== channels.current.length) {
+      channels.current = list.map(() => freshChannel());
+      setCount(list.length);
     }
-    frame.channels.forEach((meter, i) => {
+    list.forEach((meter, i) => {
       const display = channels.current[i];
       if (!display) return;
       display.pendingPeak = Math.max(display.pendingPeak, meter.peak);
@@ -69,13 +90,8 @@ export const Meters = memo(function Meters() {
   });
 
   useEffect(() => {
-    let raf = 0;
-    let last = performance.now();
     let lastReadout = 0;
-    const draw = (now: number) => {
-      raf = requestAnimationFrame(draw);
-      const dt = Math.min(0.25, (now - last) / 1000);
-      last = now;
+    return onAnimationFrame((now, dt) => {
       const updateText = now - lastReadout >= READOUT_MS;
       if (updateText) lastReadout = now;
       channels.current.forEach((ch, i) => {
@@ -83,36 +99,24 @@ export const Meters = memo(function Meters() {
         if (!el) return;
         const incoming = toDb(ch.pendingPeak);
         ch.pendingPeak = 0;
-        const fallen = ch.peakDb - FALL_DB_PER_S * dt;
-        ch.peakDb = Math.max(incoming, fallen, METER_MIN_DB - 1);
-        if (incoming >= ch.holdDb || now > ch.holdUntil) {
-          if (incoming >= ch.holdDb) {
-            ch.holdDb = incoming;
-            ch.holdUntil = now + HOLD_MS;
-          } else {
-            ch.holdDb = Math.max(incoming, ch.holdDb - FALL_DB_PER_S * dt);
-          }
-        }
+        advance(ch, incoming, now, dt, BALLISTICS);
         // Only what changed is written: no style work at all while the meters rest.
         // Transforms only: the compositor moves cached layers, nothing is laid out or repainted.
-        reveal(el.peak, meterPosition(ch.peakDb));
-        reveal(el.rms, meterPosition(toDb(ch.rms)));
-        const hold = meterPosition(ch.holdDb);
+        reveal(el.peak, position(ch.peakDb));
+        reveal(el.rms, position(toDb(ch.rms)));
+        const hold = position(ch.holdDb);
         write(el.hold, "transform", `translateY(${((1 - hold) * 100).toFixed(2)}%)`);
         write(el.hold, "opacity", hold > 0 ? "1" : "0");
-        if (el.clip && el.clip.classList.contains("is-on") !== ch.clip) el.clip.classList.toggle("is-on", ch.clip);
-        if (updateText && el.readout) {
-          const text = ch.holdDb > METER_MIN_DB ? ch.holdDb.toFixed(1) : "-inf";
-          if (el.readout.textContent !== text) el.readout.textContent = text;
-          const hot = ch.holdDb >= 0;
-          if (el.readout.classList.contains("is-hot") !== hot) el.readout.classList.toggle("is-hot", hot);
+        if (el.clip && el.clip.classList.contains("is-on") !== ch.clip) {
+          el.clip.classList.toggle("is-on", ch.clip);
+          el.clip.setAttribute("aria-pressed", String(ch.clip));
+        }
+        if (updateText) {
+          text(el.peakText, formatDb(ch.holdDb, METER_MIN_DB), ch.holdDb >= 0);
+          text(el.rmsText, formatDb(toDb(ch.rms), METER_MIN_DB), false);
         }
       });
-    };
-    raf = requestAnimationFrame(draw);
-    return () => {
-      cancelAnimationFrame(raf);
-    };
+    });
   }, []);
 
   // Without a connection there is no signal to show: let the bars fall.
@@ -133,70 +137,154 @@ export const Meters = memo(function Meters() {
     }
   }, []);
 
-  const names = count === 2 ? CHANNEL_NAMES : Array.from({ length: count }, (_, i) => String(i + 1));
+  const names = channelNames(count);
+  const ref = (i: number) => (refs.current[i] ??= emptyRefs());
+  const bar = (name: string, i: number) => (
+    <div className="meter-bar" key={name} data-channel={i} onClick={resetPeaks} title="Click to reset peak hold and clip">
+      <div className="meter-window meter-peak" ref={(el) => void (ref(i).peak = el)}>
+        <div className="meter-gradient" />
+      </div>
+      <div className="meter-window meter-rms" ref={(el) => void (ref(i).rms = el)}>
+        <div className="meter-gradient" />
+      </div>
+      <div className="meter-hold" ref={(el) => void (ref(i).hold = el)} />
+      <div className="meter-zero" style={{ bottom: `${(position(0) * 100).toFixed(2)}%` }} />
+    </div>
+  );
+  // Stereo: L bar | scale | R bar; other counts: the bars, then the scale.
+  const scale = (
+    <div className="meter-scale" aria-hidden="true" key="scale">
+      {TICKS.map((db) => (
+        <span key={db} className={db === 0 ? "is-zero" : undefined} style={{ bottom: `${(position(db) * 100).toFixed(2)}%` }}>
+          {formatTick(db)}
+        </span>
+      ))}
+    </div>
+  );
+  const columns = count === 2 ? [bar("L", 0), scale, bar("R", 1)] : [...names.map(bar), scale];
+  const cells = count === 2 ? ["L", "", "R"] : [...names, ""];
 
   return (
-    <div className="meters" role="group" aria-label="Output meters">
-      <div className="meter-channels">
-        {names.map((name, i) => (
-          <div className="meter-channel" key={name} data-channel={i}>
+    <div className="level-meter" role="group" aria-label={`${label} meters`} data-meter={label.toLowerCase()}>
+      <div className="meter-title">{label}</div>
+      <div className="meter-grid" style={{ gridTemplateColumns: `repeat(${cells.length}, auto)` }}>
+        {cells.map((name, col) =>
+          name === "" ? (
+            <span key={`c${col}`} className="meter-clip-label" aria-hidden="true">
+              clip
+            </span>
+          ) : (
             <button
+              key={`c${col}`}
               type="button"
               className="clip-led"
-              aria-label={`Clip ${name} (click to reset peaks and clips)`}
-              title="Clip: click to reset"
-              ref={(el) => {
-                (refs.current[i] ??= emptyRefs()).clip = el;
-              }}
+              aria-label={`${label} ${name} clip: click to reset peaks and clips`}
+              aria-pressed="false"
+              title="Clip (latched): click to reset"
+              ref={(el) => void (ref(names.indexOf(name)).clip = el)}
               onClick={resetPeaks}
-            />
-            <div
-              className="meter-bar"
-              onClick={resetPeaks}
-              title="Click to reset peak hold and clip"
             >
-              <div
-                className="meter-window meter-peak"
-                ref={(el) => {
-                  (refs.current[i] ??= emptyRefs()).peak = el;
-                }}
-              >
-                <div className="meter-gradient" />
-              </div>
-              <div
-                className="meter-window meter-rms"
-                ref={(el) => {
-                  (refs.current[i] ??= emptyRefs()).rms = el;
-                }}
-              >
-                <div className="meter-gradient" />
-              </div>
-              <div
-                className="meter-hold"
-                ref={(el) => {
-                  (refs.current[i] ??= emptyRefs()).hold = el;
-                }}
-              />
-            </div>
-            <span
-              className="meter-readout"
-              aria-label={`Peak hold ${name}, dBFS`}
-              ref={(el) => {
-                (refs.current[i] ??= emptyRefs()).readout = el;
-              }}
-            >
-              -inf
-            </span>
-            <span className="meter-name">{name}</span>
+              {name}
+            </button>
+          ),
+        )}
+        {columns.map((column, col) => (
+          <div className="meter-column" key={`b${col}`}>
+            {column}
           </div>
         ))}
-        <div className="meter-scale" aria-hidden="true">
-          {TICKS.map((db) => (
-            <span key={db} style={{ bottom: `${(meterPosition(db) * 100).toFixed(2)}%` }}>
-              {db > 0 ? `+${db}` : db}
+        {cells.map((name, col) =>
+          name === "" ? (
+            <span key={`p${col}`} className="meter-row-label">
+              Peak
             </span>
-          ))}
+          ) : (
+            <span
+              key={`p${col}`}
+              className="meter-readout"
+              aria-label={`${label} ${name} peak hold, dBFS`}
+              ref={(el) => void (ref(names.indexOf(name)).peakText = el)}
+            >
+              {"\u2212\u221e"}
+            </span>
+          ),
+        )}
+        {cells.map((name, col) =>
+          name === "" ? (
+            <span key={`r${col}`} className="meter-row-label">
+              RMS
+            </span>
+          ) : (
+            <span
+              key={`r${col}`}
+              className="meter-readout meter-readout-rms"
+              aria-label={`${label} ${name} RMS, dBFS`}
+              ref={(el) => void (ref(names.indexOf(name)).rmsText = el)}
+            >
+              {"\u2212\u221e"}
+            </span>
+          ),
+        )}
+      </div>
+    </div>
+  );
+});
+
+/**
+ * A correlation meter, −1 (out of phase) … 0 … +1 (mono), from the value `pick` takes from each
+ * frame (null: no stereo signal to correlate, shown as "—").
+ */
+export const CorrelationMeter = memo(function CorrelationMeter({
+  pick,
+}: {
+  pick: (frame: MeterFrame) => number | null | undefined;
+}) {
+  const needle = useRef<HTMLDivElement>(null);
+  const readout = useRef<HTMLSpanElement>(null);
+  const latest = useRef<number | null>(null);
+  const [available, setAvailable] = useState(true);
+
+  useMeters((frame: MeterFrame) => {
+    const value = pick(frame);
+    latest.current = value ?? null;
+    const has = value !== null && value !== undefined;
+    if (has !== available) setAvailable(has);
+  });
+
+  const online = useConnectionStatus().phase === "connected";
+  useEffect(() => {
+    if (!online) latest.current = null;
+  }, [online]);
+
+  useEffect(() => {
+    let lastReadout = 0;
+    return onAnimationFrame((now) => {
+      const value = latest.current;
+      write(needle.current, "transform", `translateX(${(correlationPosition(value) * 100).toFixed(2)}%)`);
+      if (now - lastReadout >= READOUT_MS) {
+        lastReadout = now;
+        text(readout.current, formatCorrelation(value), value !== null && value < 0);
+      }
+    });
+  }, []);
+
+  return (
+    <div className={`correlation${available ? "" : " is-unavailable"}`} role="group" aria-label="Correlation">
+      <div className="correlation-head">
+        <span className="correlation-title">Correlation</span>
+        <span className="correlation-readout" ref={readout} aria-label="Correlation value">
+          {"\u2014"}
+        </span>
+      </div>
+      <div className="correlation-track">
+        <div className="correlation-needle-wrap" ref={needle}>
+          <div className="correlation-needle" />
         </div>
+      </div>
+      <div className="correlation-scale" aria-hidden="true">
+        <span>{"\u22121"}</span>
+        <span>0</span>
+        <span>+1</span>
       </div>
     </div>
   );
@@ -206,6 +294,12 @@ function write(el: HTMLElement | null, property: "transform" | "opacity", value:
   if (el && el.style[property] !== value) el.style[property] = value;
 }
 
+function text(el: HTMLElement | null, value: string, hot: boolean): void {
+  if (!el) return;
+  if (el.textContent !== value) el.textContent = value;
+  if (el.classList.contains("is-hot") !== hot) el.classList.toggle("is-hot", hot);
+}
+
 /** Shows the bottom `position` (0…1) of a level bar: the window slides down, its gradient up. */
 function reveal(windowEl: HTMLElement | null, position: number): void {
   if (!windowEl) return;
@@ -213,8 +307,4 @@ function reveal(windowEl: HTMLElement | null, position: number): void {
   const shift = position > 0 ? ((1 - position) * 100).toFixed(2) : "101";
   write(windowEl, "transform", `translateY(${shift}%)`);
   write(windowEl.firstElementChild as HTMLElement | null, "transform", `translateY(-${shift}%)`);
-}
-
-function emptyRefs(): ChannelRefs {
-  return { peak: null, rms: null, hold: null, readout: null, clip: null };
 }

@@ -1,10 +1,12 @@
-import { memo, useRef, type KeyboardEvent } from "react";
+import { memo, useCallback, useRef, type KeyboardEvent } from "react";
 import { useParameter } from "../ipc/hooks";
+import { useContextMenu } from "./ContextMenu";
 
-/** A segmented selector (radio group) for an enum parameter. */
-export const Selector = memo(function Selector({ id }: { id: string }) {
-  const { param, set } = useParameter(id);
+/** A segmented selector (radio group) for an enum parameter; `vertical` stacks its choices. */
+export const Selector = memo(function Selector({ id, vertical = false }: { id: string; vertical?: boolean }) {
+  const { param, set, reset } = useParameter(id);
   const group = useRef<HTMLDivElement>(null);
+  const menu = useContextMenu(useCallback(() => [{ label: "Reset to default", action: reset }], [reset]));
   if (!param) return null;
   const variants = param.variants ?? [];
   const selected = Math.round(param.value);
@@ -41,7 +43,7 @@ export const Selector = memo(function Selector({ id }: { id: string }) {
   };
 
   return (
-    <div className="selector" data-param={param.id}>
+    <div className={`selector${vertical ? " is-vertical" : ""}`} data-param={param.id} onContextMenu={menu.onContextMenu}>
       <div className="control-label">{param.name}</div>
       <div
         ref={group}
@@ -66,6 +68,7 @@ export const Selector = memo(function Selector({ id }: { id: string }) {
           </button>
         ))}
       </div>
+      {menu.menu}
     </div>
   );
 });

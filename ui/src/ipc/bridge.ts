@@ -10,6 +10,7 @@ import type {
   RpcError as RpcErrorBody,
   TrackNameChanged,
 } from "../protocol";
+import { fromNormalized, snap, toNormalized, type ParamInfoWithLaw } from "../lib/law";
 import { DisconnectedError, RequestTimeoutError, RpcError } from "./errors";
 import { Listeners, type Transport, type TransportKind, type TransportState, type Unsubscribe } from "./transport";
 
@@ -35,7 +36,20 @@ export interface ConnectionSnapshot {
   synced: boolean;
   /** `getInfo` of the current connection. */
   info: Info | null;
+  /** The last resync (reconnect, state load, missed changes) that changed values, if any. */
+  resync: ResyncNotice | null;
 }
+
+/** Values that a resync found changed (the page showed something else before it). */
+export interface ResyncNotice {
+  /** Names of the parameters whose values changed, in the plugin's order. */
+  names: string[];
+  /** Counts notices, so the same names twice still show twice. */
+  serial: number;
+}
+
+/** The applied value of a `setParameter`; `clamped` when the plugin clamped typed text to its range. */
+export type SetResult = ParamValue;
 
 /** A target for `setParameter`: plain `value` or `normalized`. */
 export type SetTarget = { value: number } | { normalized: number };
@@ -152,6 +166,7 @@ export class IpcBridge {
       state: transport.state,
       synced: false,
       info: null,
+      resync: null,
     };
     this.unsubscribeTransport.push(
       transport.onMessage((text) => {
@@ -284,6 +299,22 @@ export class IpcBridge {
     } finally {
       this.settle(id);
     }
+  }
+
+  /**
+   * Sets a value from text the user typed: the plugin parses it (`"30L"`, `"-inf"`, `"mono"`).
+   * Resolves with the applied value (`clamped` when it was out of range); rejects with the
+   * plugin's {@link RpcError} (e.g. −32602 "not a value for Pan") when it is not a value, and
+   * then nothing changed.
+   */
+  async setText(id: string, text: string): Promise<SetResult> {
+    const edit = this.edits.get(id);
+    if (edit && !edit.ended) await edit.end();
+    const result: SetResult = await this.request("setParameter", { id, text });
+    this.showLocal(id, { value: result.value }, false);
+    this.applied(id, result);
+    this.settle(id);
+    return result;
   }
 
   /** @internal Shows a local value at once, before the plugin answers. */
@@ -548,6 +579,7 @@ export class IpcBridge {
 
   private applySnapshot(all: AllParameters): void {
     const changedIds = new Set<string>([...this.server.keys()]);
+    const before = this.server;
     this.server = new Map(all.parameters.map((p) => [p.id, p]));
     for (const id of this.server.keys()) changedIds.add(id);
     this.seq = all.seq;
@@ -561,7 +593,17 @@ export class IpcBridge {
     }
     const structure = all.parameters.map((p) => p.id);
     if (structure.join("\u0000") !== this.ids.join("\u0000")) this.ids = structure;
-    this.setConnection({ synced: true });
+    const changedNames = [...this.server.values()]
+      .filter((p) => {
+        const old = before.get(p.id);
+        return old !== undefined && !sameValue(old.value, p.value) && !this.overrides.has(p.id);
+      })
+      .map((p) => p.name);
+    const resync =
+      changedNames.length > 0
+        ? { names: changedNames, serial: (this.connection.resync?.serial ?? 0) + 1 }
+        : this.connection.resync;
+    this.setConnection({ synced: true, resync });
     this.refresh([...changedIds]);
     if (gap) {
       this.stats.seqGaps += 1;
@@ -710,20 +752,25 @@ export class Edit {
   }
 }
 
-function estimate(info: ParamInfo, target: SetTarget): { value: number; normalized: number } {
-  const span = info.max - info.min;
+/**
+ * The value a set will land on, shown until the plugin answers: by the parameter's own range law
+ * (`ParamInfo.law`; linear when a plugin does not send one) and its step, as the plugin snaps it.
+ * The text stays the plugin's until its answer.
+ */
+export function estimate(info: ParamInfoWithLaw, target: SetTarget): { value: number; normalized: number } {
   if ("normalized" in target) {
-    const normalized = clamp(target.normalized, 0, 1);
-    let value = info.min + normalized * span;
-    if (info.step) value = Math.round(value / info.step) * info.step;
-    return { value, normalized: info.step && span > 0 ? (value - info.min) / span : normalized };
+    const normalized = Math.min(1, Math.max(0, target.normalized));
+    const raw = fromNormalized(info, normalized);
+    // Discrete parameters land on a step, and so does their position; floats keep the pointer's.
+    if (info.step) {
+      const value = snap(info, raw);
+      return { value, normalized: toNormalized(info, value) };
+    }
+    const value = info.stepSize ? snap(info, raw) : raw;
+    return { value, normalized };
   }
-  const value = clamp(target.value, info.min, info.max);
-  return { value, normalized: span > 0 ? (value - info.min) / span : 0 };
-}
-
-function clamp(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
+  const value = snap(info, target.value);
+  return { value, normalized: toNormalized(info, value) };
 }
 
 function sameValue(a: number, b: number): boolean {

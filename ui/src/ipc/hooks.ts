@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import type { MeterFrame } from "../protocol";
-import type { ConnectionSnapshot, Edit, IpcBridge, ParameterState, SetTarget } from "./bridge";
+import type { ConnectionSnapshot, Edit, IpcBridge, ParameterState, SetResult, SetTarget } from "./bridge";
 
 export const BridgeContext = createContext<IpcBridge | null>(null);
 
@@ -34,6 +34,8 @@ export interface ParameterHandle {
   set: (target: SetTarget) => void;
   /** Back to the default value (one complete set). */
   reset: () => void;
+  /** A typed value, parsed by the plugin: the applied value, or a rejection when it is not one. */
+  setText: (text: string) => Promise<SetResult>;
   /**
    * Starts a continuous edit: the returned handle's `set` moves the value, its `end` finishes;
    * the host sees exactly one gesture around it however many values are sent.
@@ -57,9 +59,10 @@ export function useParameter(id: string): ParameterHandle {
     if (info) void bridge.setParameter(id, { value: info.default });
   }, [bridge, id]);
   const beginEdit = useCallback(() => bridge.beginEdit(id), [bridge, id]);
+  const setText = useCallback((text: string) => bridge.setText(id, text), [bridge, id]);
   return useMemo(
-    () => ({ param, value: param?.value, text: param?.text, current: getSnapshot, set, reset, beginEdit }),
-    [param, getSnapshot, set, reset, beginEdit],
+    () => ({ param, value: param?.value, text: param?.text, current: getSnapshot, set, reset, setText, beginEdit }),
+    [param, getSnapshot, set, reset, setText, beginEdit],
   );
 }
 
