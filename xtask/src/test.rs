@@ -9,7 +9,8 @@
 //! 5. `cargo test` for the whole workspace (unit tests, the CLAP host tests against the bundle,
 //!    the bridge against nice-plug's wrappers, the standalone's WebSocket server over the wire);
 //! 6. the VST3 tests in pedalboard from a Python venv under `target/`;
-//! 7. the UI end to end in Chromium against the standalone, and against an instance's browser
+//! 7. the VST3 bundle in a real DAW: Ardour 7 headless (`tests/ardour`, the same venv);
+//! 8. the UI end to end in Chromium against the standalone, and against an instance's browser
 //!    bridge inside `clap-test-host`.
 
 use std::path::Path;
@@ -22,6 +23,9 @@ use crate::{cmd, deps, ui};
 /// Python requirements of the VST3 host tests.
 const REQUIREMENTS: &str = "tests/vst3/requirements.txt";
 
+/// The DAW the Ardour tests (`tests/ardour`) run the VST3 bundle in.
+const ARDOUR: &[&str] = &["ardour"];
+
 /// Runs every test.
 pub fn test(args: &[String]) -> Result<()> {
     if let Some(arg) = args.first() {
@@ -30,6 +34,7 @@ pub fn test(args: &[String]) -> Result<()> {
     deps::warn_if_low_disk(&cmd::target_dir());
     deps::ensure_build()?;
     crate::gui::ensure_test()?;
+    deps::ensure(ARDOUR)?;
     deps::ensure_python_venv()?;
     ui::check()?;
 
@@ -45,11 +50,15 @@ pub fn test(args: &[String]) -> Result<()> {
         "warnings",
     ]))?;
 
+    let bundle = ["webstrip", "--features", "assert_process_allocs"].map(String::from);
     nice_plug_xtask::main_with_args(
         "cargo xtask",
-        ["bundle", "webstrip", "--features", "assert_process_allocs"].map(String::from),
+        std::iter::once("bundle".to_owned()).chain(bundle.iter().cloned()),
     )
     .context("bundling the plugin for the tests")?;
+    // The same layout users install: the editor helper beside each plugin binary (a DAW opening
+    // a bundle without it shows an empty editor).
+    crate::gui::bundle_helper(&bundle)?;
     let bundled = std::fs::canonicalize(cmd::target_dir().join("bundled"))?;
     let clap = bundled.join("Webstrip.clap");
     let vst3 = bundled.join("Webstrip.vst3");
@@ -68,10 +77,20 @@ pub fn test(args: &[String]) -> Result<()> {
 
     let python = venv(&cmd::target_dir().join("venv"))?;
     cmd::run(
-        Command::new(python)
+        Command::new(&python)
             .args(["-m", "pytest", "tests/vst3", "-q"])
             .env("WEBSTRIP_VST3", &vst3),
     )?;
+    let started = std::time::Instant::now();
+    cmd::run(
+        Command::new(&python)
+            .args(["-m", "pytest", "tests/ardour", "-q"])
+            .env("WEBSTRIP_VST3", &vst3),
+    )?;
+    eprintln!(
+        "xtask: the Ardour tests took {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     ui::e2e(&cmd::target_dir().join("debug").join("webstrip"), &clap)?;
     eprintln!("xtask: all tests passed");
     Ok(())
