@@ -259,3 +259,32 @@ def strip_parameter_values(xml: str) -> str:
     cleaned = re.sub(r'\s*<Controllable [^>]*name="[^"]*"[^>]*parameter="\d+"[^>]*/>', "", block)
     cleaned = re.sub(r'\s*<Port id="\d+" value="[^"]*"/>', "", cleaned)
     return xml[:start] + xml[start:].replace(block, cleaned, 1)
+
+
+# --- automation -----------------------------------------------------------------------------
+
+# Output automation: 0 dB up to half a second, a 10 ms line down to −12 dB, held to the end (a
+# lane holds its first value before its first point and its last after the last).
+AUTOMATION = [(SR // 2, 0.0), (SR // 2 + SR // 100, -12.0)]
+
+
+def automation_lines() -> list[str]:
+    points = ", ".join(f"{{{t}, {v!r}}}" for t, v in AUTOMATION)
+    return [f'automate (proc, "Output", {{{points}}})']
+
+
+def test_automation_written_in_ardour_changes_the_render(ardour):
+    name = "automation"
+    folder = ardour.root / "renders"
+    folder.mkdir(exist_ok=True)
+    body = new_session_lines(ardour, "session-automation") + automation_lines() + [
+        f'render ("{folder}", "{name}", {SECONDS * SR})', "finish ()"]
+    run = ardour.run(name, "\n".join(body) + "\n", creates=ardour.root / "session-automation")
+    lane = run.get("automation")
+    assert lane["play"] and lane["points"] == len(AUTOMATION), lane
+    y = host.read_wav(folder / f"{name}.wav")
+    x = test_signal()
+    before, after = slice(SKIP, SR // 2 - 100), slice(SR // 2 + SKIP, SR)
+    for ch in range(2):
+        assert level_db(y[ch, before]) - level_db(x[ch, before]) == pytest.approx(0, abs=0.1)
+        assert level_db(y[ch, after]) - level_db(x[ch, after]) == pytest.approx(-12, abs=0.1)

@@ -120,3 +120,43 @@ function finish (save)
 	out:close ()
 	os.exit (0, false)
 end
+
+-- Writes automation for parameter `label`: `points` is a list of {sample, plain value}; the lane
+-- is put in Play mode, so Ardour drives the parameter from it while the transport rolls.
+function automate (proc, label, points)
+	local index = param_index (proc, label)
+	local al, cl, pd = ARDOUR.LuaAPI.plugin_automation (proc, index)
+	assert (not al:isnil (), "no automation lane for " .. label)
+	cl:clear_list ()
+	for _, p in ipairs (points) do
+		cl:add (Temporal.timepos_t (p[1]), p[2], false, false)
+	end
+	local pi = proc:to_insert ()
+	local ac = pi:to_automatable ():automation_control (
+		Evoral.Parameter (ARDOUR.AutomationType.PluginAutomation, 0, index), false)
+	assert (not ac:isnil (), "no automation control for " .. label)
+	ac:set_automation_state (ARDOUR.AutoState.Play)
+	emit ("automation", { label = label, points = cl:size (), play = ac:automation_state () == ARDOUR.AutoState.Play })
+end
+
+-- Waits (at most `seconds`) until the file `path` exists.
+function wait_for_file (path, seconds)
+	for _ = 1, seconds * 100 do
+		local f = io.open (path, "r")
+		if f then f:close () return true end
+		ARDOUR.LuaAPI.usleep (10000)
+	end
+	return false
+end
+
+-- Rolls the transport from sample 0 for `seconds` seconds of wall-clock time, then stops.
+function play (seconds)
+	Session:request_locate (0, false, ARDOUR.LocateTransportDisposition.MustStop,
+		ARDOUR.TransportRequestSource.TRS_UI)
+	ARDOUR.LuaAPI.usleep (200000)
+	Session:request_roll (ARDOUR.TransportRequestSource.TRS_UI)
+	ARDOUR.LuaAPI.usleep (math.floor (seconds * 1000000))
+	emit ("played_to", Session:transport_sample ())
+	Session:request_stop (false, false, ARDOUR.TransportRequestSource.TRS_UI)
+	ARDOUR.LuaAPI.usleep (200000)
+end
