@@ -107,6 +107,22 @@ class Ardour:
     def cache_files(self) -> list[Path]:
         return sorted((self.root / "cache" / "ardour7" / "vst").glob("*.v3i"))
 
+    def start(self, name: str, body: str, extra_env: dict) -> tuple[subprocess.Popen, Path]:
+        """Starts the helpers followed by `body` in headless Ardour without waiting (the caller
+        talks to it meanwhile, then waits with a timeout); returns the process and the result
+        file. stdout and stderr go to files in the run's folder."""
+        work = self.root / "runs" / name
+        work.mkdir(parents=True, exist_ok=True)
+        script = work / "script.lua"
+        script.write_text((HERE / "webstrip_ardour.lua").read_text() + "\n" + body)
+        env = self.env | extra_env
+        result = work / "result.jsonl"
+        result.unlink(missing_ok=True)
+        env["WEBSTRIP_RESULT"] = str(result)
+        with open(work / "stdout.txt", "w") as out, open(work / "stderr.txt", "w") as err:
+            proc = subprocess.Popen([LUA, str(script)], env=env, cwd=work, stdout=out, stderr=err)
+        return proc, result
+
     def run(self, name: str, body: str, extra_env: dict | None = None,
             creates: Path | None = None) -> "Run":
         """Runs the helpers (webstrip_ardour.lua) followed by `body` in headless Ardour; returns
@@ -136,14 +152,18 @@ class Ardour:
             attempts.append(proc.returncode)
             if not crashed(proc.returncode):
                 break
-        values = []
-        if result.exists():
-            values = [json.loads(line) for line in result.read_text().splitlines() if line]
+        values = read_results(result)
         run = Run(name, work, proc.returncode, attempts, proc.stdout, proc.stderr, values)
         assert run.get("done"), (
             f"the Ardour script {name} did not finish (exit codes {attempts}); stdout:\n"
             f"{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}")
         return run
+
+
+def read_results(path: Path) -> list:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line]
 
 
 def crashed(returncode: int) -> bool:

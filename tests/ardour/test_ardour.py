@@ -13,11 +13,17 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import sys
+import time
 
 import numpy as np
 import pytest
+import websocket  # websocket-client
 
 import ardour_host as host
+
+sys.path.insert(0, str(host.REPO / "tests" / "vst3"))
+from bridge_probe import Rpc  # noqa: E402  (the WebSocket JSON-RPC client of the VST3 tests)
 
 SR = host.SR
 SECONDS = 1
@@ -288,3 +294,74 @@ def test_automation_written_in_ardour_changes_the_render(ardour):
     for ch in range(2):
         assert level_db(y[ch, before]) - level_db(x[ch, before]) == pytest.approx(0, abs=0.1)
         assert level_db(y[ch, after]) - level_db(x[ch, after]) == pytest.approx(-12, abs=0.1)
+
+
+# --- the in-host browser bridge while Ardour plays -------------------------------------------
+
+URL_LINE = re.compile(r"Webstrip instance \d+[^:]*: browser bridge at http://127\.0\.0\.1:(\d+)/\?token=(\w+)")
+# Output automation for the bridge test: a line from 0 dB down to −12 dB over one second.
+RAMP = [(0, 0.0), (SR, -12.0)]
+
+
+def wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+def test_bridge_client_sees_automation_while_ardour_plays(ardour):
+    log = ardour.root / "bridge.log"
+    log.unlink(missing_ok=True)
+    go = ardour.root / "bridge.go"
+    go.unlink(missing_ok=True)
+    points = ", ".join(f"{{{t}, {v!r}}}" for t, v in RAMP)
+    if (ardour.root / "session-bridge").exists():
+        shutil.rmtree(ardour.root / "session-bridge")
+    body = new_session_lines(ardour, "session-bridge") + [
+        f'automate (proc, "Output", {{{points}}})',
+        'emit ("ready", true)',
+        f'assert (wait_for_file ("{go}", 30), "the test never said go")',
+        "play (2.0)",
+        "finish (false)",
+    ]
+    proc, result = ardour.start("bridge", "\n".join(body) + "\n",
+                                {"WEBSTRIP_BRIDGE": "0", "NICE_LOG": str(log)})
+    try:
+        port, token = wait_for(
+            lambda: (m := URL_LINE.search(log.read_text() if log.exists() else "")) and
+            (int(m.group(1)), m.group(2)), 30, "the instance's bridge URL in NICE_LOG")
+        wait_for(lambda: any(v["key"] == "ready" for v in host.read_results(result)), 30,
+                 "the session to be ready")
+        rpc = Rpc(port, token)
+        assert rpc.call("ping")["result"] == {"pong": True}
+        go.write_text("go")
+        changes = []
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                note = rpc.changed("output", 0.5)
+            except websocket.WebSocketConnectionClosedException:
+                break  # Ardour ended: the instance closed its bridge
+            if note:
+                changes.append(note["value"])
+        rpc.close()
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    played = host.read_results(result)
+    assert any(v["key"] == "done" for v in played), (proc.returncode, played)
+    played_to = next(v["value"] for v in played if v["key"] == "played_to")
+    assert played_to >= SR, played_to  # rolled past the ramp's end
+    # The automation reached the page's protocol as parameterChanged, following the line.
+    print("parameterChanged output values:", changes)
+    assert len(changes) >= 5, changes
+    assert all(-12.0 - 1e-3 <= v <= 1e-3 for v in changes), changes
+    assert changes == sorted(changes, reverse=True), "the ramp only goes down"
+    assert changes[-1] == pytest.approx(-12.0, abs=0.05), changes
+    assert changes[0] > -6.0, changes
