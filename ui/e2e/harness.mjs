@@ -114,5 +114,5 @@ export async function shownValues(page) {
 
 /** The connection status's phase: connecting, connected, reconnecting or disconnected. */
 export async function phase(page) {
-  return page.getAttribute("[role=status]", "data-phase");
+  return page.getAttribute(".connection", "data-phase");
 }

@@ -34,6 +34,88 @@ const screenshotPath = path.join(repo, "target", "ui-e2e.png");
 const bin = process.env.WEBSTRIP_BIN;
 const frameSeconds = Number(process.env.E2E_FRAMES_SECONDS ?? 10);
 const BUDGET_DROP = 0.01;
+const SIZES = [
+  [360, 240],
+  [480, 300],
+  [720, 420],
+  [1280, 800],
+  [1920, 1080],
+];
+
+/**
+ * In the page: every control's box inside the viewport and overlapping no other control's; no
+ * scrolling; every text's contrast on its background ≥ 4.5:1. Returns the problems found.
+ */
+function layoutProblems() {
+  const problems = [];
+  const selector =
+    "[role=slider],[role=switch],[role=radiogroup],.clip-led,.meter-bar,.correlation-track,.control-value,.control-label";
+  const boxes = [...document.querySelectorAll(selector)].map((el) => ({
+    el,
+    name: el.getAttribute("aria-label") || el.closest("[data-param]")?.getAttribute("data-param") + " " + el.className,
+    r: el.getBoundingClientRect(),
+  }));
+  for (const { name, r } of boxes) {
+    if (r.width <= 0 || r.height <= 0) problems.push(`${name} has no size`);
+    if (r.left < -0.5 || r.top < -0.5 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) {
+      problems.push(`${name} outside: ${[r.left, r.top, r.right, r.bottom].map(Math.round)}`);
+    }
+  }
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i];
+      const b = boxes[j];
+      if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 0.5 && h > 0.5) problems.push(`${a.name} overlaps ${b.name}`);
+    }
+  }
+  const root = document.scrollingElement;
+  if (root.scrollHeight > innerHeight + 1 || root.scrollWidth > innerWidth + 1) problems.push("the page scrolls");
+  // Contrast (WCAG): each text's colour on the first opaque background behind it.
+  const lum = ([r, g, b]) => {
+    const f = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const rgba = (s) => (s.match(/[\d.]+/g) ?? []).map(Number);
+  let lowest = Infinity;
+  let smallest = Infinity;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || !node.textContent.trim() || el.closest("[aria-hidden=true]:not(.control-value):not(.meter-scale):not(.correlation-scale)")) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || el.getClientRects().length === 0) continue;
+    const fg = rgba(style.color);
+    let bg = null;
+    for (let at = el; at; at = at.parentElement) {
+      const s = getComputedStyle(at);
+      const c = rgba(s.backgroundColor);
+      if (c.length >= 3 && (c[3] ?? 1) > 0.5) {
+        bg = c;
+        break;
+      }
+      if (s.backgroundImage !== "none") {
+        bg = rgba(s.backgroundImage.match(/rgba?\([^)]*\)/)?.[0] ?? "rgb(0,0,0)");
+        break;
+      }
+    }
+    bg ??= [16, 18, 21];
+    const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    lowest = Math.min(lowest, ratio);
+    smallest = Math.min(smallest, parseFloat(style.fontSize));
+    if (ratio < 4.5) problems.push(`contrast ${ratio.toFixed(2)}:1 for "${node.textContent.trim()}"`);
+  }
+  return {
+    problems,
+    count: boxes.length,
+    em: getComputedStyle(document.documentElement).fontSize,
+    smallest: `${smallest.toFixed(1)} px`,
+    contrast: `${lowest.toFixed(2)}:1`,
+  };
+}
 
 const notes = [];
 let server = null;
@@ -260,7 +342,7 @@ async function main() {
     await other.request("setParameter", { id: "width", value: 150 });
     await until("the Width knob at 150", async () => {
       const knob = page.getByRole("slider", { name: "Width", exact: true });
-      return (await knob.getAttribute("aria-valuenow")) === "150" && (await knob.getAttribute("aria-valuetext")) === "150.00 %";
+      return (await knob.getAttribute("aria-valuenow")) === "150" && (await knob.getAttribute("aria-valuetext")) === "150 %";
     });
     await until("the Pan knob at 0", async () =>
       (await page.getByRole("slider", { name: "Pan", exact: true }).getAttribute("aria-valuenow")) === "0",
@@ -273,21 +355,28 @@ async function main() {
     await knob.focus();
     await page.keyboard.press("ArrowUp");
     await page.keyboard.press("ArrowUp");
-    await until("the second client to see Output +1 dB", async () => {
+    let stepped = start;
+    await until("the second client to see Output raised by two steps on its 0.1 dB grid", async () => {
       const { value } = await other.request("getParameter", { id: "output" });
-      return Math.abs(value - (start + 1)) < 1e-6;
+      stepped = value;
+      return value > start + 0.15 && Math.abs(value * 10 - Math.round(value * 10)) < 1e-3;
     });
     await knob.dblclick();
     await until("Output back at its default", async () => {
       const { value } = await other.request("getParameter", { id: "output" });
       return value === 0 && (await knob.getAttribute("aria-valuenow")) === "0";
     });
-    return `Output ${start} → ${start + 1} → 0 dB`;
+    return `Output ${start} → ${stepped} → 0 dB`;
   });
 
   await check("with the tone on, the meters move (and read the tone's level)", async () => {
+    // The output's peak-hold readouts (L, R), with the true minus sign read as "-".
     const readouts = () =>
-      page.evaluate(() => [...document.querySelectorAll(".meter-readout")].map((el) => el.textContent));
+      page.evaluate(() =>
+        [...document.querySelectorAll("[data-meter=out] .meter-readout:not(.meter-readout-rms)")].map((el) =>
+          (el.textContent ?? "").replace("\u2212", "-"),
+        ),
+      );
     const before = await readouts();
     // A neutral strip, so the meters read the tone itself.
     for (const [id, value] of Object.entries({ input: 0, pan: 0, width: 100, invert_l: 0, invert_r: 0, mute: 0, bypass: 0 })) {
@@ -305,6 +394,129 @@ async function main() {
     const shift = Number(/translateY\(([\d.]+)%\)/.exec(bar)?.[1] ?? 100);
     assert(shift < 100, `the RMS bar did not move (${bar})`);
     return `readouts ${before.join("/")} → ${after.join("/")} dBFS`;
+  });
+
+  await check("the correlation meter reads +1 for the mono tone and −1 with one channel inverted", async () => {
+    const read = () => page.textContent("[aria-label='Correlation value']");
+    const plus = await until("+1.00", async () => ((await read()) === "+1.00" ? "+1.00" : null));
+    await other.request("setParameter", { id: "invert_l", value: 1 });
+    const minus = await until("−1.00", async () => ((await read()) === "\u22121.00" ? "\u22121.00" : null));
+    await other.request("setParameter", { id: "invert_l", value: 0 });
+    const inputs = await page.evaluate(() =>
+      [...document.querySelectorAll("[data-meter=in] .meter-readout")].map((el) => el.textContent),
+    );
+    return `${plus} → ${minus}; input meters (no host input: silence) ${inputs.join(" ")}`;
+  });
+
+  await check("main-thread time and first paint with meters at 60 Hz (measured, reported)", async () => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const metric = async () => {
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      const get = (name) => metrics.find((m) => m.name === name)?.value ?? 0;
+      return { task: get("TaskDuration"), script: get("ScriptDuration"), at: get("Timestamp") };
+    };
+    const a = await metric();
+    await sleep(5000);
+    const b = await metric();
+    const share = (b.task - a.task) / (b.at - a.at);
+    const scriptShare = (b.script - a.script) / (b.at - a.at);
+    const fresh = await browser.newPage({ viewport: { width: 720, height: 420 } });
+    await fresh.goto(`http://127.0.0.1:${port}/`);
+    await fresh.waitForSelector("[role=slider]");
+    const paint = await fresh.evaluate(() => {
+      const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
+      return { fcp };
+    });
+    const controlsAt = await fresh.evaluate(() => performance.now());
+    await fresh.close();
+    const summary =
+      `main thread ${(share * 100).toFixed(1)} % of a core (script ${(scriptShare * 100).toFixed(1)} %) over 5 s with meters at 60 Hz; ` +
+      `first contentful paint ${paint.fcp.toFixed(0)} ms, controls shown by ${controlsAt.toFixed(0)} ms; load ${os.loadavg()[0].toFixed(2)}`;
+    notes.push(`performance: ${summary}`);
+    return summary;
+  });
+
+  await check("fine steps, PageUp and typed entry as the plugin reads them", async () => {
+    const pan = page.getByRole("slider", { name: "Pan", exact: true });
+    const width = page.getByRole("slider", { name: "Width", exact: true });
+    const value = async (id) => (await other.request("getParameter", { id })).value;
+    const expectValue = (id, want) => until(`${id} at ${want}`, async () => (await value(id)) === want);
+    const results = [];
+    await other.request("setParameter", { id: "pan", value: 6 });
+    await until("the page at Pan 6", async () => (await pan.getAttribute("aria-valuenow")) === "6");
+    await pan.focus();
+    await page.keyboard.press("Shift+ArrowUp");
+    await expectValue("pan", 7);
+    results.push("Pan 6 → Shift+Up 7");
+    await other.request("setParameter", { id: "width", value: 106 });
+    await until("the page at Width 106", async () => (await width.getAttribute("aria-valuenow")) === "106");
+    await width.focus();
+    await page.keyboard.press("Shift+ArrowUp");
+    await expectValue("width", 107);
+    results.push("Width 106 → Shift+Up 107");
+    await sleep(500); // the key burst's gesture ends
+    await other.request("setParameter", { id: "pan", value: 6 });
+    await until("the page at Pan 6", async () => (await pan.getAttribute("aria-valuenow")) === "6");
+    await pan.focus();
+    await page.keyboard.press("PageUp");
+    await expectValue("pan", 26);
+    results.push("Pan 6 → PageUp 26");
+    await sleep(500);
+    const type = async (id, text) => {
+      await page.click(`[data-param=${id}] .control-value`);
+      const field = page.locator(`[data-param=${id}] input`);
+      await field.fill(text);
+      await field.press("Enter");
+    };
+    for (const [text, want] of [["30L", -30], ["L30", -30], ["-30", -30], ["30R", 30], ["c", 0]]) {
+      await type("pan", text);
+      await expectValue("pan", want);
+      results.push(`"${text}" → ${await pan.getAttribute("aria-valuetext")}`);
+    }
+    await type("width", "mono");
+    await expectValue("width", 0);
+    await type("output", "+20");
+    await expectValue("output", 12);
+    const note = await until("the clamped note", () => page.textContent("[data-param=output] .control-note").catch(() => null), 2000);
+    assert(/Clamped to \+12/.test(note), `clamped note: ${note}`);
+    results.push(`Output "+20" → ${note}`);
+    await type("pan", "left-ish");
+    const alert = await until("the invalid flag", () => page.textContent("[data-param=pan] [role=alert]").catch(() => null), 2000);
+    const invalid = await page.getAttribute("[data-param=pan] input", "aria-invalid");
+    const kept = await page.inputValue("[data-param=pan] input");
+    assert(invalid === "true" && kept === "left-ish", `invalid text not kept and flagged: ${invalid} ${kept}`);
+    await page.press("[data-param=pan] input", "Escape");
+    results.push(`"left-ish" flagged in place: ${alert}`);
+    for (const [id, v] of Object.entries({ pan: 0, width: 100, output: 0 })) await other.request("setParameter", { id, value: v });
+    return results.join("; ");
+  });
+
+  await check("a wheel over empty space changes nothing and scrolls nothing", async () => {
+    const before = (await other.request("getAllParameters")).parameters.map((p) => `${p.id}=${p.value}`).join(",");
+    const spot = await page.evaluate(() => {
+      // The empty middle of the Output panel, between the Gain knob's row and the toggles.
+      const controls = [...document.querySelectorAll("[role=slider],[role=switch],[role=radiogroup],.knob,.toggle,.correlation,.level-meter")];
+      const panel = document.querySelector(".panel-output").getBoundingClientRect();
+      for (let y = panel.bottom - 4; y > panel.top; y -= 3) {
+        const x = panel.left + 6;
+        const el = document.elementFromPoint(x, y);
+        if (el && !controls.some((c) => c.contains(el))) return { x, y, on: el.className };
+      }
+      return null;
+    });
+    assert(spot, "no empty spot found");
+    await page.mouse.move(spot.x, spot.y);
+    for (let i = 0; i < 5; i++) {
+      await page.mouse.wheel(0, -100);
+      await sleep(30);
+    }
+    await sleep(600);
+    const after = (await other.request("getAllParameters")).parameters.map((p) => `${p.id}=${p.value}`).join(",");
+    const scrolled = await page.evaluate(() => document.scrollingElement.scrollTop + document.querySelector("#root").scrollTop);
+    assert(before === after, `values changed: ${before} → ${after}`);
+    assert(scrolled === 0, `the page scrolled by ${scrolled}`);
+    return `5 notches at (${spot.x.toFixed(0)}, ${spot.y.toFixed(0)}) over .${spot.on}: nothing changed`;
   });
 
   await check(`meters stream and paint for ${frameSeconds} s (the 1 % drop budget is measured and reported)`, async () => {
@@ -331,8 +543,18 @@ async function main() {
     other.close();
     await server.stop();
     await until("the page to show reconnecting", async () => (await phase(page)) === "reconnecting", 5000);
-    const label = await page.textContent("[role=status] .connection-label");
-    assert(/Reconnecting/.test(label ?? ""), `status says "${label}"`);
+    const label = await page.textContent(".connection .connection-label");
+    assert(label === "Offline", `status says "${label}"`);
+    // The whole window says so in plain words (the address only in the details' tooltip) and the
+    // controls are inert: the knob that had the focus lost it and takes no keys.
+    const overlay = await until("the offline overlay", () => page.$("[role=alertdialog]"), 3000);
+    const words = await overlay.textContent();
+    assert(/not connected/.test(words) && !/1006|ws:\/\/|code/.test(words), `overlay says "${words}"`);
+    const details = await page.getAttribute(".offline-details", "title");
+    assert(details?.includes("ws://"), `no address in the details tooltip: ${details}`);
+    const inert = await page.evaluate(() => document.querySelector("main")?.inert === true && !document.activeElement?.closest("main"));
+    assert(inert, "the strip is not inert while offline");
+    await page.keyboard.press("ArrowUp");
     // Let the page back off for a while, so it is really waiting when the server returns.
     await sleep(1500);
     server = new Standalone(port);
@@ -343,6 +565,9 @@ async function main() {
     await other.request("setParameter", { id: "mute", value: 1 });
     await other.request("setParameter", { id: "tone", value: 2 });
     await until("the page to reconnect", async () => (await phase(page)) === "connected", 10_000);
+    await until("the overlay to go", async () => (await page.$("[role=alertdialog]")) === null, 3000);
+    const notice = await until("the resync notice", () => page.textContent(".resync-notice").catch(() => null), 3000);
+    assert(/^Updated from the plugin: Input/.test(notice), `resync notice says "${notice}"`);
     let diffs = [];
     await until("the page to show the new instance's values", async () => {
       const { parameters } = await other.request("getAllParameters");
@@ -351,20 +576,34 @@ async function main() {
     }).catch(() => {
       throw new Error(diffs.join("; "));
     });
-    return `status went "${label}" → connected; values exact`;
+    return `status went "${label}" (full-window overlay, controls inert) → connected; values exact; notice "${notice}"`;
   });
 
-  await check("the screenshot is saved", async () => {
+  await check("every size from 360×240 to 1920×1080: every control inside the window, none overlapping; screenshots", async () => {
     await other.request("setParameter", { id: "mute", value: 0 });
     await other.request("setParameter", { id: "tone", value: 1 });
     await other.request("setParameter", { id: "tone_level", value: -9 });
     await other.request("setParameter", { id: "pan", value: -20 });
-    // No keyboard focus ring from the earlier checks in the picture.
-    await page.evaluate(() => document.activeElement?.blur());
-    await sleep(800);
-    mkdirSync(path.dirname(screenshotPath), { recursive: true });
-    await page.screenshot({ path: screenshotPath });
-    return screenshotPath;
+    await other.request("setParameter", { id: "width", value: 130 });
+    await other.request("setParameter", { id: "invert_r", value: 1 });
+    await other.request("setParameter", { id: "invert_r", value: 0 });
+    await other.request("setParameter", { id: "dc_filter", value: 1 });
+    const lines = [];
+    for (const [width, height] of SIZES) {
+      const sized = await browser.newPage({ viewport: { width, height } });
+      await sized.goto(`http://127.0.0.1:${port}/`);
+      await until("the controls", async () => (await sized.$$("[role=slider]")).length >= 5, 10_000);
+      await sleep(900);
+      const layout = await sized.evaluate(layoutProblems);
+      const file = path.join(repo, "target", `ui-e2e-${width}x${height}.png`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      await sized.screenshot({ path: file });
+      if (width === 720) await sized.screenshot({ path: screenshotPath });
+      await sized.close();
+      assert(layout.problems.length === 0, `${width}×${height}: ${layout.problems.join("; ")}`);
+      lines.push(`${width}×${height}: ${layout.count} controls, 1 em = ${layout.em}, smallest text ${layout.smallest}, lowest contrast ${layout.contrast}`);
+    }
+    return lines.join("; ");
   });
 
   await check("a ?token= in the page URL reaches the WebSocket (standalone with --token)", async () => {
