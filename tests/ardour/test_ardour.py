@@ -43,9 +43,6 @@ PARAMS = {
     "Bypass": (0.0, 1.0, 0.0, "bool"),
     "Tone": (0.0, 2.0, 0.0, "enum"),
     "Tone Level": (-60.0, 0.0, -18.0, "float"),
-    "Mono": (0.0, 1.0, 0.0, "bool"),
-    "Swap L/R": (0.0, 1.0, 0.0, "bool"),
-    "DC Filter": (0.0, 1.0, 0.0, "bool"),
 }
 TONE_SINE = 1.0  # the Tone enum's index for "Sine 1 kHz"
 TONE_PINK = 2.0
