@@ -148,6 +148,11 @@ fn fake_xdg_open(log: &Path) -> PathBuf {
 
 // ----- the tests ---------------------------------------------------------------------------------
 
+/// Centres of the Output and Input knobs' dials in the editor at its default size (720×420), as
+/// the page lays them out (`getBoundingClientRect` in Chromium at 720×420).
+const OUTPUT_KNOB: (i32, i32) = (562, 128);
+const INPUT_KNOB: (i32, i32) = (161, 128);
+
 /// One X server for every step (each test binary gets its own): open, look, drag, host changes,
 /// resize, 50 open/close cycles, the page's "Open in browser", a host that dies, a helper that
 /// cannot start.
@@ -229,10 +234,12 @@ fn the_editor_in_the_clap_test_host() {
     );
     eprintln!("host change: {moved} pixels changed, {left} left after going back");
 
-    // A drag on the Output knob (its centre in the default layout) → one gesture at the host.
+    // A drag on the Output knob → one gesture at the host. Its centre is where the page puts it
+    // at the default 720×420: the strip is one drawing scaled to the window (docs/ARCHITECTURE.md,
+    // "The editor's layout"), and `ui/e2e/run.mjs` reads the same page's boxes at that size.
     host.plugin.take_output_events();
     let (x, y) = window.screen_position().unwrap();
-    let (kx, ky) = (x + 531, y + 201);
+    let (kx, ky) = (x + OUTPUT_KNOB.0, y + OUTPUT_KNOB.1);
     xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
     host.run_for(Duration::from_millis(100));
     xdotool(&display, &["mousedown", "1"]);
@@ -274,7 +281,11 @@ fn the_editor_in_the_clap_test_host() {
     let input_before = host.plugin.param_value(input).unwrap();
     xdotool(
         &display,
-        &["mousemove", &(x + 56).to_string(), &(y + 230).to_string()],
+        &[
+            "mousemove",
+            &(x + INPUT_KNOB.0).to_string(),
+            &(y + INPUT_KNOB.1).to_string(),
+        ],
     );
     host.run_for(Duration::from_millis(100));
     xdotool(&display, &["click", "1"]);
