@@ -508,7 +508,16 @@ async function main() {
   });
 
   await check("a wheel over empty space changes nothing and scrolls nothing", async () => {
-    const before = (await other.request("getAllParameters")).parameters.map((p) => `${p.id}=${p.value}`).join(",");
+    const values = async () => (await other.request("getAllParameters")).parameters.map((p) => `${p.id}=${p.value}`).join(",");
+    // Settled first: the previous check's last sets may still be reaching the host.
+    let before = await values();
+    await until("the values to settle", async () => {
+      await sleep(300);
+      const now = await values();
+      const same = now === before;
+      before = now;
+      return same;
+    });
     const spot = await page.evaluate(() => {
       // The empty middle of the Output panel, between the Gain knob's row and the toggles.
       const controls = [...document.querySelectorAll("[role=slider],[role=switch],[role=radiogroup],.knob,.toggle,.correlation,.level-meter")];
@@ -527,7 +536,7 @@ async function main() {
       await sleep(30);
     }
     await sleep(600);
-    const after = (await other.request("getAllParameters")).parameters.map((p) => `${p.id}=${p.value}`).join(",");
+    const after = await values();
     const scrolled = await page.evaluate(() => document.scrollingElement.scrollTop + document.querySelector("#root").scrollTop);
     assert(before === after, `values changed: ${before} → ${after}`);
     assert(scrolled === 0, `the page scrolled by ${scrolled}`);
