@@ -438,7 +438,7 @@ fn the_editor_in_the_clap_test_host() {
     );
     // The button sits at the right end of the top bar: measured in Chromium on ui/dist at
     // 720×420 with `canOpenInBrowser` (Playwright's bounding box: x 607–708, y 6–26; the same
-    // run puts the Output knob's centre at (531, 201), as the drag above has it). The right end
+    // run puts the Output knob's centre at (562, 128), as the drag above has it). The right end
     // is fixed (the top bar's 12 px padding); (680, 16) stays inside however wide the font makes
     // the label.
     let (x, y) = window.screen_position().unwrap();

@@ -278,7 +278,7 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     // The reloaded page still drives the plugin: an arrow key on the focused Output knob.
     let output = host.id("Output");
     let before = host.plugin.param_value(output).unwrap();
-    click_in(&display, &mut host, &window, (531, 201));
+    click_in(&display, &mut host, &window, (562, 128));
     host.run_for(Duration::from_millis(200));
     host.plugin.take_output_events();
     xdotool(&display, &["key", "Up"]);
@@ -307,7 +307,7 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     host.plugin.take_output_events();
     xdotool(
         &display,
-        &["mousemove", &(x + 531).to_string(), &(y + 201).to_string()],
+        &["mousemove", &(x + 562).to_string(), &(y + 128).to_string()],
     );
     host.run_for(Duration::from_millis(100));
     xdotool(&display, &["mousedown", "1"]);
@@ -317,8 +317,8 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
             &display,
             &[
                 "mousemove",
-                &(x + 531).to_string(),
-                &(y + 201 - step * 8).to_string(),
+                &(x + 562).to_string(),
+                &(y + 128 - step * 8).to_string(),
             ],
         );
     }

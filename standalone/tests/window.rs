@@ -286,7 +286,7 @@ fn the_standalone_window() {
     ws.backlog.clear();
 
     // A drag on the window's Output knob → the WebSocket client sees it.
-    let (kx, ky) = (i32::from(x) + 531, i32::from(y) + 201);
+    let (kx, ky) = (i32::from(x) + 562, i32::from(y) + 128);
     xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
     thread::sleep(Duration::from_millis(100));
     xdotool(&display, &["mousedown", "1"]);
