@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bridge::protocol::Transport;
 use bridge::{Bridge, Client, ClientOptions};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -174,7 +175,7 @@ impl Session {
             wake: wake.clone(),
         };
         let Some(client) = context.bridge.connect(ClientOptions {
-            transport: "websocket".into(),
+            transport: Transport::Websocket,
             editor_page: false,
             waker: Some(Box::new(move || waker.notify_one())),
         }) else {

@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use bridge::protocol::{ChannelMeter, MeterFrame};
+use bridge::protocol::{ChannelMeter, MeterFrame, Transport};
 use bridge::{Bridge, ClientOptions, MeterSource, PluginInfo};
 use criterion::{Criterion, criterion_group, criterion_main};
 use nice_plug::context::PluginApi;
@@ -74,7 +74,9 @@ fn bridge() -> Bridge {
 
 fn dispatch(c: &mut Criterion) {
     let bridge = bridge();
-    let client = bridge.connect(ClientOptions::new("bench")).unwrap();
+    let client = bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap();
     let set =
         r#"{"jsonrpc":"2.0","id":1,"method":"setParameter","params":{"id":"gain","value":-6.5}}"#;
     let get_all = r#"{"jsonrpc":"2.0","id":2,"method":"getAllParameters"}"#;
@@ -93,7 +95,11 @@ fn dispatch(c: &mut Criterion) {
 fn fan_out(c: &mut Criterion) {
     let bridge = bridge();
     let clients: Vec<_> = (0..64)
-        .map(|_| bridge.connect(ClientOptions::new("bench")).unwrap())
+        .map(|_| {
+            bridge
+                .connect(ClientOptions::new(Transport::InProcess))
+                .unwrap()
+        })
         .collect();
     c.bench_function("echo/parameterChanged to 64 clients", |b| {
         b.iter(|| {

@@ -18,7 +18,9 @@ use crate::host_link::{HostLink, HostOp};
 use crate::jsonrpc::notification;
 use crate::outbox::{Next, Outbox, Waker};
 use crate::param_table::ParamTable;
-use crate::protocol::{MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, method};
+use crate::protocol::{
+    MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, Transport, method,
+};
 use crate::registry::{ClientId, Registry};
 use crate::sampler::Sampler;
 use crate::watcher::Watcher;
@@ -56,8 +58,8 @@ pub struct PluginInfo {
 
 /// How a transport describes a new client.
 pub struct ClientOptions {
-    /// Reported by `getInfo`, e.g. `websocket`, `pipe`, `editor`.
-    pub transport: String,
+    /// The transport the client comes through, as `getInfo` reports it.
+    pub transport: Transport,
     /// Whether this is the editor's own page: only its `requestResize` reaches the host, and only
     /// it may `openInBrowser`.
     pub editor_page: bool,
@@ -67,7 +69,7 @@ pub struct ClientOptions {
 
 impl ClientOptions {
     /// A client of `transport` that may not resize the editor and is polled without a waker.
-    pub fn new(transport: impl Into<String>) -> Self {
+    pub fn new(transport: impl Into<Transport>) -> Self {
         Self {
             transport: transport.into(),
             editor_page: false,

@@ -21,6 +21,8 @@ mod jsonrpc;
 mod outbox;
 mod param_table;
 pub mod protocol;
+#[cfg(test)]
+mod protocol_doc;
 mod registry;
 mod sampler;
 mod supervise;

@@ -1,9 +1,19 @@
-//! The protocol's payload types: what requests carry and what results and notifications contain.
+//! The protocol, defined once: its methods and notifications (the tables at the end of this file)
+//! and the payload types they carry.
 //!
-//! Defined once here; the TypeScript in `ui/src/protocol/` is generated from these types (see
-//! `typescript.rs`). Field names are camelCase on the wire.
+//! The tables are the single source of the dispatcher's routing (`dispatch.rs` implements
+//! [`Handler`], whose functions the method table declares), of [`METHODS`] and [`NOTIFICATIONS`]
+//! (names and a check of a message against its type, e.g. for the examples in
+//! `docs/PROTOCOL.md`), of the TypeScript in `ui/src/protocol/` (`typescript.rs`) and of the
+//! method and notification tables in `docs/PROTOCOL.md` (`protocol_doc.rs`). Field names are
+//! camelCase on the wire.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::jsonrpc::{ErrorCode, RpcError};
 
 /// The protocol version reported by `getInfo`.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -55,6 +65,39 @@ pub enum Law {
         /// As for `linear`.
         reversed: bool,
     },
+}
+
+/// The transport a client is connected through, as `getInfo` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum Transport {
+    /// The Linux editor helper's pipe: the editor's own page in the plugin's window.
+    Pipe,
+    /// A WebSocket connection: a browser on the standalone's server or on an instance's in-host
+    /// browser bridge.
+    Websocket,
+    /// A client in the plugin's own process that hands the bridge its messages itself (tests,
+    /// benchmarks).
+    InProcess,
+}
+
+impl Transport {
+    /// Every transport.
+    pub const ALL: [Transport; 3] = [Transport::Pipe, Transport::Websocket, Transport::InProcess];
+}
+
+/// The transport of that wire name (`"pipe"`, `"websocket"`, `"inProcess"`); any other name (a
+/// test's label such as `"test"`) is an in-process client. For callers that still name the
+/// transport as text; new code names the variant.
+impl From<&str> for Transport {
+    fn from(name: &str) -> Self {
+        match name {
+            "pipe" => Transport::Pipe,
+            "websocket" => Transport::Websocket,
+            _ => Transport::InProcess,
+        }
+    }
 }
 
 /// Everything a UI needs to draw one parameter (`getAllParameters`).
@@ -222,8 +265,8 @@ pub struct Info {
     pub vendor: String,
     /// Protocol version ([`PROTOCOL_VERSION`]).
     pub protocol: u32,
-    /// The transport this client is connected through, e.g. `websocket`, `pipe`, `editor`.
-    pub transport: String,
+    /// The transport this client is connected through.
+    pub transport: Transport,
     /// Whether `openInBrowser` works for this client: the editor's own page, in a host.
     pub can_open_in_browser: bool,
     /// The name of the host's track this instance is on, when the host gives one (CLAP
@@ -311,36 +354,223 @@ pub struct TrackNameChanged {
     pub track_name: Option<String>,
 }
 
-/// Method names, as sent in `method`.
+/// Params of a method that takes none: the request's `params` absent, `{}` or `[]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    test,
+    derive(ts_rs::TS),
+    ts(type = "Record<string, never> | undefined")
+)]
+pub struct NoParams {}
+
+/// How a method's params are read from a request's `params` member.
+pub trait Params: Sized {
+    /// Reads `params` (`None`: the request has no `params` member).
+    fn from_params(params: Option<Value>) -> Result<Self, RpcError>;
+}
+
+impl Params for NoParams {
+    fn from_params(params: Option<Value>) -> Result<Self, RpcError> {
+        match params {
+            None => Ok(NoParams {}),
+            Some(Value::Object(o)) if o.is_empty() => Ok(NoParams {}),
+            Some(Value::Array(a)) if a.is_empty() => Ok(NoParams {}),
+            Some(_) => Err(RpcError::new(
+                ErrorCode::InvalidParams,
+                "this method takes no params",
+            )),
+        }
+    }
+}
+
+/// Params by name: an object, decoded into the type (positional arrays are refused).
+impl<T: DeserializeOwned> Params for T {
+    fn from_params(params: Option<Value>) -> Result<Self, RpcError> {
+        match params {
+            Some(params @ Value::Object(_)) => serde_json::from_value(params)
+                .map_err(|e| RpcError::new(ErrorCode::InvalidParams, e.to_string())),
+            _ => Err(RpcError::new(
+                ErrorCode::InvalidParams,
+                "params must be an object with named members",
+            )),
+        }
+    }
+}
+
+/// A notification the plugin sends: the type of its params, and its name on the wire.
+pub trait Notification: Serialize {
+    /// The name on the wire (`method`).
+    const NAME: &'static str;
+}
+
+/// One method of the table, for code that reads the protocol rather than serves it (the checks
+/// of `docs/PROTOCOL.md`'s examples, tools).
+#[derive(Clone, Copy, Debug)]
+pub struct MethodInfo {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// What it does: the table's doc comment.
+    pub doc: &'static str,
+    /// Reads `params` as the dispatcher does and writes them back: members its type does not have
+    /// are gone (or refused), absent optional members stay absent or come back as `null`.
+    pub params: fn(Option<Value>) -> Result<Value, RpcError>,
+    /// Reads a result of this method into its type and writes it back, likewise.
+    pub result: fn(Value) -> Result<Value, String>,
+}
+
+/// One notification of the table (see [`MethodInfo`]).
+#[derive(Clone, Copy, Debug)]
+pub struct NotificationInfo {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// When it is sent: the table's doc comment.
+    pub doc: &'static str,
+    /// Reads its params into their type and writes them back.
+    pub params: fn(Value) -> Result<Value, String>,
+}
+
+/// `value` as the wire carries it: written as text (32-bit floats in their shortest form, e.g.
+/// `0.8333333`) and read back.
+fn as_sent<T: Serialize>(value: &T) -> Result<Value, String> {
+    let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+fn reread_params<P: Params + Serialize>(params: Option<Value>) -> Result<Value, RpcError> {
+    as_sent(&P::from_params(params)?).map_err(|e| RpcError::new(ErrorCode::Internal, e))
+}
+
+fn reread<T: Serialize + DeserializeOwned>(value: Value) -> Result<Value, String> {
+    let typed: T = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    as_sent(&typed)
+}
+
+fn to_raw<T: Serialize>(result: &T) -> Result<Box<RawValue>, RpcError> {
+    serde_json::value::to_raw_value(result)
+        .map_err(|e| RpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// Declares the methods: the [`Handler`] trait the dispatcher implements (one function per method,
+/// typed by the row), [`route`], [`METHODS`] and, for the generated TypeScript and docs, their
+/// TypeScript types.
+macro_rules! methods {
+    ($($(#[doc = $doc:literal])+ $name:literal => $handler:ident($params:ty) -> $result:ty;)+) => {
+        /// Serves the protocol's requests: one function per method of the table, typed by it.
+        pub(crate) trait Handler {
+            $($(#[doc = $doc])+ fn $handler(&mut self, params: $params) -> Result<$result, RpcError>;)+
+        }
+
+        /// Reads `params` for `method`, calls its function of `handler` and writes its result;
+        /// `None` when the table has no method of that name.
+        pub(crate) fn route(
+            handler: &mut impl Handler,
+            method: &str,
+            params: Option<Value>,
+        ) -> Option<Result<Box<RawValue>, RpcError>> {
+            Some(match method {
+                $($name => <$params as Params>::from_params(params)
+                    .and_then(|params| handler.$handler(params))
+                    .and_then(|result| to_raw(&result)),)+
+                _ => return None,
+            })
+        }
+
+        /// Every method, in the table's order.
+        pub const METHODS: &[MethodInfo] = &[$(MethodInfo {
+            name: $name,
+            doc: concat!($($doc, "\n"),+),
+            params: reread_params::<$params>,
+            result: reread::<$result>,
+        },)+];
+
+        /// Every method's params and result types, in the table's order.
+        #[cfg(test)]
+        pub(crate) fn method_types() -> Vec<(&'static str, crate::typescript::TsType, crate::typescript::TsType)> {
+            use crate::typescript::TsType;
+            vec![$(($name, TsType::of::<$params>(), TsType::of::<$result>()),)+]
+        }
+    };
+}
+
+/// Declares the notifications: [`Notification`] for each params type, [`NOTIFICATIONS`] and their
+/// TypeScript types.
+macro_rules! notifications {
+    ($($(#[doc = $doc:literal])+ $name:literal => $params:ty;)+) => {
+        $(impl Notification for $params {
+            const NAME: &'static str = $name;
+        })+
+
+        /// Every notification, in the table's order.
+        pub const NOTIFICATIONS: &[NotificationInfo] = &[$(NotificationInfo {
+            name: $name,
+            doc: concat!($($doc, "\n"),+),
+            params: reread::<$params>,
+        },)+];
+
+        /// Every notification's params type, in the table's order.
+        #[cfg(test)]
+        pub(crate) fn notification_types() -> Vec<(&'static str, crate::typescript::TsType)> {
+            vec![$(($name, crate::typescript::TsType::of::<$params>()),)+]
+        }
+    };
+}
+
+// The requests (client → plugin). Each row: the name on the wire => the dispatcher's function
+// (params type) -> result type. The doc comment is the method's line in `docs/PROTOCOL.md`.
+methods! {
+    /// Every parameter, in the plugin's order, and the `seq` the snapshot includes.
+    "getAllParameters" => get_all_parameters(NoParams) -> AllParameters;
+    /// One parameter's current value.
+    "getParameter" => get_parameter(ParamRef) -> ParamValue;
+    /// Sets one parameter by exactly one of `value`, `normalized` and `text`; the result is the
+    /// applied value (`clamped` when typed text was beyond the range).
+    "setParameter" => set_parameter(SetParameter) -> ParamValue;
+    /// Starts this client's gesture (a drag) on a parameter.
+    "beginGesture" => begin_gesture(ParamRef) -> Empty;
+    /// Ends this client's gesture on a parameter.
+    "endGesture" => end_gesture(ParamRef) -> Empty;
+    /// The newest meter frame.
+    "getMeterFrame" => get_meter_frame(NoParams) -> MeterFrame;
+    /// Starts (1…60 Hz), changes or stops (0) this client's `meterFrame` notifications; the
+    /// result is the applied rate.
+    "subscribeMeters" => subscribe_meters(MeterSubscription) -> MeterSubscription;
+    /// Answers `{"pong": true}`.
+    "ping" => ping(NoParams) -> Pong;
+    /// The plugin, the protocol version, this client's transport, the host's track name.
+    "getInfo" => get_info(NoParams) -> Info;
+    /// Asks the host for a new editor size (the editor's own page only).
+    "requestResize" => request_resize(ResizeRequest) -> ResizeResult;
+    /// Starts (or finds running) the instance's browser bridge and returns its address (the
+    /// editor's own page in a host only).
+    "openInBrowser" => open_in_browser(NoParams) -> BrowserLink;
+}
+
+// The notifications (plugin → client). Each row: the name on the wire => the params type.
+notifications! {
+    /// The host applied a change: host automation, a client's set (every client, the sender
+    /// included), a host-side edit.
+    "parameterChanged" => ParameterChanged;
+    /// At the client's subscribed rate.
+    "meterFrame" => MeterFrame;
+    /// The host loaded state or a preset: refetch with `getAllParameters`. Also sent instead of a
+    /// backlog to a client that fell 1024 notifications behind (which may also have missed a
+    /// `trackNameChanged`: read `getInfo` again too).
+    "parametersReset" => ParametersReset;
+    /// The host named or renamed the instance's track (`null`: an empty name); once per change;
+    /// no `seq` (not a parameter change).
+    "trackNameChanged" => TrackNameChanged;
+}
+
+/// Notification names, as sent in `method` (the same as [`Notification::NAME`]).
 pub mod method {
-    /// `getAllParameters` → [`super::AllParameters`].
-    pub const GET_ALL_PARAMETERS: &str = "getAllParameters";
-    /// `getParameter {id}` → [`super::ParamValue`].
-    pub const GET_PARAMETER: &str = "getParameter";
-    /// `setParameter {id, value | normalized | text}` → [`super::ParamValue`].
-    pub const SET_PARAMETER: &str = "setParameter";
-    /// `beginGesture {id}` → `{}`.
-    pub const BEGIN_GESTURE: &str = "beginGesture";
-    /// `endGesture {id}` → `{}`.
-    pub const END_GESTURE: &str = "endGesture";
-    /// `getMeterFrame` → [`super::MeterFrame`].
-    pub const GET_METER_FRAME: &str = "getMeterFrame";
-    /// `subscribeMeters {hz}` → `{hz}`.
-    pub const SUBSCRIBE_METERS: &str = "subscribeMeters";
-    /// `ping` → `{pong: true}`.
-    pub const PING: &str = "ping";
-    /// `getInfo` → [`super::Info`].
-    pub const GET_INFO: &str = "getInfo";
-    /// `requestResize {width, height}` → `{accepted}`.
-    pub const REQUEST_RESIZE: &str = "requestResize";
-    /// `openInBrowser` → `{url}`: starts the instance's browser bridge (editor page only).
-    pub const OPEN_IN_BROWSER: &str = "openInBrowser";
-    /// Notification: a parameter changed.
-    pub const PARAMETER_CHANGED: &str = "parameterChanged";
-    /// Notification: a meter frame.
-    pub const METER_FRAME: &str = "meterFrame";
-    /// Notification: the host loaded state (or the client fell behind); refetch.
-    pub const PARAMETERS_RESET: &str = "parametersReset";
-    /// Notification: the host named the instance's track.
-    pub const TRACK_NAME_CHANGED: &str = "trackNameChanged";
+    use super::Notification;
+
+    /// A parameter changed.
+    pub const PARAMETER_CHANGED: &str = super::ParameterChanged::NAME;
+    /// A meter frame.
+    pub const METER_FRAME: &str = super::MeterFrame::NAME;
+    /// The host loaded state (or the client fell behind); refetch.
+    pub const PARAMETERS_RESET: &str = super::ParametersReset::NAME;
+    /// The host named the instance's track.
+    pub const TRACK_NAME_CHANGED: &str = super::TrackNameChanged::NAME;
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::outbox::Outbox;
-use crate::protocol::MeterFrame;
+use crate::protocol::{MeterFrame, Transport};
 
 /// Identifies a client within its bridge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,7 +22,7 @@ impl fmt::Display for ClientId {
 pub(crate) struct ClientEntry {
     pub id: ClientId,
     pub outbox: Arc<Outbox>,
-    pub transport: String,
+    pub transport: Transport,
     pub editor_page: bool,
     /// Subscribed meter rate, 0 when not subscribed.
     meter_hz: f64,
@@ -52,7 +52,12 @@ impl Registry {
         }
     }
 
-    pub fn add(&mut self, outbox: Arc<Outbox>, transport: String, editor_page: bool) -> ClientId {
+    pub fn add(
+        &mut self,
+        outbox: Arc<Outbox>,
+        transport: Transport,
+        editor_page: bool,
+    ) -> ClientId {
         let id = ClientId(self.next_id);
         self.next_id += 1;
         self.clients.push(ClientEntry {

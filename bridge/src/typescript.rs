@@ -1,114 +1,102 @@
 //! Generates the TypeScript protocol types (`ui/src/protocol/index.ts`) from the Rust types, and
 //! checks in `cargo test` that the committed file is current.
 //!
-//! Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge typescript`.
+//! Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.
 
+use std::any::TypeId;
+use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use ts_rs::TS;
+use ts_rs::{Dependency, TS, TypeVisitor};
 
 use crate::jsonrpc::ErrorCode;
-use crate::protocol::*;
+use crate::protocol::{PROTOCOL_VERSION, Transport, method_types, notification_types};
 
 /// The generated file, relative to the bridge crate.
 const OUTPUT: &str = "../ui/src/protocol/index.ts";
 
-fn declaration<T: TS>() -> String {
-    let docs = T::docs().map(|d| d.to_string()).unwrap_or_default();
-    format!("{docs}export {}\n", T::decl())
+/// A Rust type as TypeScript sees it.
+pub(crate) struct TsType {
+    /// Its name, e.g. `ParamRef`.
+    pub name: String,
+    /// Its shape, e.g. `{ id: string, }`, doc comments included.
+    pub inline: String,
+    /// Writes its declaration and those of the types it names, each once.
+    declare: fn(&mut Declarations),
+}
+
+impl TsType {
+    pub fn of<T: TS + 'static>() -> Self {
+        Self {
+            name: T::name(),
+            inline: T::inline(),
+            declare: |declarations| declarations.visit::<T>(),
+        }
+    }
+}
+
+/// Declarations of named types, each once, a type's dependencies before it.
+#[derive(Default)]
+pub(crate) struct Declarations {
+    seen: HashSet<TypeId>,
+    out: String,
+}
+
+impl TypeVisitor for Declarations {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        T::visit_generics(self);
+        T::visit_dependencies(self);
+        // Builtins (numbers, strings, arrays, options) have no declaration of their own.
+        if Dependency::from_ty::<T>().is_some() {
+            let docs = T::docs().map(|d| d.to_string()).unwrap_or_default();
+            let _ = writeln!(self.out, "{docs}export {}\n", T::decl());
+        }
+    }
 }
 
 fn generate() -> String {
     let mut out = String::from(
         "// Generated from bridge/src/protocol.rs by bridge/src/typescript.rs: do not edit.\n\
-         // Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge typescript`.\n\n",
+         // Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.\n\n",
     );
-    for decl in [
-        declaration::<ParamKind>(),
-        declaration::<Law>(),
-        declaration::<ParamInfo>(),
-        declaration::<ParamValue>(),
-        declaration::<AllParameters>(),
-        declaration::<ParamRef>(),
-        declaration::<SetParameter>(),
-        declaration::<MeterSubscription>(),
-        declaration::<ResizeRequest>(),
-        declaration::<ResizeResult>(),
-        declaration::<Pong>(),
-        declaration::<Empty>(),
-        declaration::<Info>(),
-        declaration::<BrowserLink>(),
-        declaration::<ChannelMeter>(),
-        declaration::<MeterFrame>(),
-        declaration::<ParameterChanged>(),
-        declaration::<ParametersReset>(),
-        declaration::<TrackNameChanged>(),
-    ] {
-        out.push_str(&decl);
-        out.push('\n');
+    let methods = method_types();
+    let notifications = notification_types();
+    // Every type the tables name, and the types those name.
+    let mut declarations = Declarations::default();
+    let tables = methods
+        .iter()
+        .flat_map(|(_, params, result)| [params, result])
+        .chain(notifications.iter().map(|(_, params)| params));
+    for ty in tables.chain([&TsType::of::<Transport>()]) {
+        (ty.declare)(&mut declarations);
     }
+    out.push_str(&declarations.out);
+
     let _ = writeln!(out, "/** The protocol version `getInfo` reports. */");
     let _ = writeln!(out, "export const PROTOCOL_VERSION = {PROTOCOL_VERSION};\n");
 
-    let no_params = "Record<string, never> | undefined";
-    let methods: [(&str, String, String); 11] = [
-        (
-            method::GET_ALL_PARAMETERS,
-            no_params.into(),
-            AllParameters::name(),
-        ),
-        (method::GET_PARAMETER, ParamRef::name(), ParamValue::name()),
-        (
-            method::SET_PARAMETER,
-            SetParameter::name(),
-            ParamValue::name(),
-        ),
-        (method::BEGIN_GESTURE, ParamRef::name(), Empty::name()),
-        (method::END_GESTURE, ParamRef::name(), Empty::name()),
-        (
-            method::GET_METER_FRAME,
-            no_params.into(),
-            MeterFrame::name(),
-        ),
-        (
-            method::SUBSCRIBE_METERS,
-            MeterSubscription::name(),
-            MeterSubscription::name(),
-        ),
-        (method::PING, no_params.into(), Pong::name()),
-        (method::GET_INFO, no_params.into(), Info::name()),
-        (
-            method::REQUEST_RESIZE,
-            ResizeRequest::name(),
-            ResizeResult::name(),
-        ),
-        (
-            method::OPEN_IN_BROWSER,
-            no_params.into(),
-            BrowserLink::name(),
-        ),
-    ];
     let _ = writeln!(out, "/** Every request: its params and its result. */");
     let _ = writeln!(out, "export interface Methods {{");
     for (name, params, result) in &methods {
-        let _ = writeln!(out, "  {name}: {{ params: {params}; result: {result} }};");
+        let _ = writeln!(
+            out,
+            "  {name}: {{ params: {}; result: {} }};",
+            params.name, result.name
+        );
     }
     let _ = writeln!(out, "}}\n");
 
-    let notifications = [
-        (method::PARAMETER_CHANGED, ParameterChanged::name()),
-        (method::METER_FRAME, MeterFrame::name()),
-        (method::PARAMETERS_RESET, ParametersReset::name()),
-        (method::TRACK_NAME_CHANGED, TrackNameChanged::name()),
-    ];
     let _ = writeln!(
         out,
         "/** Every notification the plugin sends: its params. */"
     );
     let _ = writeln!(out, "export interface Notifications {{");
     for (name, params) in &notifications {
-        let _ = writeln!(out, "  {name}: {params};");
+        let _ = writeln!(out, "  {name}: {};", params.name);
     }
     let _ = writeln!(out, "}}\n");
 
@@ -153,20 +141,28 @@ export type Notification<N extends keyof Notifications = keyof Notifications> = 
   method: N;
   params: Notifications[N];
 };
+
+/** Any notification from the plugin, told apart by `method` (a `switch` narrows `params`). */
+export type AnyNotification = { [N in keyof Notifications]: Notification<N> }[keyof Notifications];
 "#;
 
-#[test]
-fn typescript_is_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(OUTPUT);
-    let generated = generate();
+/// Checks that the committed `path` (relative to the bridge crate) holds `generated`; with
+/// `WEBSTRIP_BLESS` set, writes it first.
+pub(crate) fn check_generated(path: &str, generated: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path);
     if std::env::var_os("WEBSTRIP_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &generated).unwrap();
+        std::fs::write(&path, generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{} is stale: regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge typescript`",
+        "{} is stale: regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`",
         path.display()
     );
+}
+
+#[test]
+fn generated_typescript_is_current() {
+    check_generated(OUTPUT, &generate());
 }

@@ -114,7 +114,8 @@ fn a_client_that_goes_away_ends_its_gestures() {
     bridge.shutdown();
     assert_eq!(host.take_events(), [HostEvent::End("gain".into())]);
     assert_eq!(b.next_timeout(Duration::from_millis(10)), Next::Closed);
-    assert!(bridge.connect(bridge::ClientOptions::new("late")).is_none());
+    let late = bridge::ClientOptions::new(bridge::protocol::Transport::InProcess);
+    assert!(bridge.connect(late).is_none());
     drop(b);
     assert!(host.take_events().is_empty());
 }

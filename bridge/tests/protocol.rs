@@ -5,6 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use bridge::protocol::Transport;
 use serde_json::{Value, json};
 use support::*;
 
@@ -265,7 +266,7 @@ fn gestures_meters_ping_info_resize() {
     assert_eq!(ok(&client, "ping", json!({})), json!({ "pong": true }));
     assert_eq!(
         ok(&client, "getInfo", json!({})),
-        json!({ "name": "Test", "version": "1.2.3", "vendor": "Tests", "protocol": 1, "transport": "test", "canOpenInBrowser": false, "trackName": null })
+        json!({ "name": "Test", "version": "1.2.3", "vendor": "Tests", "protocol": 1, "transport": "inProcess", "canOpenInBrowser": false, "trackName": null })
     );
     // A client that may not resize (not the editor's page) is refused without an error.
     assert_eq!(
@@ -280,7 +281,7 @@ fn gestures_meters_ping_info_resize() {
     let editor = bridge
         .connect(bridge::ClientOptions {
             editor_page: true,
-            ..bridge::ClientOptions::new("editor")
+            ..bridge::ClientOptions::new(Transport::Pipe)
         })
         .unwrap();
     assert_eq!(
@@ -299,7 +300,7 @@ fn gestures_meters_ping_info_resize() {
         ),
         json!({ "accepted": false })
     );
-    assert_eq!(ok(&editor, "getInfo", json!({}))["transport"], "editor");
+    assert_eq!(ok(&editor, "getInfo", json!({}))["transport"], "pipe");
 }
 
 #[test]
@@ -571,7 +572,7 @@ fn open_in_browser_only_for_the_editors_page_and_only_with_a_handler() {
     let page = bridge
         .connect(bridge::ClientOptions {
             editor_page: true,
-            ..bridge::ClientOptions::new("pipe")
+            ..bridge::ClientOptions::new(Transport::Pipe)
         })
         .unwrap();
     let browser = connect(&bridge);
@@ -673,7 +674,11 @@ fn detach_closes_clients_without_calling_the_host() {
     assert!(client.is_closed());
     drop(client);
     assert!(host.take_events().is_empty(), "no gesture end after detach");
-    assert!(bridge.connect(bridge::ClientOptions::new("late")).is_none());
+    assert!(
+        bridge
+            .connect(bridge::ClientOptions::new(Transport::InProcess))
+            .is_none()
+    );
 }
 
 /// Ids come back as the request wrote them, byte for byte: a number JSON allows but `f64` cannot

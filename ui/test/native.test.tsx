@@ -22,7 +22,7 @@ function installHost() {
       const request = JSON.parse(text) as { id: number; method: string };
       const results: Record<string, unknown> = {
         getAllParameters: { parameters: webstripParams(), seq: 0 },
-        getInfo: { name: "Webstrip", version: "0.3.0", vendor: "Webstrip", protocol: 1, transport: "editor" },
+        getInfo: { name: "Webstrip", version: "0.3.0", vendor: "Webstrip", protocol: 1, transport: "pipe" },
         subscribeMeters: { hz: 60 },
       };
       queueMicrotask(() => {
@@ -74,6 +74,6 @@ describe("NativeTransport", () => {
     });
     expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuenow")).toBe("100");
     expect(screen.queryByRole("status")).toBeNull();
-    expect(bridge.getConnection()).toMatchObject({ kind: "native", synced: true, info: { transport: "editor" } });
+    expect(bridge.getConnection()).toMatchObject({ kind: "native", synced: true, info: { transport: "pipe" } });
   });
 });

@@ -41,7 +41,7 @@ describe("Open in browser", () => {
   });
 
   it("is there for the editor's page; a click asks once and shows the address to copy or follow", async () => {
-    const { transport } = await mount({ canOpenInBrowser: true, transport: "editor" }, (plugin) => {
+    const { transport } = await mount({ canOpenInBrowser: true, transport: "pipe" }, (plugin) => {
       plugin.browser = { url: URL };
     });
     expect(requestsOf(transport, "openInBrowser")).toHaveLength(0); // on demand only

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use bridge::protocol::{ChannelMeter, MeterFrame};
+use bridge::protocol::{ChannelMeter, MeterFrame, Transport};
 use bridge::{Bridge, Client, ClientOptions, MeterSource, PluginInfo};
 use nice_plug::context::PluginApi;
 use nice_plug::context::gui::{GuiContext, GuiContextInner};
@@ -299,7 +299,9 @@ fn start(
 }
 
 pub fn connect(bridge: &Bridge) -> Client {
-    bridge.connect(ClientOptions::new("test")).unwrap()
+    bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap()
 }
 
 /// Sends a request and returns the parsed response.

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use bridge::protocol::Transport;
 use bridge::{Bridge, Client, ClientOptions, Next};
 use ui_assets::helper_pipe::{PAGE_STARTED, READY};
 
@@ -117,7 +118,7 @@ impl Helper {
         let _ = reader.get_ref().set_read_timeout(None);
 
         let Some(client) = bridge.connect(ClientOptions {
-            transport: "pipe".into(),
+            transport: Transport::Pipe,
             editor_page: true,
             waker: None,
         }) else {

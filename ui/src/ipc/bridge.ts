@@ -1,12 +1,13 @@
 import type {
   AllParameters,
+  AnyNotification,
   Info,
   MeterFrame,
   Methods,
-  Notifications,
   ParamInfo,
   ParamValue,
   ParameterChanged,
+  Request,
   RpcError as RpcErrorBody,
   TrackNameChanged,
 } from "../protocol";
@@ -205,7 +206,7 @@ export class IpcBridge {
     const params = args[0];
     return new Promise<Result<M>>((resolve, reject) => {
       const id = this.nextId++;
-      const message: Record<string, unknown> = { jsonrpc: "2.0", id, method };
+      const message: Request<M> = { jsonrpc: "2.0", id, method };
       if (params !== undefined) message.params = params;
       const timer = setTimeout(() => {
         if (this.pending.delete(id)) reject(new RequestTimeoutError(method, this.requestTimeoutMs));
@@ -404,7 +405,8 @@ export class IpcBridge {
       error?: RpcErrorBody;
     };
     if (typeof m.method === "string" && m.id === undefined) {
-      this.notification(m.method, m.params);
+      // Unknown methods (a newer plugin's) fall through the switch.
+      this.notification(m as AnyNotification);
       return;
     }
     if (typeof m.id !== "number") {
@@ -419,13 +421,13 @@ export class IpcBridge {
     else pending.resolve(m.result);
   }
 
-  private notification(method: string, params: unknown): void {
-    switch (method as keyof Notifications) {
+  private notification(message: AnyNotification): void {
+    switch (message.method) {
       case "meterFrame":
-        this.meterFrame(params as MeterFrame);
+        this.meterFrame(message.params);
         break;
       case "parameterChanged":
-        this.parameterChanged(params as ParameterChanged);
+        this.parameterChanged(message.params);
         break;
       case "parametersReset":
         // Also what a client that fell behind gets: anything it missed may have changed.
@@ -433,7 +435,7 @@ export class IpcBridge {
         this.fetchInfo();
         break;
       case "trackNameChanged":
-        this.trackNameChanged(params as TrackNameChanged);
+        this.trackNameChanged(message.params);
         break;
       default:
         break;

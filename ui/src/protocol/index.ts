@@ -1,5 +1,10 @@
 // Generated from bridge/src/protocol.rs by bridge/src/typescript.rs: do not edit.
-// Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge typescript`.
+// Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.
+
+/**
+ * Params of a method that takes none: the request's `params` absent, `{}` or `[]`.
+ */
+export type NoParams = Record<string, never> | undefined;
 
 /**
  * How a parameter's plain value is to be read.
@@ -107,6 +112,28 @@ variants?: Array<string>,
 group?: string, };
 
 /**
+ * Result of `getAllParameters`.
+ */
+export type AllParameters = { 
+/**
+ * Every parameter, in the plugin's order.
+ */
+parameters: Array<ParamInfo>, 
+/**
+ * The change counter these values include: notifications with a larger `seq` are newer.
+ */
+seq: number, };
+
+/**
+ * Params of `getParameter`, `beginGesture` and `endGesture`.
+ */
+export type ParamRef = { 
+/**
+ * Parameter id.
+ */
+id: string, };
+
+/**
  * One parameter's current value (`getParameter`, `setParameter`).
  */
 export type ParamValue = { 
@@ -133,28 +160,6 @@ text: string,
 clamped?: boolean, };
 
 /**
- * Result of `getAllParameters`.
- */
-export type AllParameters = { 
-/**
- * Every parameter, in the plugin's order.
- */
-parameters: Array<ParamInfo>, 
-/**
- * The change counter these values include: notifications with a larger `seq` are newer.
- */
-seq: number, };
-
-/**
- * Params of `getParameter`, `beginGesture` and `endGesture`.
- */
-export type ParamRef = { 
-/**
- * Parameter id.
- */
-id: string, };
-
-/**
  * Params of `setParameter`: exactly one of `value` (plain), `normalized` and `text`.
  */
 export type SetParameter = { 
@@ -177,98 +182,9 @@ normalized?: number,
 text?: string, };
 
 /**
- * Params and result of `subscribeMeters`.
- */
-export type MeterSubscription = { 
-/**
- * Frames per second: 0 stops; capped at 60 (the result carries the applied rate).
- */
-hz: number, };
-
-/**
- * Params of `requestResize`.
- */
-export type ResizeRequest = { 
-/**
- * Requested width in physical pixels.
- */
-width: number, 
-/**
- * Requested height in physical pixels.
- */
-height: number, };
-
-/**
- * Result of `requestResize`.
- */
-export type ResizeResult = { 
-/**
- * Whether the host took the new size.
- */
-accepted: boolean, };
-
-/**
- * Result of `ping`.
- */
-export type Pong = { 
-/**
- * Always `true`.
- */
-pong: boolean, };
-
-/**
  * Result of `beginGesture` and `endGesture`: an empty object.
  */
 export type Empty = Record<string, never>;
-
-/**
- * Result of `getInfo`.
- */
-export type Info = { 
-/**
- * Plugin name.
- */
-name: string, 
-/**
- * Plugin version.
- */
-version: string, 
-/**
- * Plugin vendor.
- */
-vendor: string, 
-/**
- * Protocol version ([`PROTOCOL_VERSION`]).
- */
-protocol: number, 
-/**
- * The transport this client is connected through, e.g. `websocket`, `pipe`, `editor`.
- */
-transport: string, 
-/**
- * Whether `openInBrowser` works for this client: the editor's own page, in a host.
- */
-canOpenInBrowser: boolean, 
-/**
- * The name of the host's track this instance is on, when the host gives one (CLAP
- * `track-info`, VST3 channel context); else `null`. Changes arrive as `trackNameChanged`.
- */
-trackName: string | null, };
-
-/**
- * Result of `openInBrowser`: where a browser reaches this instance.
- */
-export type BrowserLink = { 
-/**
- * The page's address with the instance's token, e.g. `http://127.0.0.1:43121/?token=…`.
- */
-url: string, 
-/**
- * The UI's dev server page pointed at this instance (hot reload in the browser), when the
- * host's environment names one (`WEBSTRIP_UI_URL`), e.g.
- * `http://localhost:5173/?ws=ws://127.0.0.1:43121/ws&token=…`; else `null`.
- */
-devUrl: string | null, };
 
 /**
  * One channel of a meter frame; linear amplitude.
@@ -309,6 +225,100 @@ input: Array<ChannelMeter>,
  * (mono); 0 when both channels are silent; `null` when there is no channel pair.
  */
 correlation: number | null, };
+
+/**
+ * Params and result of `subscribeMeters`.
+ */
+export type MeterSubscription = { 
+/**
+ * Frames per second: 0 stops; capped at 60 (the result carries the applied rate).
+ */
+hz: number, };
+
+/**
+ * Result of `ping`.
+ */
+export type Pong = { 
+/**
+ * Always `true`.
+ */
+pong: boolean, };
+
+/**
+ * The transport a client is connected through, as `getInfo` reports it.
+ */
+export type Transport = "pipe" | "websocket" | "inProcess";
+
+/**
+ * Result of `getInfo`.
+ */
+export type Info = { 
+/**
+ * Plugin name.
+ */
+name: string, 
+/**
+ * Plugin version.
+ */
+version: string, 
+/**
+ * Plugin vendor.
+ */
+vendor: string, 
+/**
+ * Protocol version ([`PROTOCOL_VERSION`]).
+ */
+protocol: number, 
+/**
+ * The transport this client is connected through.
+ */
+transport: Transport, 
+/**
+ * Whether `openInBrowser` works for this client: the editor's own page, in a host.
+ */
+canOpenInBrowser: boolean, 
+/**
+ * The name of the host's track this instance is on, when the host gives one (CLAP
+ * `track-info`, VST3 channel context); else `null`. Changes arrive as `trackNameChanged`.
+ */
+trackName: string | null, };
+
+/**
+ * Params of `requestResize`.
+ */
+export type ResizeRequest = { 
+/**
+ * Requested width in physical pixels.
+ */
+width: number, 
+/**
+ * Requested height in physical pixels.
+ */
+height: number, };
+
+/**
+ * Result of `requestResize`.
+ */
+export type ResizeResult = { 
+/**
+ * Whether the host took the new size.
+ */
+accepted: boolean, };
+
+/**
+ * Result of `openInBrowser`: where a browser reaches this instance.
+ */
+export type BrowserLink = { 
+/**
+ * The page's address with the instance's token, e.g. `http://127.0.0.1:43121/?token=…`.
+ */
+url: string, 
+/**
+ * The UI's dev server page pointed at this instance (hot reload in the browser), when the
+ * host's environment names one (`WEBSTRIP_UI_URL`), e.g.
+ * `http://localhost:5173/?ws=ws://127.0.0.1:43121/ws&token=…`; else `null`.
+ */
+devUrl: string | null, };
 
 /**
  * Params of the `parameterChanged` notification.
@@ -358,17 +368,17 @@ export const PROTOCOL_VERSION = 1;
 
 /** Every request: its params and its result. */
 export interface Methods {
-  getAllParameters: { params: Record<string, never> | undefined; result: AllParameters };
+  getAllParameters: { params: NoParams; result: AllParameters };
   getParameter: { params: ParamRef; result: ParamValue };
   setParameter: { params: SetParameter; result: ParamValue };
   beginGesture: { params: ParamRef; result: Empty };
   endGesture: { params: ParamRef; result: Empty };
-  getMeterFrame: { params: Record<string, never> | undefined; result: MeterFrame };
+  getMeterFrame: { params: NoParams; result: MeterFrame };
   subscribeMeters: { params: MeterSubscription; result: MeterSubscription };
-  ping: { params: Record<string, never> | undefined; result: Pong };
-  getInfo: { params: Record<string, never> | undefined; result: Info };
+  ping: { params: NoParams; result: Pong };
+  getInfo: { params: NoParams; result: Info };
   requestResize: { params: ResizeRequest; result: ResizeResult };
-  openInBrowser: { params: Record<string, never> | undefined; result: BrowserLink };
+  openInBrowser: { params: NoParams; result: BrowserLink };
 }
 
 /** Every notification the plugin sends: its params. */
@@ -418,3 +428,6 @@ export type Notification<N extends keyof Notifications = keyof Notifications> = 
   method: N;
   params: Notifications[N];
 };
+
+/** Any notification from the plugin, told apart by `method` (a `switch` narrows `params`). */
+export type AnyNotification = { [N in keyof Notifications]: Notification<N> }[keyof Notifications];
