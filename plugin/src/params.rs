@@ -2,10 +2,6 @@
 //!
 //! The ids (`#[id = "…"]`) are part of saved sessions and of the bridge protocol: never rename one,
 //! and append new ones at the end.
-//!
-//! [`text`] holds the mix-engineer formatting (`+1.5 dB`, `30L`/`C`/`30R`) that the parameters
-//! are to use once every host test reads it (issue #12); the DSP for `mono`, `swap` and
-//! `dc_filter` is in [`crate::dsp`], its parameters not declared yet.
 
 pub mod text;
 
@@ -73,27 +69,77 @@ pub struct WebstripParams {
     /// Test generator level, −60 … 0 dB.
     #[id = "tone_level"]
     pub tone_level: FloatParam,
+    /// Sum both channels to mono (after width, before balance).
+    #[id = "mono"]
+    pub mono: BoolParam,
+    /// Swap left and right (first, so `Invert L` flips what then is the left channel).
+    #[id = "swap"]
+    pub swap: BoolParam,
+    /// Remove DC: a first-order high-pass at [`crate::dsp::dc::CUTOFF_HZ`] on the input.
+    #[id = "dc_filter"]
+    pub dc_filter: BoolParam,
 }
 
-fn linear(name: &str, default: f32, min: f32, max: f32, unit: &'static str) -> FloatParam {
+/// The skew of the gain knobs around 0 dB (below 1: finer near the centre). At 0.5, a quarter of
+/// the way from the centre is a sixteenth of that side's range: ±1.5 dB on Input, +0.75 dB /
+/// −3.75 dB on Output.
+pub const GAIN_SKEW: f32 = 0.5;
+
+/// Decibels with 0.1 dB steps. `centered`: the range is skewed so that 0 dB sits at the knob's
+/// top and the half-turn around it is finer (a host's automation lane gets the same law).
+fn decibels(name: &str, default: f32, min: f32, max: f32, centered: bool) -> FloatParam {
+    let range = if centered {
+        FloatRange::SymmetricalSkewed {
+            min,
+            max,
+            factor: GAIN_SKEW,
+            center: 0.0,
+        }
+    } else {
+        FloatRange::Linear { min, max }
+    };
+    FloatParam::new(name, default, range)
+        .with_unit(" dB")
+        .with_step_size(0.1)
+        .with_value_to_string(text::db_to_text())
+        .with_string_to_value(text::db_from_text())
+}
+
+/// Whole percent; `mono`: the word "mono" means 0.
+fn percent(name: &str, default: f32, min: f32, max: f32, mono: bool) -> FloatParam {
     FloatParam::new(name, default, FloatRange::Linear { min, max })
-        .with_unit(unit)
-        .with_value_to_string(formatters::v2s_f32_rounded(2))
+        .with_unit(" %")
+        .with_step_size(1.0)
+        .with_value_to_string(text::percent_to_text())
+        .with_string_to_value(text::percent_from_text(mono))
 }
 
 impl Default for WebstripParams {
     fn default() -> Self {
         Self {
-            input: linear("Input", 0.0, -24.0, 24.0, " dB"),
-            output: linear("Output", 0.0, -60.0, 12.0, " dB"),
-            pan: linear("Pan", 0.0, -100.0, 100.0, " %"),
-            width: linear("Width", 100.0, 0.0, 200.0, " %"),
+            input: decibels("Input", 0.0, -24.0, 24.0, true),
+            output: decibels("Output", 0.0, -60.0, 12.0, true),
+            pan: FloatParam::new(
+                "Pan",
+                0.0,
+                FloatRange::Linear {
+                    min: -100.0,
+                    max: 100.0,
+                },
+            )
+            .with_step_size(1.0)
+            .with_value_to_string(text::pan_to_text())
+            .with_string_to_value(text::pan_from_text()),
+            width: percent("Width", 100.0, 0.0, 200.0, true),
             invert_l: BoolParam::new("Invert L", false),
             invert_r: BoolParam::new("Invert R", false),
             mute: BoolParam::new("Mute", false),
             bypass: BoolParam::new("Bypass", false).make_bypass(),
             tone: EnumParam::new("Tone", ToneChoice::Off),
-            tone_level: linear("Tone Level", -18.0, -60.0, 0.0, " dB"),
+            tone_level: decibels("Tone Level", -18.0, -60.0, 0.0, false),
+            mono: BoolParam::new("Mono", false),
+            swap: BoolParam::new("Swap L/R", false),
+            dc_filter: BoolParam::new("DC Filter", false),
         }
     }
 }
@@ -112,7 +158,9 @@ impl WebstripParams {
             bypass: self.bypass.value(),
             tone: self.tone.value().into(),
             tone_level_db: self.tone_level.value(),
-            ..Settings::default()
+            mono: self.mono.value(),
+            swap: self.swap.value(),
+            dc_filter: self.dc_filter.value(),
         }
     }
 }

@@ -421,7 +421,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
             .as_array()
             .unwrap()
             .len(),
-        10
+        13
     );
 
     // Inactive: a set is a complete gesture for the host, applied on flush, echoed exactly once.
@@ -491,7 +491,8 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
         let notes = notifications(client);
         assert_eq!(notes.len(), 1, "{notes:?}");
         changed("input", 3, &notes[0]);
-        assert_eq!(notes[0]["params"]["value"], -12.0);
+        // 0.25 on the skewed law: a sixteenth of the lower half, −6 dB.
+        assert_eq!(notes[0]["params"]["value"], -6.0);
     }
 
     // A client's gesture: the host sees begin … end, and the end when the client goes away.
@@ -523,7 +524,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
         }
         thread::sleep(Duration::from_millis(5));
     }
-    let expected = 0.5 * 10f64.powf(-15.0 / 20.0); // input −12 dB, output −3 dB
+    let expected = 0.5 * 10f64.powf(-9.0 / 20.0); // input −6 dB, output −3 dB
     assert!(
         (peak - expected).abs() < 0.01,
         "meter peak {peak}, expected {expected}"

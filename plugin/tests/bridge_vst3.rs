@@ -177,7 +177,7 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     // A set from a transport's thread: one complete edit for the host, one notification each.
     // (On the host's main thread nice-plug would make the calls at once.)
     let applied = std::thread::scope(|s| {
-        s.spawn(|| ok(&a, "setParameter", json!({ "id": "output", "value": -6.0 })))
+        s.spawn(|| ok(&a, "setParameter", json!({ "id": "output", "value": 3.0 })))
             .join()
             .unwrap()
     });
@@ -234,7 +234,8 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
         let notes = notifications(client, Duration::from_millis(500));
         assert_eq!(notes.len(), 1, "{notes:?}");
         changed(&notes[0], "input", 3);
-        assert_eq!(notes[0]["params"]["value"], -12.0);
+        // 0.25 on the skewed law: a sixteenth of the lower half, −6 dB.
+        assert_eq!(notes[0]["params"]["value"], -6.0);
     }
     assert!(
         handler.take().is_empty(),

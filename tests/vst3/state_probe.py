@@ -26,7 +26,7 @@ SAMPLE_RATE = 48_000.0
 STATE_A = {
     "input_db": -6.0,
     "output_db": -6.0,
-    "pan": 50.0,
+    "pan": "50R",
     "width": 50.0,
     "invert_l": True,
     "invert_r": False,
@@ -34,12 +34,15 @@ STATE_A = {
     "bypass": False,
     "tone": "Sine 1 kHz",
     "tone_level_db": -30.0,
+    "mono": False,
+    "swap_l_r": True,
+    "dc_filter": False,
 }
 
 STATE_B = {
     "input_db": 12.0,
     "output_db": -24.0,
-    "pan": -20.0,
+    "pan": "20L",
     "width": 150.0,
     "invert_l": False,
     "invert_r": True,
@@ -47,6 +50,9 @@ STATE_B = {
     "bypass": True,
     "tone": "Pink noise",
     "tone_level_db": -40.0,
+    "mono": True,
+    "swap_l_r": False,
+    "dc_filter": True,
 }
 
 

@@ -32,7 +32,8 @@ TOKEN = re.compile(r"[0-9a-f]{32}")
 PEDALBOARD_KEY = {
     "input": "input_db", "output": "output_db", "pan": "pan", "width": "width",
     "invert_l": "invert_l", "invert_r": "invert_r", "mute": "mute", "bypass": "bypass",
-    "tone": "tone", "tone_level": "tone_level_db",
+    "tone": "tone", "tone_level": "tone_level_db", "mono": "mono", "swap": "swap_l_r",
+    "dc_filter": "dc_filter",
 }
 MALFORMED_LINE = (
     'WEBSTRIP_BRIDGE must be a port number (0: any free port), not "abc": no browser bridge'
@@ -119,18 +120,22 @@ def test_get_all_parameters_lists_every_parameter(roundtrip):
         seen = pedalboard[PEDALBOARD_KEY[param_id]]
         assert p["name"] == seen["name"], param_id
         assert p["normalized"] == pytest.approx(seen["raw"], abs=1e-6), param_id
-        if p["kind"] == "float":
+        # (pedalboard offers Pan by its texts, 100L … C … 100R: a `str` parameter to it.)
+        if seen["type"] == "float":
             assert (p["min"], p["max"]) == (seen["min"], seen["max"]), param_id
         assert p["value"] == p["default"], param_id
 
 
 def test_set_parameter_reaches_pedalboard_and_the_audio(roundtrip):
     applied = result(roundtrip["set_output"])
-    assert applied == {"id": "output", "value": -6.0, "normalized": 0.75, "text": "-6.00 dB"}
+    # Output's skewed law: −6 dB is (6/60)^0.5 of the lower half below the middle.
+    normalized = 0.5 - 0.5 * (6 / 60) ** 0.5
+    assert applied == {"id": "output", "value": -6.0, "normalized": pytest.approx(normalized),
+                       "text": "-6.0 dB"}
     # The host heard the edit (begin/perform/end through IComponentHandler) ...
     host_view = roundtrip["host_output"]
     assert host_view["value"] == -6.0, f"pedalboard still sees {host_view} after 2 s"
-    assert host_view["raw"] == pytest.approx(0.75, abs=1e-6)
+    assert host_view["raw"] == pytest.approx(normalized, abs=1e-6)
     # ... and the processed signal has the new gain, past the 20 ms ramp.
     assert roundtrip["gain_after_output"] == pytest.approx(-6.0, abs=0.05)
     # Once applied, the sender gets the change like every client.
@@ -138,10 +143,10 @@ def test_set_parameter_reaches_pedalboard_and_the_audio(roundtrip):
     assert echo is not None, "no parameterChanged for output within 1 s of processing"
     assert (echo["value"], echo["seq"]) == (-6.0, 1)
 
-    # By normalized value: input 0.25 is -12 dB, so -18 dB with the output's -6.
-    assert result(roundtrip["set_input"])["value"] == -12.0
-    assert roundtrip["host_input"]["value"] == -12.0
-    assert roundtrip["gain_after_input"] == pytest.approx(-18.0, abs=0.05)
+    # By normalized value: input 0.25 is -6 dB on its skewed law, so -12 dB with the output's.
+    assert result(roundtrip["set_input"])["value"] == -6.0
+    assert roundtrip["host_input"]["value"] == -6.0
+    assert roundtrip["gain_after_input"] == pytest.approx(-12.0, abs=0.05)
     assert roundtrip["echo_input"] is not None and roundtrip["echo_input"]["seq"] == 2
     assert result(roundtrip["get_output"])["value"] == -6.0
 
@@ -152,7 +157,7 @@ def test_host_changes_reach_the_client(roundtrip):
     width, tone = roundtrip["host_width"], roundtrip["host_tone"]
     assert width is not None, "no parameterChanged for width within 3 s"
     assert tone is not None, "no parameterChanged for tone within 3 s"
-    assert (width["value"], width["normalized"], width["text"]) == (50.0, 0.25, "50.00 %")
+    assert (width["value"], width["normalized"], width["text"]) == (50.0, 0.25, "50 %")
     assert (tone["value"], tone["text"]) == (1.0, "Sine 1 kHz")
     assert width["waited"] < 1.0 and tone["waited"] < 1.0, (width, tone)
     assert sorted([width["seq"], tone["seq"]]) == [3, 4]
@@ -160,7 +165,7 @@ def test_host_changes_reach_the_client(roundtrip):
     after = {p["id"]: p["value"] for p in result(roundtrip["all_after"])["parameters"]}
     assert result(roundtrip["all_after"])["seq"] == 4
     assert {k: after[k] for k in ("input", "output", "width", "tone")} == {
-        "input": -12.0, "output": -6.0, "width": 50.0, "tone": 1.0}
+        "input": -6.0, "output": -6.0, "width": 50.0, "tone": 1.0}
     assert roundtrip["pedalboard_after"]["width"] == 50.0
     assert roundtrip["pedalboard_after"]["tone"] == "Sine 1 kHz"
     # Exactly one notification per change: nothing else arrived.
@@ -212,8 +217,8 @@ def test_two_instances_have_their_own_bridges(bundle, tmp_path):
     assert result(r["get_b"])["value"] == 0.0
 
     assert result(r["set_b"])["value"] == 50.0
-    assert r["host_b_pan"]["value"] == 50.0
-    assert r["host_a_pan"]["value"] == 0.0, "a set through B's bridge changed A"
+    assert r["host_b_pan"]["value"] == "50R"
+    assert r["host_a_pan"]["value"] == "C", "a set through B's bridge changed A"
 
     assert r["b_token_on_a"] == 401
     assert r["a_token_on_b"] == 401

@@ -7,6 +7,8 @@ Host facts these tests rely on (measured with pedalboard 0.9.26, see webstrip_ho
 parameter changes reach the plugin in the first block of the next `process()` call, every call
 resets the plugin first (so that change ramps over the first 20 ms of that call and the next call
 is settled from sample 0), and float parameters snap to pedalboard's 1001-value table.
+pedalboard types a parameter from its texts: `float` when every text parses with `float()`
+(Input, Output, Width, Tone Level), else `str` with the texts as values (Pan: "30L", "C", "30R").
 """
 
 from __future__ import annotations
@@ -71,6 +73,23 @@ def db(gain_db: float) -> float:
     return 10 ** (gain_db / 20)
 
 
+def pan_text(pan: float) -> str:
+    """Pan as the plugin writes it (and pedalboard therefore takes it): 30L, C, 30R."""
+    amount = round(abs(pan))
+    return "C" if amount == 0 else f"{amount}{'L' if pan < 0 else 'R'}"
+
+
+def centred_plain(raw: float, lo: float, hi: float) -> float:
+    """The plain value of a gain on its symmetrically skewed law (nice-plug's
+    `SymmetricalSkewed`, factor 0.5, centre 0 dB): 0 dB at 0.5, each half `p^0.5` from there."""
+    centre = -lo / (hi - lo)
+    if raw >= 0.5:
+        p = centre + ((raw - 0.5) * 2) ** 2 * (1 - centre)
+    else:
+        p = centre - ((0.5 - raw) * 2) ** 2 * centre
+    return lo + p * (hi - lo)
+
+
 def set_params(plugin, **values) -> None:
     """Sets parameters by plain value and checks pedalboard set exactly those values."""
     for name, value in values.items():
@@ -106,19 +125,21 @@ def test_plugin_loads_as_an_effect(plugin):
 # name as pedalboard exposes it -> (display name, min, max, units, default value, default raw)
 FLOATS = {
     "input_db": ("Input", -24.0, 24.0, " dB", 0.0, 0.5),
-    "output_db": ("Output", -60.0, 12.0, " dB", 0.0, 60 / 72),
-    "pan": ("Pan", -100.0, 100.0, " %", 0.0, 0.5),
+    "output_db": ("Output", -60.0, 12.0, " dB", 0.0, 0.5),
     "width": ("Width", 0.0, 200.0, " %", 100.0, 0.5),
     "tone_level_db": ("Tone Level", -60.0, 0.0, " dB", -18.0, 0.7),
 }
-BOOLS = {"invert_l": "Invert L", "invert_r": "Invert R", "mute": "Mute", "bypass": "Bypass"}
+# The gains are skewed around 0 dB (finer near unity); the others are linear.
+CENTRED = {"input_db", "output_db"}
+BOOLS = {"invert_l": "Invert L", "invert_r": "Invert R", "mute": "Mute", "bypass": "Bypass",
+         "mono": "Mono", "swap_l_r": "Swap L/R", "dc_filter": "DC Filter"}
 TONES = ["Off", "Sine 1 kHz", "Pink noise"]
 
 
-def test_all_ten_parameters_listed_with_names_ranges_units_defaults(plugin):
+def test_all_thirteen_parameters_listed_with_names_ranges_units_defaults(plugin):
     params = plugin.parameters
-    assert sorted(params) == sorted([*FLOATS, *BOOLS, "tone"])
-    assert len(params) == 10
+    assert sorted(params) == sorted([*FLOATS, *BOOLS, "tone", "pan"])
+    assert len(params) == 13
 
     for key, (name, lo, hi, units, default, default_raw) in FLOATS.items():
         p = params[key]
@@ -130,8 +151,17 @@ def test_all_ten_parameters_listed_with_names_ranges_units_defaults(plugin):
         assert host.value_of(plugin, key) == default, key
         assert p.default_raw_value == pytest.approx(default_raw, abs=1e-6), key
         assert p.raw_value == pytest.approx(default_raw, abs=1e-6), key
-        # Linear ranges: the plain value is min + raw·(max − min) across the whole range.
         assert p.valid_values[0] == lo and p.valid_values[-1] == hi, key
+
+    # Pan reads as L/C/R, so pedalboard offers it by its texts, one per whole percent.
+    pan = params["pan"]
+    assert pan.name == "Pan"
+    assert pan.type is str
+    values = list(pan.valid_values)
+    assert values[:2] == ["100L", "99L"] and values[-2:] == ["99R", "100R"]
+    assert len(values) == 201 and values[100] == "C"
+    assert host.value_of(plugin, "pan") == "C"
+    assert pan.default_raw_value == pytest.approx(0.5)
 
     for key, name in BOOLS.items():
         p = params[key]
@@ -150,13 +180,27 @@ def test_all_ten_parameters_listed_with_names_ranges_units_defaults(plugin):
     assert tone.default_raw_value == 0.0
 
 
-@pytest.mark.parametrize("key", ["input_db", "output_db", "pan", "width", "tone_level_db"])
-def test_float_parameters_are_linear_in_the_host(plugin, key):
-    """Setting a raw (normalized) value gives min + raw·(max − min) as the plain value."""
+@pytest.mark.parametrize("key", ["input_db", "output_db", "width", "tone_level_db"])
+def test_float_parameters_follow_their_law_in_the_host(plugin, key):
+    """A raw (normalized) value gives min + raw·(max − min) on the linear ranges, and the
+    symmetrically skewed law on the gains: 0 dB in the middle, a quarter from it a sixteenth."""
     _, lo, hi, *_ = FLOATS[key]
-    for raw in (0.0, 0.25, 0.75, 1.0):
+    for raw in (0.0, 0.25, 0.5, 0.75, 1.0):
         plugin.parameters[key].raw_value = raw
-        assert host.value_of(plugin, key) == pytest.approx(lo + raw * (hi - lo), abs=0.01)
+        expected = centred_plain(raw, lo, hi) if key in CENTRED else lo + raw * (hi - lo)
+        assert host.value_of(plugin, key) == pytest.approx(expected, abs=0.01), raw
+    if key == "input_db":
+        plugin.parameters[key].raw_value = 0.25
+        assert host.value_of(plugin, key) == -6.0
+    if key == "output_db":
+        plugin.parameters[key].raw_value = 0.75
+        assert host.value_of(plugin, key) == 3.0
+
+
+def test_pan_in_the_host_is_linear_from_100l_to_100r(plugin):
+    for raw, text in ((0.0, "100L"), (0.25, "50L"), (0.5, "C"), (0.75, "50R"), (1.0, "100R")):
+        plugin.parameters["pan"].raw_value = raw
+        assert host.value_of(plugin, "pan") == text
 
 
 def test_normalized_values_outside_0_1_are_clamped(plugin):
@@ -223,7 +267,7 @@ def test_input_and_output_gains_multiply(plugin):
 def test_pan_is_a_balance_law(plugin, pan):
     """The side away from the pan direction is scaled by cos(|p|·π/2), the other is untouched."""
     x = distinct_pair()
-    set_params(plugin, pan=pan)
+    set_params(plugin, pan=pan_text(pan))
     y = process(plugin, x)
     far_gain = math.cos(abs(pan / 100) * math.pi / 2)
     near, far = (0, 1) if pan < 0 else (1, 0)
@@ -287,8 +331,9 @@ def test_invert(plugin, params, signs):
 def test_bypass_passes_input_bit_exact(plugin):
     x = distinct_pair()
     # A strongly non-identity setting, tone and mute included: bypass overrides all of it.
-    set_params(plugin, input_db=-6.0, output_db=-24.0, pan=30.0, width=50.0, invert_l=True,
-               mute=True, tone="Sine 1 kHz", tone_level_db=-30.0)
+    set_params(plugin, input_db=-6.0, output_db=-24.0, pan="30R", width=50.0, invert_l=True,
+               mute=True, tone="Sine 1 kHz", tone_level_db=-30.0, mono=True, swap_l_r=True,
+               dc_filter=True)
     y = process(plugin, x)
     assert not np.any(y[:, SKIP:]), "muted before bypass"
 
@@ -346,7 +391,7 @@ def test_block_size_does_not_change_the_output(bundle):
     def run(block):
         p = host.load(bundle)
         process(p, x)
-        set_params(p, input_db=-6.0, pan=30.0, width=150.0, tone="Sine 1 kHz")
+        set_params(p, input_db=-6.0, pan="30R", width=150.0, tone="Sine 1 kHz", dc_filter=True)
         return p.process(x, SR, buffer_size=block)
 
     reference = run(8192)
@@ -371,14 +416,65 @@ def test_reset_per_call_as_pedalboard_does_it(plugin):
 
 
 def test_mono_layout(plugin):
-    """1 in / 1 out: invert_l flips the channel; width and balance do not apply."""
+    """1 in / 1 out: invert_l flips the channel; width, balance, mono and swap do not apply."""
     x = sine(220, -12, 1.0).astype(np.float32)[None, :]
-    set_params(plugin, pan=100.0, width=0.0, invert_r=True)
+    set_params(plugin, pan="100R", width=0.0, invert_r=True, mono=True, swap_l_r=True)
     process(plugin, x)
     assert np.array_equal(process(plugin, x), x)
     set_params(plugin, invert_l=True, input_db=-6.0)
     process(plugin, x)
     assert_close(process(plugin, x), -x * db(-6.0))
+
+
+def test_swap_exchanges_the_channels_before_polarity(plugin):
+    x = distinct_pair()
+    set_params(plugin, swap_l_r=True)
+    y = process(plugin, x)
+    assert np.array_equal(y[:, SKIP:], x[::-1, SKIP:])
+    # Invert L then flips what is now the left channel: the former right.
+    set_params(plugin, invert_l=True)
+    y = process(plugin, x)
+    assert np.array_equal(y[0, SKIP:], -x[1, SKIP:])
+    assert np.array_equal(y[1, SKIP:], x[0, SKIP:])
+
+
+@pytest.mark.parametrize("width", [0.0, 100.0, 200.0])
+def test_mono_is_the_sum_after_width(plugin, width):
+    """Both channels carry (L + R) / 2 whatever the width (width keeps the mid), before balance."""
+    x = distinct_pair()
+    set_params(plugin, mono=True, width=width)
+    y = process(plugin, x)
+    mid = (x[0].astype(np.float64) + x[1]) / 2
+    assert_close(y[0, SKIP:], mid[SKIP:])
+    assert_close(y[1, SKIP:], mid[SKIP:])
+    # L against −L sums to silence.
+    opposite = stereo(x[0], -x[0])
+    assert np.max(np.abs(process(plugin, opposite)[:, SKIP:])) < 1e-6
+    # Balance after mono: 50R takes the left side down by cos(π/4).
+    set_params(plugin, pan="50R")
+    y = process(plugin, x)
+    assert_close(y[0, SKIP:], mid[SKIP:] * math.cos(math.pi / 4))
+    assert_close(y[1, SKIP:], mid[SKIP:])
+
+
+def test_dc_filter_removes_an_offset_and_keeps_the_audio(plugin):
+    """A 5 Hz first-order high-pass: an offset is gone (below −80 dB) within half a second, the
+    tones lose less than 0.01 dB; off, the samples pass bit for bit (the defaults test)."""
+    tones = distinct_pair()
+    offsets = np.array([[0.25], [-0.125]], np.float32)
+    x = tones + offsets
+    set_params(plugin, dc_filter=True)
+    y = process(plugin, x).astype(np.float64)
+    tail = slice(SR // 2, None)
+    for ch in range(2):
+        left_over = abs(np.mean(y[ch, SR:]))  # whole cycles of both tones
+        assert 20 * math.log10(left_over / abs(offsets[ch, 0])) < -80, f"channel {ch}: {left_over}"
+        ref = tones[ch, tail].astype(np.float64)
+        gain = np.dot(y[ch, tail] - np.mean(y[ch, tail]), ref) / np.dot(ref, ref)
+        assert abs(20 * math.log10(gain)) < 0.01, f"channel {ch}: {20 * math.log10(gain):.4f} dB"
+    set_params(plugin, dc_filter=False)
+    process(plugin, x)
+    assert np.array_equal(process(plugin, x), x)
 
 
 # --- test tone --------------------------------------------------------------------------------
@@ -442,7 +538,7 @@ def test_pink_noise_level_and_spectrum(plugin):
 ALL_NON_DEFAULT = {
     "input_db": -6.0,
     "output_db": -24.0,
-    "pan": 30.0,
+    "pan": "30R",
     "width": 150.0,
     "invert_l": True,
     "invert_r": True,
@@ -450,6 +546,9 @@ ALL_NON_DEFAULT = {
     "bypass": True,
     "tone": "Pink noise",
     "tone_level_db": -30.0,
+    "mono": True,
+    "swap_l_r": True,
+    "dc_filter": True,
 }
 AUDIBLE = {**ALL_NON_DEFAULT, "mute": False, "bypass": False, "tone": "Sine 1 kHz"}
 
@@ -458,7 +557,8 @@ def test_state_is_the_plugins_json_inside_juces_wrapper(plugin):
     raw = plugin.raw_state
     doc = json.loads(host.component_state(raw))
     assert set(doc["params"]) == {"input", "output", "pan", "width", "invert_l", "invert_r",
-                                  "mute", "bypass", "tone", "tone_level"}
+                                  "mute", "bypass", "tone", "tone_level", "mono", "swap",
+                                  "dc_filter"}
     assert host.with_component_state(raw, host.component_state(raw)) == raw
 
 

@@ -91,6 +91,11 @@ export function collectPageErrors(page) {
 }
 
 /** What the page shows for each parameter, read from its ARIA. */
+/** The plugin's text for what the page shows: the page typesets the plugin's "-" as "−" and "-inf" as "−∞". */
+export function asPluginText(shown) {
+  return (shown ?? "").replace(/\u2212\u221e/g, "-inf").replace(/\u2212/g, "-");
+}
+
 export async function shownValues(page) {
   return page.evaluate(() => {
     const shown = {};

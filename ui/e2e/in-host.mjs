@@ -26,6 +26,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import {
+  asPluginText,
   assert,
   check,
   collectPageErrors,
@@ -358,7 +359,7 @@ async function main() {
     const [done] = await host.line("set done", (l) => l.startsWith("set done "), from, 2000);
     const hostText = done.split(" ").slice(4).join(" ");
     assert(hostText !== before, `the host's value "${hostText}" is what the page already showed`);
-    await until("the Output knob to show the host's value", async () => (await output.getAttribute("aria-valuetext")) === hostText, 1000, 10);
+    await until("the Output knob to show the host's value", async () => asPluginText(await output.getAttribute("aria-valuetext")) === hostText, 1000, 10);
     const latency = Date.now() - sent;
     await sleep(200);
     const echoed = host.events(from).filter((e) => e.key === "output");
@@ -531,7 +532,7 @@ async function devServerLoop() {
     devHost.send("set output 0.25");
     const [done] = await devHost.line("set done", (l) => l.startsWith("set done "), from, 2000);
     const hostText = done.split(" ").slice(4).join(" ");
-    await until("the Output knob to show the host's value", async () => (await knob(page, "Output").getAttribute("aria-valuetext")) === hostText, 2000, 10);
+    await until("the Output knob to show the host's value", async () => asPluginText(await knob(page, "Output").getAttribute("aria-valuetext")) === hostText, 2000, 10);
     return `${before} → rgb(255, 0, 255) ${swapMs} ms after the save, same page; host automation → "${hostText}" on the page`;
   });
 

@@ -259,7 +259,7 @@ describe("IpcBridge edits", () => {
     await flush(20);
     expect(plugin.log).toContain("setParameter:tone_level");
     expect(plugin.log.some((m) => m.includes("Gesture"))).toBe(false);
-    expect(bridge.getParameter("tone_level")).toMatchObject({ value: -6, text: "\u22126.0 dB", editing: false });
+    expect(bridge.getParameter("tone_level")).toMatchObject({ value: -6, text: "-6.0 dB", editing: false });
   });
 
   it("opens a new gesture for a drag that outlives its connection", async () => {

@@ -31,6 +31,8 @@ describe("the strip", () => {
     }
     expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuenow")).toBe("100");
     expect(screen.getByRole("slider", { name: "Width" }).getAttribute("aria-valuetext")).toBe("100 %");
+    // The plugin's "-18.0 dB" typeset with a true minus.
+    expect(document.querySelector("[data-param=tone_level] .control-value")?.textContent).toBe("\u221218.0 dB");
     for (const name of ["Invert L", "Invert R", "Mute", "Bypass", "Mono", "Swap L/R", "DC Filter"]) {
       expect(screen.getByRole("switch", { name }).getAttribute("aria-checked")).toBe("false");
     }

@@ -97,7 +97,7 @@ export class FakeTransport extends TransportBase {
 
 const MINUS = "\u2212";
 
-/** The plugin's text for a value, as Webstrip writes it (+1.5 dB, 30L/C/30R, 100 %). */
+/** The plugin's text for a value, as Webstrip writes it (+1.5 dB, -1.5 dB, 30L/C/30R, 100 %). */
 export function formatText(p: ParamInfo, value: number): string {
   if (p.kind === "bool") return value >= 0.5 ? "On" : "Off";
   if (p.kind === "enum") return p.variants?.[Math.round(value)] ?? String(value);
@@ -106,9 +106,9 @@ export function formatText(p: ParamInfo, value: number): string {
     return r === 0 ? "C" : r < 0 ? `${-r}L` : `${r}R`;
   }
   if (p.unit === "%") return `${Math.round(value)} %`;
-  if (value === -Infinity) return `${MINUS}\u221e`;
+  if (value === -Infinity) return "-inf dB";
   const r = Math.round(value * 10) / 10;
-  return r === 0 ? "0.0 dB" : r > 0 ? `+${r.toFixed(1)} dB` : `${MINUS}${(-r).toFixed(1)} dB`;
+  return r === 0 ? "0.0 dB" : r > 0 ? `+${r.toFixed(1)} dB` : `-${(-r).toFixed(1)} dB`;
 }
 
 /** The plugin's parser, for the fakes: numbers, "30L"/"L30"/"c" for Pan, "mono" for Width. */

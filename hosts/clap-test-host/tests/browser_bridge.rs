@@ -22,7 +22,7 @@ use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::{Message, WebSocket};
 
-const PARAM_IDS: [&str; 10] = [
+const PARAM_IDS: [&str; 13] = [
     "input",
     "output",
     "pan",
@@ -33,6 +33,9 @@ const PARAM_IDS: [&str; 10] = [
     "bypass",
     "tone",
     "tone_level",
+    "mono",
+    "swap",
+    "dc_filter",
 ];
 const SAMPLE_RATE: f64 = 48_000.0;
 const BLOCK: usize = 256;
@@ -410,7 +413,7 @@ fn worker_one_instance() {
         unreachable!()
     };
     let host_text = rig.plugin.value_to_text(output, value).unwrap();
-    assert!(host_text.contains("-6"), "the host got -6 dB: {host_text}");
+    assert_eq!(host_text, "-6.0 dB", "the host got -6 dB");
     let settled = rig.gains.last().copied().unwrap();
     assert!(
         (settled + 6.0).abs() < 0.05,
@@ -422,7 +425,8 @@ fn worker_one_instance() {
 
     // Host automation reaches the client as parameterChanged, once.
     let seq_before = changes[0]["params"]["seq"].as_u64().unwrap();
-    let normalized_plus_6 = (6.0 + 24.0) / 48.0;
+    // Input's skewed law: a quarter of the upper half is a sixteenth of its range, +6 dB.
+    let normalized_plus_6 = 0.75;
     rig.automation
         .push(ParamEvent::value(0, nice_hash("input"), normalized_plus_6));
     let changes = client.changes_of(&mut || rig.turn(), "input", Duration::from_millis(600));

@@ -26,7 +26,7 @@ fn open() -> Instance {
 // ----- the plugin's parameters ----------------------------------------------------------------
 
 /// `(string id, display name)` of every parameter.
-const PARAMS: [(&str, &str); 10] = [
+const PARAMS: [(&str, &str); 13] = [
     ("input", "Input"),
     ("output", "Output"),
     ("pan", "Pan"),
@@ -37,6 +37,9 @@ const PARAMS: [(&str, &str); 10] = [
     ("bypass", "Bypass"),
     ("tone", "Tone"),
     ("tone_level", "Tone Level"),
+    ("mono", "Mono"),
+    ("swap", "Swap L/R"),
+    ("dc_filter", "DC Filter"),
 ];
 
 /// nice-plug's CLAP/VST3 parameter id: a 31-bit hash of the string id.
@@ -57,11 +60,23 @@ fn lin(plain: f64, min: f64, max: f64) -> f64 {
     (plain - min) / (max - min)
 }
 
+/// A gain's CLAP value on its symmetrically skewed law: 0 dB at 0.5, each half `p^0.5` from
+/// the centre (nice-plug's `FloatRange::SymmetricalSkewed`, factor 0.5), so a quarter of the way
+/// from the centre is a sixteenth of that half's range.
+fn centred_db(db: f64, min: f64, max: f64) -> f64 {
+    let (p, centre) = (lin(db, min, max), lin(0.0, min, max));
+    if p > centre {
+        0.5 + 0.5 * ((p - centre) / (1.0 - centre)).sqrt()
+    } else {
+        0.5 - 0.5 * ((centre - p) / centre).sqrt()
+    }
+}
+
 fn input_db(db: f64) -> f64 {
-    lin(db, -24.0, 24.0)
+    centred_db(db, -24.0, 24.0)
 }
 fn output_db(db: f64) -> f64 {
-    lin(db, -60.0, 12.0)
+    centred_db(db, -60.0, 12.0)
 }
 fn pan(p: f64) -> f64 {
     lin(p, -100.0, 100.0)
@@ -207,7 +222,7 @@ fn ramp_len(sample_rate: f64) -> usize {
 // ----- description ----------------------------------------------------------------------------
 
 #[test]
-fn describes_itself_and_its_ten_parameters() {
+fn describes_itself_and_its_thirteen_parameters() {
     let bundle = Bundle::load(bundle_path()).unwrap();
     let plugins = bundle.plugins().unwrap();
     let webstrip = plugins
@@ -219,28 +234,31 @@ fn describes_itself_and_its_ten_parameters() {
 
     let mut plugin = bundle.instantiate(PLUGIN_ID).unwrap();
     assert!(bundle.instantiate("org.webstrip.nonexistent").is_err());
-    assert_eq!(plugin.param_count(), 10);
+    assert_eq!(plugin.param_count(), 13);
     let infos = plugin.param_infos().unwrap();
     let by_id: HashMap<u32, &ParamInfo> = infos.iter().map(|i| (i.id, i)).collect();
-    assert_eq!(by_id.len(), 10, "CLAP ids are unique");
+    assert_eq!(by_id.len(), 13, "CLAP ids are unique");
     // An index past the last parameter is refused (nice-plug 0.4.2 indexed past the end and
     // aborted the host: fixed in vendor/nice-plug).
-    assert_eq!(plugin.param_info_at(9), Some(infos[9].id));
-    assert_eq!(plugin.param_info_at(10), None);
+    assert_eq!(plugin.param_info_at(12), Some(infos[12].id));
+    assert_eq!(plugin.param_info_at(13), None);
     assert_eq!(plugin.param_info_at(u32::MAX), None);
 
     // (string id, CLAP max, CLAP default, default text)
     let expected = [
-        ("input", 1.0, 0.5, "0.00 dB"),
-        ("output", 1.0, 60.0 / 72.0, "0.00 dB"),
-        ("pan", 1.0, 0.5, "0.00 %"),
-        ("width", 1.0, 0.5, "100.00 %"),
+        ("input", 1.0, 0.5, "0.0 dB"),
+        ("output", 1.0, 0.5, "0.0 dB"),
+        ("pan", 1.0, 0.5, "C"),
+        ("width", 1.0, 0.5, "100 %"),
         ("invert_l", 1.0, 0.0, "Off"),
         ("invert_r", 1.0, 0.0, "Off"),
         ("mute", 1.0, 0.0, "Off"),
         ("bypass", 1.0, 0.0, "Off"),
         ("tone", 2.0, 0.0, "Off"),
-        ("tone_level", 1.0, 0.7, "-18.00 dB"),
+        ("tone_level", 1.0, 0.7, "-18.0 dB"),
+        ("mono", 1.0, 0.0, "Off"),
+        ("swap", 1.0, 0.0, "Off"),
+        ("dc_filter", 1.0, 0.0, "Off"),
     ];
     for ((string_id, max, default, text), (_, name)) in expected.into_iter().zip(PARAMS) {
         let info = by_id
@@ -266,7 +284,7 @@ fn describes_itself_and_its_ten_parameters() {
         );
         let discrete = matches!(
             string_id,
-            "invert_l" | "invert_r" | "mute" | "bypass" | "tone"
+            "invert_l" | "invert_r" | "mute" | "bypass" | "tone" | "mono" | "swap" | "dc_filter"
         );
         assert_eq!(info.is_stepped(), discrete, "{name} stepped flag");
         let value = plugin.param_value(info.id).unwrap();
@@ -284,29 +302,55 @@ fn describes_itself_and_its_ten_parameters() {
         plugin.value_to_text(id("tone"), TONE_PINK).as_deref(),
         Some("Pink noise")
     );
-    assert_eq!(
-        plugin.value_to_text(id("input"), 0.0).as_deref(),
-        Some("-24.00 dB")
-    );
-    assert_eq!(
-        plugin.value_to_text(id("output"), 1.0).as_deref(),
-        Some("12.00 dB")
-    );
-    assert_eq!(
-        plugin.value_to_text(id("pan"), 0.0).as_deref(),
-        Some("-100.00 %")
-    );
-    assert_eq!(
-        plugin.value_to_text(id("width"), 1.0).as_deref(),
-        Some("200.00 %")
-    );
-    assert_eq!(
-        plugin.value_to_text(id("tone_level"), 0.0).as_deref(),
-        Some("-60.00 dB")
-    );
+    // The texts a mix engineer writes, as the host's generic UI and automation lanes show them.
+    for (name, value, text) in [
+        ("input", 0.0, "-24.0 dB"),
+        ("input", input_db(1.5), "+1.5 dB"),
+        ("input", 0.25, "-6.0 dB"),
+        ("output", 1.0, "+12.0 dB"),
+        ("output", 0.75, "+3.0 dB"),
+        ("pan", 0.0, "100L"),
+        ("pan", pan(30.0), "30R"),
+        ("pan", 1.0, "100R"),
+        ("width", 0.0, "0 %"),
+        ("width", 1.0, "200 %"),
+        ("tone_level", 0.0, "-60.0 dB"),
+    ] {
+        assert_eq!(
+            plugin.value_to_text(id(name), value).as_deref(),
+            Some(text),
+            "{name} at {value}"
+        );
+    }
     assert_eq!(plugin.param_value(12345), None, "unknown ids have no value");
-    let parsed = plugin.text_to_value(id("input"), "-6 dB").unwrap();
-    assert!((parsed - input_db(-6.0)).abs() < 1e-6, "parsed {parsed}");
+    for (name, text, value) in [
+        ("input", "-6 dB", input_db(-6.0)),
+        ("input", "\u{2212}6", input_db(-6.0)),
+        ("input", "+3db", input_db(3.0)),
+        ("output", "-inf", 0.0),
+        ("pan", "30L", pan(-30.0)),
+        ("pan", "L30", pan(-30.0)),
+        ("pan", "-30", pan(-30.0)),
+        ("pan", "30r", pan(30.0)),
+        ("pan", "c", 0.5),
+        ("width", "mono", 0.0),
+        ("width", "150 %", width(150.0)),
+    ] {
+        let parsed = plugin
+            .text_to_value(id(name), text)
+            .unwrap_or_else(|| panic!("{name}: {text:?} refused"));
+        assert!(
+            (parsed - value).abs() < 1e-6,
+            "{name}: {text:?} parsed as {parsed}, expected {value}"
+        );
+    }
+    for (name, text) in [("input", "loud"), ("pan", "30X"), ("width", "wide")] {
+        assert_eq!(
+            plugin.text_to_value(id(name), text),
+            None,
+            "{name}: {text:?}"
+        );
+    }
     assert_eq!(
         plugin.text_to_value(id("tone"), "Pink noise"),
         Some(TONE_PINK)
@@ -389,16 +433,19 @@ fn parameters_set_by_flush_read_back_and_are_audible() {
     let mut plugin = open();
     // Inactive flush: every parameter away from its default.
     let all = [
-        ("input", input_db(-6.0), "-6.00 dB"),
-        ("output", output_db(-12.0), "-12.00 dB"),
-        ("pan", pan(50.0), "50.00 %"),
-        ("width", width(50.0), "50.00 %"),
+        ("input", input_db(-6.0), "-6.0 dB"),
+        ("output", output_db(-12.0), "-12.0 dB"),
+        ("pan", pan(50.0), "50R"),
+        ("width", width(50.0), "50 %"),
         ("invert_l", 1.0, "On"),
         ("invert_r", 1.0, "On"),
         ("mute", 1.0, "On"),
         ("bypass", 1.0, "On"),
         ("tone", TONE_PINK, "Pink noise"),
-        ("tone_level", tone_level_db(-30.0), "-30.00 dB"),
+        ("tone_level", tone_level_db(-30.0), "-30.0 dB"),
+        ("mono", 1.0, "On"),
+        ("swap", 1.0, "On"),
+        ("dc_filter", 1.0, "On"),
     ];
     let events: Vec<ParamEvent> = all.iter().map(|&(n, v, _)| set(n, v)).collect();
     let echoed = plugin.flush(&events).unwrap();
@@ -423,9 +470,16 @@ fn parameters_set_by_flush_read_back_and_are_audible() {
     let sample_rate = 48_000.0;
     plugin.activate(sample_rate, 1, 256).unwrap();
     plugin
-        .flush(&[set("mute", 0.0), set("bypass", 0.0), set("tone", TONE_OFF)])
+        .flush(&[
+            set("mute", 0.0),
+            set("bypass", 0.0),
+            set("tone", TONE_OFF),
+            set("mono", 0.0),
+            set("swap", 0.0),
+            set("dc_filter", 0.0),
+        ])
         .unwrap();
-    for name in ["mute", "bypass", "tone"] {
+    for name in ["mute", "bypass", "tone", "mono", "swap", "dc_filter"] {
         assert_eq!(plugin.param_value(id(name)), Some(0.0), "{name}");
     }
     plugin.start_processing().unwrap();
@@ -541,6 +595,18 @@ fn parameters_set_by_process_events_read_back_and_are_audible() {
             residual_rms: 0.0,
         },
         Case {
+            name: "mono",
+            value: 1.0,
+            law: Some(|l, r| ((l + r) / 2.0, (l + r) / 2.0)),
+            residual_rms: 0.0,
+        },
+        Case {
+            name: "swap",
+            value: 1.0,
+            law: Some(|l, r| (r, l)),
+            residual_rms: 0.0,
+        },
+        Case {
             name: "tone",
             value: TONE_SINE,
             law: None,
@@ -624,6 +690,67 @@ fn parameters_set_by_process_events_read_back_and_are_audible() {
 }
 
 #[test]
+fn dc_filter_removes_an_offset_through_process_events_and_off_is_untouched() {
+    let sample_rate = 48_000.0;
+    let block = 480;
+    let mut plugin = open();
+    plugin.activate(sample_rate, 1, block as u32).unwrap();
+    plugin.start_processing().unwrap();
+    let len = 48_000;
+    let tones = stereo_input(sample_rate, len);
+    let offsets = [0.25f32, -0.125];
+    let inputs: Vec<Vec<f32>> = tones
+        .iter()
+        .zip(offsets)
+        .map(|(c, dc)| c.iter().map(|x| x + dc).collect())
+        .collect();
+    // The event's block is the first one filtered (the plugin applies events per block).
+    let outputs = run(
+        &mut plugin,
+        &inputs,
+        block,
+        &[(block, set("dc_filter", 1.0))],
+    );
+    assert_finite(&outputs, "dc filter");
+    for ch in 0..2 {
+        assert_eq!(
+            outputs[ch][..block],
+            inputs[ch][..block],
+            "untouched before"
+        );
+    }
+    // The last 200 ms (whole cycles of both tones): the offset is gone, the tones are not.
+    let tail = len - 9600..len;
+    for ch in 0..2 {
+        let out = &outputs[ch][tail.clone()];
+        let mean = out.iter().map(|&x| f64::from(x)).sum::<f64>() / out.len() as f64;
+        assert!(
+            20.0 * (mean.abs() / f64::from(offsets[ch].abs())).log10() < -80.0,
+            "channel {ch}: DC left {mean}"
+        );
+        let g = gain(out, &tones[ch][tail.clone()]);
+        assert!(
+            (20.0 * g.log10()).abs() < 0.01,
+            "channel {ch}: the tone changed by {:.4} dB",
+            20.0 * g.log10()
+        );
+    }
+    assert_eq!(plugin.param_value(id("dc_filter")), Some(1.0));
+
+    // Off again: after the fade, the samples pass bit for bit.
+    let outputs = run(&mut plugin, &inputs, block, &[(100, set("dc_filter", 0.0))]);
+    let from = 100 + ramp_len(sample_rate);
+    for ch in 0..2 {
+        assert_eq!(
+            outputs[ch][from..],
+            inputs[ch][from..],
+            "channel {ch}: off is untouched"
+        );
+    }
+    assert_no_errors_logged(&plugin);
+}
+
+#[test]
 fn tone_level_and_bypass_act_through_process_events() {
     let sample_rate = 48_000.0;
     let block = 512;
@@ -683,6 +810,9 @@ fn non_default_events() -> Vec<ParamEvent> {
         set("bypass", 0.0),
         set("tone", TONE_SINE),
         set("tone_level", tone_level_db(-42.0)),
+        set("mono", 1.0),
+        set("swap", 0.0),
+        set("dc_filter", 1.0),
     ]
 }
 
@@ -698,6 +828,9 @@ fn other_events() -> Vec<ParamEvent> {
         set("bypass", 1.0),
         set("tone", TONE_PINK),
         set("tone_level", tone_level_db(-6.0)),
+        set("mono", 0.0),
+        set("swap", 1.0),
+        set("dc_filter", 0.0),
     ]
 }
 
@@ -1048,7 +1181,9 @@ fn worker_no_alloc() {
             events.clear();
             for (j, (name, _)) in PARAMS.iter().enumerate() {
                 let value = match *name {
-                    "invert_l" | "invert_r" | "mute" | "bypass" => ((round + k + j) % 2) as f64,
+                    "invert_l" | "invert_r" | "mute" | "bypass" | "mono" | "swap" | "dc_filter" => {
+                        ((round + k + j) % 2) as f64
+                    }
                     "tone" => ((round + k) % 3) as f64,
                     _ => 0.5 + 0.5 * (step * 0.37 + j as f64).sin(),
                 };

@@ -1,6 +1,10 @@
 //! How parameter values are written and read as text, the way mix engineers write them: one
-//! decimal for dB with an explicit sign (`+1.5`, `0.0`, `−1.5`, with a true minus sign), whole
-//! percent, pan as `30L` / `C` / `30R`.
+//! decimal for dB with an explicit sign (`+1.5`, `0.0`, `-1.5`, `-inf`), whole percent, pan as
+//! `30L` / `C` / `30R`.
+//!
+//! The minus is ASCII on purpose: hosts read this text back as a number (pedalboard types a
+//! parameter `float` only when every text parses with Python's `float()`, which refuses U+2212).
+//! The page typesets it as a true minus for display.
 //!
 //! These are the parameters' `value_to_string` / `string_to_value`, so the host's generic UI, its
 //! automation lanes and the web page all show and accept the same text. Parsers are lenient in
@@ -10,13 +14,13 @@
 
 use std::sync::Arc;
 
-/// The minus sign typeset as such (U+2212), not a hyphen.
+/// The minus sign as typeset (U+2212): accepted in typed text.
 const MINUS: char = '\u{2212}';
 
 type ToText = Arc<dyn Fn(f32) -> String + Send + Sync>;
 type FromText = Arc<dyn Fn(&str) -> Option<f32> + Send + Sync>;
 
-/// `+1.5`, `0.0`, `−1.5` (the unit ` dB` is the parameter's).
+/// `+1.5`, `0.0`, `-1.5` (the unit ` dB` is the parameter's).
 pub fn db_to_text() -> ToText {
     Arc::new(|db| signed(db, 1))
 }
@@ -84,17 +88,17 @@ pub fn pan_from_text() -> FromText {
     })
 }
 
-/// `x` with `digits` decimals, `+` for positive values, a true minus for negative ones, and no
-/// sign for what rounds to zero.
+/// `x` with `digits` decimals, `+` for positive values, `-` for negative ones, and no sign for
+/// what rounds to zero; `-inf` for minus infinity.
 fn signed(x: f32, digits: usize) -> String {
     if x == f32::NEG_INFINITY {
-        return format!("{MINUS}∞");
+        return "-inf".to_owned();
     }
     let text = format!("{:.digits$}", x.abs());
     let zero = text.chars().all(|c| c == '0' || c == '.');
     match () {
         _ if zero => text,
-        _ if x < 0.0 => format!("{MINUS}{text}"),
+        _ if x < 0.0 => format!("-{text}"),
         _ => format!("+{text}"),
     }
 }
@@ -116,14 +120,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn db_is_written_with_one_decimal_a_sign_and_a_true_minus() {
+    fn db_is_written_with_one_decimal_and_a_sign() {
         let f = db_to_text();
         assert_eq!(f(1.5), "+1.5");
         assert_eq!(f(0.0), "0.0");
         assert_eq!(f(-0.04), "0.0");
-        assert_eq!(f(-1.5), "\u{2212}1.5");
-        assert_eq!(f(-60.0), "\u{2212}60.0");
-        assert_eq!(f(f32::NEG_INFINITY), "\u{2212}∞");
+        assert_eq!(f(-1.5), "-1.5");
+        assert_eq!(f(-60.0), "-60.0");
+        assert_eq!(f(f32::NEG_INFINITY), "-inf");
     }
 
     #[test]

@@ -3,6 +3,7 @@ import type { Edit } from "../ipc/bridge";
 import { RpcError } from "../ipc/errors";
 import { useParameter } from "../ipc/hooks";
 import { originNormalized, stepBy, toNormalized, type ParamInfoWithLaw, type StepSize } from "../lib/law";
+import { typeset } from "../lib/typeset";
 import { useContextMenu } from "./ContextMenu";
 import { useBurstEdit } from "./useBurstEdit";
 
@@ -204,7 +205,7 @@ export const Knob = memo(function Knob({
     setText(typed).then(
       (result) => {
         done();
-        setNote(result.clamped ? `Clamped to ${result.text}` : null);
+        setNote(result.clamped ? `Clamped to ${typeset(result.text)}` : null);
       },
       (error: unknown) => {
         setEntry({ text: entry.text, busy: false, error: describeRefusal(error, param.name) });
@@ -235,7 +236,7 @@ export const Knob = memo(function Knob({
         aria-valuemin={param.min}
         aria-valuemax={param.max}
         aria-valuenow={param.value}
-        aria-valuetext={param.text}
+        aria-valuetext={typeset(param.text)}
         aria-describedby={note ? noteId : undefined}
         title={`${param.name}: drag or wheel (Shift: fine); double-click: default; right-click: menu`}
         onPointerDown={onPointerDown}
@@ -276,7 +277,7 @@ export const Knob = memo(function Knob({
           title="Click to type a value"
           onClick={openEntry}
         >
-          {param.text}
+          {typeset(param.text)}
         </div>
       ) : (
         <div className="entry-wrap">
