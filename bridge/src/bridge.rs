@@ -18,9 +18,7 @@ use crate::host_link::{HostLink, HostOp};
 use crate::jsonrpc::notification;
 use crate::outbox::{Next, Outbox, Waker};
 use crate::param_table::ParamTable;
-use crate::protocol::{
-    MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, Transport, method,
-};
+use crate::protocol::{MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, Transport};
 use crate::registry::{ClientId, Registry};
 use crate::sampler::Sampler;
 use crate::watcher::Watcher;
@@ -197,8 +195,7 @@ impl Bridge {
             registry.set_announced(index, self.shared.params.value(index).normalized);
         }
         let seq = registry.next_seq();
-        let text: Arc<str> =
-            notification(method::PARAMETERS_RESET, &ParametersReset { seq }).into();
+        let text: Arc<str> = notification(&ParametersReset { seq }).into();
         registry.broadcast(&text, seq);
     }
 
@@ -213,12 +210,9 @@ impl Bridge {
             return;
         }
         *known = name.map(str::to_owned);
-        let text: Arc<str> = notification(
-            method::TRACK_NAME_CHANGED,
-            &TrackNameChanged {
-                track_name: name.map(str::to_owned),
-            },
-        )
+        let text: Arc<str> = notification(&TrackNameChanged {
+            track_name: name.map(str::to_owned),
+        })
         .into();
         // Not a parameter change: no new seq. A client whose queue overflows gets
         // `parametersReset` instead, after which it reads `getInfo` again.
@@ -370,16 +364,13 @@ impl Shared {
             return;
         }
         let seq = registry.next_seq();
-        let text: Arc<str> = notification(
-            method::PARAMETER_CHANGED,
-            &ParameterChanged {
-                id: value.id,
-                value: value.value,
-                normalized: value.normalized,
-                text: value.text,
-                seq,
-            },
-        )
+        let text: Arc<str> = notification(&ParameterChanged {
+            id: value.id,
+            value: value.value,
+            normalized: value.normalized,
+            text: value.text,
+            seq,
+        })
         .into();
         registry.broadcast(&text, seq);
     }

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::protocol::Notification;
+
 /// Every error code the bridge answers with (JSON-RPC's own and the protocol's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -218,16 +220,16 @@ pub(crate) fn failure(id: &RawValue, error: &RpcError) -> String {
 }
 
 /// A notification's text.
-pub(crate) fn notification<P: Serialize>(method: &str, params: &P) -> String {
+pub(crate) fn notification<N: Notification>(params: &N) -> String {
     #[derive(Serialize)]
-    struct Notification<'a, P> {
+    struct Envelope<'a, P> {
         jsonrpc: &'static str,
         method: &'a str,
         params: &'a P,
     }
-    serde_json::to_string(&Notification {
+    serde_json::to_string(&Envelope {
         jsonrpc: "2.0",
-        method,
+        method: N::NAME,
         params,
     })
     .expect("protocol types always serialize")

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use crate::jsonrpc::notification;
-use crate::protocol::{MeterFrame, ParametersReset, method};
+use crate::protocol::{MeterFrame, ParametersReset};
 
 /// Called (on the bridge's thread) whenever a client has something new to send. It must be cheap
 /// and must not call back into the bridge (e.g. wake a task or notify a condition variable).
@@ -132,7 +132,7 @@ impl Outbox {
 
     fn take(state: &mut State) -> Option<Arc<str>> {
         if let Some(seq) = state.lagged.take() {
-            return Some(notification(method::PARAMETERS_RESET, &ParametersReset { seq }).into());
+            return Some(notification(&ParametersReset { seq }).into());
         }
         if let Some(event) = state.queue.pop_front() {
             return Some(event);
@@ -142,7 +142,7 @@ impl Outbox {
         }
         state.meter_ready = false;
         let frame = state.meter.take()?;
-        Some(notification(method::METER_FRAME, &frame).into())
+        Some(notification(&frame).into())
     }
 
     fn wake(&self) {

@@ -2,7 +2,7 @@
 //! and the payload types they carry.
 //!
 //! The tables are the single source of the dispatcher's routing (`dispatch.rs` implements
-//! [`Handler`], whose functions the method table declares), of [`METHODS`] and [`NOTIFICATIONS`]
+//! `Handler`, whose functions the method table declares), of [`METHODS`] and [`NOTIFICATIONS`]
 //! (names and a check of a message against its type, e.g. for the examples in
 //! `docs/PROTOCOL.md`), of the TypeScript in `ui/src/protocol/` (`typescript.rs`) and of the
 //! method and notification tables in `docs/PROTOCOL.md` (`protocol_doc.rs`). Field names are
@@ -559,18 +559,4 @@ notifications! {
     /// The host named or renamed the instance's track (`null`: an empty name); once per change;
     /// no `seq` (not a parameter change).
     "trackNameChanged" => TrackNameChanged;
-}
-
-/// Notification names, as sent in `method` (the same as [`Notification::NAME`]).
-pub mod method {
-    use super::Notification;
-
-    /// A parameter changed.
-    pub const PARAMETER_CHANGED: &str = super::ParameterChanged::NAME;
-    /// A meter frame.
-    pub const METER_FRAME: &str = super::MeterFrame::NAME;
-    /// The host loaded state (or the client fell behind); refetch.
-    pub const PARAMETERS_RESET: &str = super::ParametersReset::NAME;
-    /// The host named the instance's track.
-    pub const TRACK_NAME_CHANGED: &str = super::TrackNameChanged::NAME;
 }

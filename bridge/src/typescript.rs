@@ -23,7 +23,7 @@ pub(crate) struct TsType {
     /// Its shape, e.g. `{ id: string, }`, doc comments included.
     pub inline: String,
     /// Writes its declaration and those of the types it names, each once.
-    declare: fn(&mut Declarations),
+    declare: Declare,
 }
 
 impl TsType {
@@ -48,13 +48,34 @@ impl TypeVisitor for Declarations {
         if !self.seen.insert(TypeId::of::<T>()) {
             return;
         }
-        T::visit_generics(self);
-        T::visit_dependencies(self);
+        // ts-rs's derive lists a type's dependencies in an order that changes from one build to
+        // the next: visit them by name, so the file only changes when the types do.
+        let mut dependencies = Dependencies::default();
+        T::visit_generics(&mut dependencies);
+        T::visit_dependencies(&mut dependencies);
+        dependencies.0.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, declare) in dependencies.0 {
+            declare(self);
+        }
         // Builtins (numbers, strings, arrays, options) have no declaration of their own.
         if Dependency::from_ty::<T>().is_some() {
             let docs = T::docs().map(|d| d.to_string()).unwrap_or_default();
             let _ = writeln!(self.out, "{docs}export {}\n", T::decl());
         }
+    }
+}
+
+/// How to declare one type (and what it names).
+type Declare = fn(&mut Declarations);
+
+/// The types one type names directly, each by name with how to declare it.
+#[derive(Default)]
+struct Dependencies(Vec<(String, Declare)>);
+
+impl TypeVisitor for Dependencies {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        self.0
+            .push((T::name(), |declarations| declarations.visit::<T>()));
     }
 }
 

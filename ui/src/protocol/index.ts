@@ -7,11 +7,6 @@
 export type NoParams = Record<string, never> | undefined;
 
 /**
- * How a parameter's plain value is to be read.
- */
-export type ParamKind = "float" | "int" | "bool" | "enum";
-
-/**
  * How a parameter's normalized value maps to its plain value: nice-plug's `FloatRange`, so a
  * page maps a drag exactly as the plugin (and the host's automation lane) will.
  *
@@ -44,6 +39,11 @@ center: number,
  * As for `linear`.
  */
 reversed: boolean, };
+
+/**
+ * How a parameter's plain value is to be read.
+ */
+export type ParamKind = "float" | "int" | "bool" | "enum";
 
 /**
  * Everything a UI needs to draw one parameter (`getAllParameters`).
