@@ -25,12 +25,17 @@
 //! embedded build (hot reload inside the DAW's editor window, still on the native IPC); only
 //! loopback `http://` URLs are accepted.
 //!
+//! `WEBSTRIP_EDITOR_LAYOUT=<file>` keeps the page's control boxes in that file, for GUI automation
+//! (`layout.rs`).
+//!
 //! The webview stays on the origin it started on, and only that origin's messages are relayed;
 //! links to loopback web pages (the browser bridge's address) open in the user's browser
 //! (`xdg-open`): see `links.rs`.
 
 #[cfg(target_os = "linux")]
 mod assets;
+#[cfg(target_os = "linux")]
+mod layout;
 #[cfg(target_os = "linux")]
 mod links;
 #[cfg(target_os = "linux")]

@@ -15,6 +15,7 @@ use wry::dpi::{PhysicalPosition, PhysicalSize};
 use wry::{NewWindowResponse, PageLoadEvent, Rect, WebView, WebViewBuilder};
 
 use crate::assets;
+use crate::layout;
 use crate::links;
 use crate::parent::{self, ParentEvent};
 use ui_assets::dev_server;
@@ -150,6 +151,7 @@ pub fn run() -> Result<(), String> {
         }
     };
     VIEW.with(|view| *view.borrow_mut() = Some(webview));
+    layout::start(with_view);
     out.send(READY.to_owned())
         .map_err(|_| "stdout closed".to_owned())?;
 
@@ -248,6 +250,15 @@ fn bounds(width: u32, height: u32) -> Rect {
         position: PhysicalPosition::new(0, 0).into(),
         size: PhysicalSize::new(width.max(1), height.max(1)).into(),
     }
+}
+
+/// Runs `f` on the webview, if it exists (GTK thread only).
+fn with_view(f: &dyn Fn(&WebView)) {
+    VIEW.with(|view| {
+        if let Some(view) = view.borrow().as_ref() {
+            f(view);
+        }
+    });
 }
 
 /// Runs on the GTK thread.

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use clap_test_host::{ParamEvent, ParentWindow};
 use gui_test::{
-    Xvfb, alive, children_named, listening_sockets, screenshot, write_broken_helper, xdotool,
+    LAYOUT_VAR, PageLayout, Xvfb, alive, children_named, listening_sockets, screenshot,
+    write_broken_helper, xdotool,
 };
 
 mod common;
@@ -148,11 +149,6 @@ fn fake_xdg_open(log: &Path) -> PathBuf {
 
 // ----- the tests ---------------------------------------------------------------------------------
 
-/// Centres of the Output and Input knobs' dials in the editor at its default size (720×420), as
-/// the page lays them out (`getBoundingClientRect` in Chromium at 720×420).
-const OUTPUT_KNOB: (i32, i32) = (562, 128);
-const INPUT_KNOB: (i32, i32) = (161, 128);
-
 /// One X server for every step (each test binary gets its own): open, look, drag, host changes,
 /// resize, 50 open/close cycles, the page's "Open in browser", a host that dies, a helper that
 /// cannot start.
@@ -163,8 +159,11 @@ fn the_editor_in_the_clap_test_host() {
     // test here only reads its arguments when it is not the child host.
     let opened_links = Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-open.log");
     let fake_bin = fake_xdg_open(&opened_links);
+    // Where the page puts its controls, as the helper's webview lays them out.
+    let layout = PageLayout::new(Path::new(env!("CARGO_TARGET_TMPDIR")), "editor");
     unsafe {
         std::env::set_var("DISPLAY", &xvfb.display);
+        std::env::set_var(LAYOUT_VAR, layout.path());
         // Else every instance would start its browser bridge when its editor opens.
         std::env::remove_var("WEBSTRIP_BRIDGE");
         // The user's browser, as the helper starts it: recorded instead.
@@ -234,12 +233,15 @@ fn the_editor_in_the_clap_test_host() {
     );
     eprintln!("host change: {moved} pixels changed, {left} left after going back");
 
-    // A drag on the Output knob → one gesture at the host. Its centre is where the page puts it
-    // at the default 720×420: the strip is one drawing scaled to the window (docs/ARCHITECTURE.md,
-    // "The editor's layout"), and `ui/e2e/run.mjs` reads the same page's boxes at that size.
+    // A drag on the Output knob → one gesture at the host, at the knob's centre as this page laid
+    // it out (the helper's layout file).
+    let size = (width, height);
+    let output_knob = page_centre(&layout, &mut host, "output", size);
+    let input_knob = page_centre(&layout, &mut host, "input", size);
+    eprintln!("the page's knobs at {size:?}: Output {output_knob:?}, Input {input_knob:?}");
     host.plugin.take_output_events();
     let (x, y) = window.screen_position().unwrap();
-    let (kx, ky) = (x + OUTPUT_KNOB.0, y + OUTPUT_KNOB.1);
+    let (kx, ky) = (x + output_knob.0, y + output_knob.1);
     xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
     host.run_for(Duration::from_millis(100));
     xdotool(&display, &["mousedown", "1"]);
@@ -283,8 +285,8 @@ fn the_editor_in_the_clap_test_host() {
         &display,
         &[
             "mousemove",
-            &(x + INPUT_KNOB.0).to_string(),
-            &(y + INPUT_KNOB.1).to_string(),
+            &(x + input_knob.0).to_string(),
+            &(y + input_knob.1).to_string(),
         ],
     );
     host.run_for(Duration::from_millis(100));
@@ -436,15 +438,21 @@ fn the_editor_in_the_clap_test_host() {
         listening.is_empty(),
         "something listens before the button was clicked: {listening:?}"
     );
-    // The button sits at the right end of the top bar: measured in Chromium on ui/dist at
-    // 720×420 with `canOpenInBrowser` (Playwright's bounding box: x 607–708, y 6–26; the same
-    // run puts the Output knob's centre at (562, 128), as the drag above has it). The right end
-    // is fixed (the top bar's 12 px padding); (680, 16) stays inside however wide the font makes
-    // the label.
+    // The button, where this page put it.
+    let button = page_centre(
+        &layout,
+        &mut host,
+        "button:Open in browser",
+        (width, height),
+    );
     let (x, y) = window.screen_position().unwrap();
     xdotool(
         &display,
-        &["mousemove", &(x + 680).to_string(), &(y + 16).to_string()],
+        &[
+            "mousemove",
+            &(x + button.0).to_string(),
+            &(y + button.1).to_string(),
+        ],
     );
     host.run_for(Duration::from_millis(100));
     // Timed from before xdotool runs: an upper bound.
@@ -509,9 +517,10 @@ fn the_editor_in_the_clap_test_host() {
         below * 100 < (width * (height - 34)) as usize,
         "the page below the top bar changed ({below} pixels)"
     );
-    // Its "Open" link (the top bar's right end again, measured as above: x 667–705) opens the
-    // address in the user's browser (`xdg-open`, recorded here); the editor stays on its page.
-    click_in(&display, &mut host, &window, (686, 16));
+    // Its "Open" link opens the address in the user's browser (`xdg-open`, recorded here); the
+    // editor stays on its page.
+    let open_link = page_centre(&layout, &mut host, "link:Open", (width, height));
+    click_in(&display, &mut host, &window, open_link);
     let mut launched = String::new();
     host.run_until(Duration::from_secs(5), |_| {
         launched = std::fs::read_to_string(&opened_links).unwrap_or_default();
@@ -529,8 +538,9 @@ fn the_editor_in_the_clap_test_host() {
         "the editor left its page"
     );
     eprintln!("open in browser: the Open link ran xdg-open with the bridge's address");
-    // "Copy" (left of "Open": x 610–655) puts the address on the clipboard.
-    click_in(&display, &mut host, &window, (632, 16));
+    // "Copy" puts the address on the clipboard.
+    let copy = page_centre(&layout, &mut host, "button:Copy", (width, height));
+    click_in(&display, &mut host, &window, copy);
     let mut copied = String::new();
     host.run_until(Duration::from_secs(5), |_| {
         copied = clipboard(&display);

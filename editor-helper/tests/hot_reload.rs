@@ -16,7 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap_test_host::{Capture, ParamEvent, ParentWindow};
-use gui_test::{Xvfb, listening_sockets, screenshot, xdotool};
+use gui_test::{LAYOUT_VAR, PageLayout, Xvfb, listening_sockets, screenshot, xdotool};
 
 mod common;
 use common::*;
@@ -183,9 +183,12 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
 
     let xvfb = Xvfb::start();
     let display = xvfb.display.clone();
+    // Where the page puts its controls, as the helper's webview lays them out.
+    let layout = PageLayout::new(Path::new(env!("CARGO_TARGET_TMPDIR")), "hot-reload");
     // SAFETY: this test binary has one test; nothing else reads the environment yet.
     unsafe {
         std::env::set_var("DISPLAY", &display);
+        std::env::set_var(LAYOUT_VAR, layout.path());
         std::env::set_var(
             "WEBSTRIP_UI_URL",
             format!("http://127.0.0.1:{}/", vite.port),
@@ -210,9 +213,12 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     );
     assert_follows_the_host(&mut host, &window, "from the dev server");
 
-    // Page state: "Open in browser" shows the address in the top bar (see editor.rs for (680, 16)).
+    // Page state: "Open in browser" shows the address in the top bar.
+    let size = (720, 420);
+    let button = page_centre(&layout, &mut host, "button:Open in browser", size);
+    let output_knob = page_centre(&layout, &mut host, "output", size);
     let (x, y) = window.screen_position().unwrap();
-    click_in(&display, &mut host, &window, (680, 16));
+    click_in(&display, &mut host, &window, button);
     let mut sockets = Vec::new();
     host.run_until(Duration::from_secs(5), |_| {
         sockets = listening_sockets();
@@ -278,7 +284,7 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     // The reloaded page still drives the plugin: an arrow key on the focused Output knob.
     let output = host.id("Output");
     let before = host.plugin.param_value(output).unwrap();
-    click_in(&display, &mut host, &window, (562, 128));
+    click_in(&display, &mut host, &window, output_knob);
     host.run_for(Duration::from_millis(200));
     host.plugin.take_output_events();
     xdotool(&display, &["key", "Up"]);
@@ -307,7 +313,11 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     host.plugin.take_output_events();
     xdotool(
         &display,
-        &["mousemove", &(x + 562).to_string(), &(y + 128).to_string()],
+        &[
+            "mousemove",
+            &(x + output_knob.0).to_string(),
+            &(y + output_knob.1).to_string(),
+        ],
     );
     host.run_for(Duration::from_millis(100));
     xdotool(&display, &["mousedown", "1"]);
@@ -317,8 +327,8 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
             &display,
             &[
                 "mousemove",
-                &(x + 562).to_string(),
-                &(y + 128 - step * 8).to_string(),
+                &(x + output_knob.0).to_string(),
+                &(y + output_knob.1 - step * 8).to_string(),
             ],
         );
     }

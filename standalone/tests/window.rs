@@ -17,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{App, free_port};
-use gui_test::{Xvfb, alive, children_named, write_broken_helper, xdotool};
+use gui_test::{LAYOUT_VAR, PageLayout, Xvfb, alive, children_named, write_broken_helper, xdotool};
 use serde_json::json;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
@@ -257,9 +257,15 @@ fn the_standalone_window() {
     let helper = helper_binary();
     let screen = Screen::connect(&display);
 
-    // The window opens with the UI; the server runs beside it.
+    // The window opens with the UI; the server runs beside it. The helper keeps the page's
+    // control boxes in `layout`.
+    let layout = PageLayout::new(&target_dir(), "standalone-window");
     let started = Instant::now();
-    let mut app = start(&display, &helper, &[]);
+    let mut app = start(
+        &display,
+        &helper,
+        &[(LAYOUT_VAR, layout.path().to_str().unwrap())],
+    );
     let window = screen.wait_window(&app);
     let (x, y, width, height) = screen.geometry(window);
     assert_eq!((width, height), (720, 420), "the editor's default size");
@@ -285,8 +291,14 @@ fn the_standalone_window() {
     eprintln!("WebSocket set: {moved} pixels changed");
     ws.backlog.clear();
 
-    // A drag on the window's Output knob → the WebSocket client sees it.
-    let (kx, ky) = (i32::from(x) + 562, i32::from(y) + 128);
+    // A drag on the window's Output knob (where the page put it) → the WebSocket client sees it.
+    let knob = layout.centre(
+        "output",
+        (width.into(), height.into()),
+        Duration::from_secs(5),
+        &mut || thread::sleep(Duration::from_millis(50)),
+    );
+    let (kx, ky) = (i32::from(x) + knob.0, i32::from(y) + knob.1);
     xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
     thread::sleep(Duration::from_millis(100));
     xdotool(&display, &["mousedown", "1"]);

@@ -154,3 +154,16 @@ pub fn click_in(display: &str, host: &mut Host, window: &ParentWindow, (dx, dy):
     gui_test::xdotool(display, &["click", "1"]);
     gui_test::xdotool(display, &["mousemove", "1200", "780"]);
 }
+
+/// The centre of `key` (a parameter id, `button:<text>`, `link:<text>`) as the page in the
+/// editor of `host` lays it out at `size`, from the helper's layout file.
+pub fn page_centre(
+    layout: &gui_test::PageLayout,
+    host: &mut Host,
+    key: &str,
+    size: (u32, u32),
+) -> (i32, i32) {
+    layout.centre(key, size, Duration::from_secs(5), &mut || {
+        host.run_for(Duration::from_millis(50))
+    })
+}
