@@ -67,9 +67,9 @@ pub struct ClientOptions {
 
 impl ClientOptions {
     /// A client of `transport` that may not resize the editor and is polled without a waker.
-    pub fn new(transport: impl Into<Transport>) -> Self {
+    pub fn new(transport: Transport) -> Self {
         Self {
-            transport: transport.into(),
+            transport,
             editor_page: false,
             waker: None,
         }

@@ -87,19 +87,6 @@ impl Transport {
     pub const ALL: [Transport; 3] = [Transport::Pipe, Transport::Websocket, Transport::InProcess];
 }
 
-/// The transport of that wire name (`"pipe"`, `"websocket"`, `"inProcess"`); any other name (a
-/// test's label such as `"test"`) is an in-process client. For callers that still name the
-/// transport as text; new code names the variant.
-impl From<&str> for Transport {
-    fn from(name: &str) -> Self {
-        match name {
-            "pipe" => Transport::Pipe,
-            "websocket" => Transport::Websocket,
-            _ => Transport::InProcess,
-        }
-    }
-}
-
 /// Everything a UI needs to draw one parameter (`getAllParameters`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

@@ -31,6 +31,7 @@ const SCRIPT: &str = r#"(() => {
   }
   if (Object.keys(controls).length === 0) return null;
   for (const el of document.querySelectorAll("button, a[href]")) {
+    if (el.closest("[data-param]")) continue; // a control's own parts: the control's box says it
     const b = el.getBoundingClientRect();
     controls[(el.tagName === "A" ? "link:" : "button:") + el.textContent.trim()] = [b.left, b.top, b.width, b.height].map((v) => Math.round(v * 10) / 10);
   }

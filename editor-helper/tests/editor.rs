@@ -212,6 +212,41 @@ fn the_editor_in_the_clap_test_host() {
     );
     assert!(shown.distinct_colors() > 40, "the UI is not drawn");
 
+    // As this webview laid the page out at the default size: every control inside the window and
+    // none on top of another (the browser test checks the other sizes in Chromium).
+    let boxes = layout.boxes((width, height), Duration::from_secs(5), &mut || {
+        host.run_for(Duration::from_millis(50))
+    });
+    let controls: Vec<&(String, [f64; 4])> =
+        boxes.iter().filter(|(key, _)| !key.contains(':')).collect();
+    assert!(controls.len() >= 13, "the page's controls: {boxes:?}");
+    for (key, [x, y, w, h]) in &boxes {
+        assert!(
+            *w > 0.0 && *h > 0.0 && *x >= 0.0 && *y >= 0.0,
+            "{key} at {:?} is not shown",
+            [x, y, w, h]
+        );
+        assert!(
+            x + w <= f64::from(width) && y + h <= f64::from(height),
+            "{key} {:?} reaches outside the {width}×{height} window",
+            [x, y, w, h]
+        );
+    }
+    for (i, (a, p)) in boxes.iter().enumerate() {
+        for (b, q) in &boxes[i + 1..] {
+            let apart = p[0] + p[2] <= q[0]
+                || q[0] + q[2] <= p[0]
+                || p[1] + p[3] <= q[1]
+                || q[1] + q[3] <= p[1];
+            assert!(apart, "{a} {p:?} overlaps {b} {q:?}");
+        }
+    }
+    eprintln!(
+        "layout: {} controls and {} buttons inside {width}×{height}, none overlapping",
+        controls.len(),
+        boxes.len() - controls.len()
+    );
+
     // Host-side change → the page shows it, and going back restores the very same pixels.
     let output = host.id("Output");
     let original = host.plugin.param_value(output).unwrap();

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
+use bridge::protocol::Transport;
 use bridge::{Bridge, Client, ClientOptions, Next};
 use clack_extensions::gui::{
     GuiApiType, GuiConfiguration, GuiSize, HostGui, HostGuiImpl, PluginGui,
@@ -413,8 +414,12 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     let output_id = host.param_id("Output");
     let input_id = host.param_id("Input");
     let bridge = open_bridge(&mut host);
-    let a = bridge.connect(ClientOptions::new("test")).unwrap();
-    let b = bridge.connect(ClientOptions::new("test")).unwrap();
+    let a = bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap();
+    let b = bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap();
     assert_eq!(ok(&a, "getInfo", json!({}))["name"], "Webstrip");
     assert_eq!(
         ok(&a, "getAllParameters", json!({}))["parameters"]
@@ -534,7 +539,9 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
 
     // A state load: one parametersReset, and the values are the loaded ones.
     let saved = host.save_state();
-    let c = bridge.connect(ClientOptions::new("test")).unwrap();
+    let c = bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap();
     ok(&c, "setParameter", json!({ "id": "width", "value": 50 }));
     host.flush_inactive();
     changed("width", 5, &notifications(&c)[0]);
@@ -646,7 +653,7 @@ fn sixty_four_clients_converge_on_the_real_wrapper() {
     let deadline = Instant::now() + Duration::from_secs(3);
     let workers: Vec<_> = (0..64u64)
         .map(|i| {
-            let client = bridge.connect(ClientOptions::new("test")).unwrap();
+            let client = bridge.connect(ClientOptions::new(Transport::InProcess)).unwrap();
             thread::spawn(move || {
                 let mut state = 0x9e37_79b9_7f4a_7c15 ^ (i + 1);
                 let mut rng = move || {
@@ -762,10 +769,12 @@ fn the_editor_page_opens_a_browser_bridge_that_outlives_the_editor() {
     let page = bridge
         .connect(ClientOptions {
             editor_page: true,
-            ..ClientOptions::new("pipe")
+            ..ClientOptions::new(Transport::Pipe)
         })
         .unwrap();
-    let other = bridge.connect(ClientOptions::new("test")).unwrap();
+    let other = bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap();
     assert_eq!(ok(&page, "getInfo", json!({}))["canOpenInBrowser"], true);
     assert_eq!(ok(&other, "getInfo", json!({}))["canOpenInBrowser"], false);
 

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
+use bridge::protocol::Transport;
 use bridge::{Bridge, Client, ClientOptions, Next};
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::ChannelContext::{
     IInfoListener, IInfoListenerTrait, kChannelNameKey,
@@ -171,8 +172,12 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
         .unwrap()
         .pop()
         .expect("the editor started a bridge");
-    let a = bridge.connect(ClientOptions::new("test")).unwrap();
-    let b = bridge.connect(ClientOptions::new("test")).unwrap();
+    let a = bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap();
+    let b = bridge
+        .connect(ClientOptions::new(Transport::InProcess))
+        .unwrap();
 
     // A set from a transport's thread: one complete edit for the host, one notification each.
     // (On the host's main thread nice-plug would make the calls at once.)

@@ -54,21 +54,52 @@ impl PageLayout {
             pump();
         }
     }
+
+    /// Every box the page reports at `viewport` (`[x, y, width, height]` by key), once it does.
+    pub fn boxes(
+        &self,
+        viewport: (u32, u32),
+        timeout: Duration,
+        pump: &mut dyn FnMut(),
+    ) -> Vec<(String, [f64; 4])> {
+        let started = Instant::now();
+        loop {
+            let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+            if let Some(boxes) = boxes_in(&text, viewport) {
+                return boxes;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "no layout at {viewport:?} in {} after {timeout:?}: {text:?}",
+                self.path.display()
+            );
+            pump();
+        }
+    }
 }
 
-fn centre_in(text: &str, id: &str, (width, height): (u32, u32)) -> Option<(i32, i32)> {
+/// The boxes of a layout file's text, if it is complete and at `viewport`.
+fn boxes_in(text: &str, (width, height): (u32, u32)) -> Option<Vec<(String, [f64; 4])>> {
     let layout: Value = serde_json::from_str(text).ok()?;
-    let size = layout["viewport"].as_array()?;
-    let size: Vec<f64> = size.iter().filter_map(Value::as_f64).collect();
-    if size != [f64::from(width), f64::from(height)] {
-        return None;
-    }
-    let b: Vec<f64> = layout["controls"][id]
+    let size: Vec<f64> = layout["viewport"]
         .as_array()?
         .iter()
         .filter_map(Value::as_f64)
         .collect();
-    let [x, y, w, h] = b[..] else { return None };
+    if size != [f64::from(width), f64::from(height)] {
+        return None;
+    }
+    let boxes = layout["controls"].as_object()?.iter().filter_map(|(key, b)| {
+        let b: Vec<f64> = b.as_array()?.iter().filter_map(Value::as_f64).collect();
+        let [x, y, w, h] = b[..] else { return None };
+        Some((key.clone(), [x, y, w, h]))
+    });
+    Some(boxes.collect())
+}
+
+fn centre_in(text: &str, id: &str, viewport: (u32, u32)) -> Option<(i32, i32)> {
+    let boxes = boxes_in(text, viewport)?;
+    let [x, y, w, h] = boxes.into_iter().find(|(key, _)| key == id)?.1;
     (w > 0.0 && h > 0.0).then(|| ((x + w / 2.0).round() as i32, (y + h / 2.0).round() as i32))
 }
 
