@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -149,18 +150,37 @@ fn fake_xdg_open(log: &Path) -> PathBuf {
 
 // ----- the tests ---------------------------------------------------------------------------------
 
-/// One X server for every step (each test binary gets its own): open, look, drag, host changes,
-/// resize, 50 open/close cycles, the page's "Open in browser", a host that dies, a helper that
-/// cannot start.
-#[test]
-fn the_editor_in_the_clap_test_host() {
+/// What every test here shares: a private X server, the environment the helper inherits, the
+/// bundle installed with its helper, a host window at the editor's default size. The tests run one
+/// at a time (they share the process's environment, its helper processes and its descriptors);
+/// one that fails does not stop the others.
+struct Fixture {
+    window: ParentWindow,
+    display: String,
+    clap: PathBuf,
+    width: u32,
+    height: u32,
+    /// Where the page puts its controls, as the helper's webview lays them out.
+    layout: PageLayout,
+    /// What the fake `xdg-open` was asked to open.
+    opened_links: PathBuf,
+    /// Screenshots go here (`target/`).
+    target: PathBuf,
+    _xvfb: Xvfb,
+    _serial: MutexGuard<'static, ()>,
+}
+
+fn fixture() -> Fixture {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    let serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
     let xvfb = Xvfb::start();
-    // SAFETY: set before anything in this process reads the environment concurrently: the other
-    // test here only reads its arguments when it is not the child host.
-    let opened_links = Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-open.log");
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let opened_links = tmp.join("xdg-open.log");
+    let _ = std::fs::remove_file(&opened_links);
     let fake_bin = fake_xdg_open(&opened_links);
-    // Where the page puts its controls, as the helper's webview lays them out.
-    let layout = PageLayout::new(Path::new(env!("CARGO_TARGET_TMPDIR")), "editor");
+    let layout = PageLayout::new(tmp, "editor");
+    // SAFETY: the tests run one at a time (`SERIAL`), and nothing else in this process reads the
+    // environment while they run.
     unsafe {
         std::env::set_var("DISPLAY", &xvfb.display);
         std::env::set_var(LAYOUT_VAR, layout.path());
@@ -168,24 +188,61 @@ fn the_editor_in_the_clap_test_host() {
         std::env::remove_var("WEBSTRIP_BRIDGE");
         // The user's browser, as the helper starts it: recorded instead.
         let path = std::env::var_os("PATH").unwrap_or_default();
-        let mut dirs = vec![fake_bin];
-        dirs.extend(std::env::split_paths(&path));
-        std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
+        if !std::env::split_paths(&path).any(|dir| dir == fake_bin) {
+            let mut dirs = vec![fake_bin];
+            dirs.extend(std::env::split_paths(&path));
+            std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
+        }
     }
-    let display = xvfb.display.clone();
     let clap = install("editor-install", &helper_binary());
-    let mut host = Host::new(&clap);
     let (width, height) = {
+        let mut host = Host::new(&clap);
         host.plugin.gui_create().unwrap();
         let size = host.plugin.gui_size().unwrap();
         host.plugin.gui_destroy();
         size
     };
-    let window = ParentWindow::new(0, 0, width as u16, height as u16).unwrap();
+    Fixture {
+        window: ParentWindow::new(0, 0, width as u16, height as u16).unwrap(),
+        display: xvfb.display.clone(),
+        clap,
+        width,
+        height,
+        layout,
+        opened_links,
+        target: tmp.parent().unwrap().to_path_buf(),
+        _xvfb: xvfb,
+        _serial: serial,
+    }
+}
 
+/// A fresh instance with its editor open in the fixture's window, settled.
+fn opened(fx: &Fixture) -> Host {
+    let mut host = Host::new(&fx.clap);
+    open_editor(&mut host, &fx.window);
+    settled(&mut host, &fx.window);
+    host
+}
+
+/// Open, look (screenshot, every control inside the window, none overlapping), and a host-side
+/// change shown and undone.
+#[test]
+fn opens_in_the_host_window_with_every_control_inside_and_follows_the_host() {
+    let fx = fixture();
+    let Fixture {
+        ref window,
+        ref display,
+        ref clap,
+        ref layout,
+        width,
+        height,
+        ref target,
+        ..
+    } = fx;
     // Open: time to the helper's webview, and to the first frame with the page painted.
+    let mut host = Host::new(clap);
     let started = Instant::now();
-    open_editor(&mut host, &window);
+    open_editor(&mut host, window);
     let ready = started.elapsed();
     let blank = window.capture().unwrap().distinct_colors();
     assert!(
@@ -197,13 +254,9 @@ fn the_editor_in_the_clap_test_host() {
         "nothing painted"
     );
     let first_frame = started.elapsed();
-    let shown = settled(&mut host, &window);
+    let shown = settled(&mut host, window);
     let settled_at = started.elapsed();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    screenshot(&display, window.id(), &target.join("editor.png"));
+    screenshot(display, window.id(), &target.join("editor.png"));
     eprintln!(
         "editor open: helper ready {ready:?}, first frame {first_frame:?}, settled {settled_at:?}; \
          {blank} colour(s) before, {} after; screenshot {}",
@@ -250,9 +303,9 @@ fn the_editor_in_the_clap_test_host() {
     // Host-side change → the page shows it, and going back restores the very same pixels.
     let output = host.id("Output");
     let original = host.plugin.param_value(output).unwrap();
-    let before = settled(&mut host, &window);
+    let before = settled(&mut host, window);
     host.block(&[ParamEvent::value(0, output, 0.2)]);
-    let changed = settled(&mut host, &window);
+    let changed = settled(&mut host, window);
     let moved = differing_pixels(&before, &changed);
     assert!(
         moved > 20,
@@ -260,35 +313,52 @@ fn the_editor_in_the_clap_test_host() {
     );
 
     host.block(&[ParamEvent::value(0, output, original)]);
-    let back = settled(&mut host, &window);
+    let back = settled(&mut host, window);
     let left = differing_pixels(&before, &back);
     assert!(
         left * 20 < moved,
         "the page did not follow back ({left} pixels differ)"
     );
     eprintln!("host change: {moved} pixels changed, {left} left after going back");
+}
+
+/// A drag on the Output knob where the page put it: one gesture; keys on the clicked Input knob.
+#[test]
+fn a_drag_is_one_gesture_and_keys_reach_the_focused_knob() {
+    let fx = fixture();
+    let Fixture {
+        ref window,
+        ref display,
+        ref layout,
+        width,
+        height,
+        ..
+    } = fx;
+    let mut host = opened(&fx);
+    let output = host.id("Output");
+    let original = host.plugin.param_value(output).unwrap();
 
     // A drag on the Output knob → one gesture at the host, at the knob's centre as this page laid
     // it out (the helper's layout file).
     let size = (width, height);
-    let output_knob = page_centre(&layout, &mut host, "output", size);
-    let input_knob = page_centre(&layout, &mut host, "input", size);
+    let output_knob = page_centre(layout, &mut host, "output", size);
+    let input_knob = page_centre(layout, &mut host, "input", size);
     eprintln!("the page's knobs at {size:?}: Output {output_knob:?}, Input {input_knob:?}");
     host.plugin.take_output_events();
     let (x, y) = window.screen_position().unwrap();
     let (kx, ky) = (x + output_knob.0, y + output_knob.1);
-    xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
+    xdotool(display, &["mousemove", &kx.to_string(), &ky.to_string()]);
     host.run_for(Duration::from_millis(100));
-    xdotool(&display, &["mousedown", "1"]);
+    xdotool(display, &["mousedown", "1"]);
     for step in 1..=8 {
         host.run_for(Duration::from_millis(40));
         xdotool(
-            &display,
+            display,
             &["mousemove", &kx.to_string(), &(ky - step * 8).to_string()],
         );
     }
     host.run_for(Duration::from_millis(100));
-    xdotool(&display, &["mouseup", "1"]);
+    xdotool(display, &["mouseup", "1"]);
     host.run_for(Duration::from_millis(500));
     let events = host.plugin.take_output_events();
     let ours: Vec<&ParamEvent> = events.iter().filter(|e| event_id(e) == output).collect();
@@ -317,7 +387,7 @@ fn the_editor_in_the_clap_test_host() {
     let input = host.id("Input");
     let input_before = host.plugin.param_value(input).unwrap();
     xdotool(
-        &display,
+        display,
         &[
             "mousemove",
             &(x + input_knob.0).to_string(),
@@ -325,13 +395,13 @@ fn the_editor_in_the_clap_test_host() {
         ],
     );
     host.run_for(Duration::from_millis(100));
-    xdotool(&display, &["click", "1"]);
+    xdotool(display, &["click", "1"]);
     host.run_for(Duration::from_millis(200));
-    xdotool(&display, &["mousemove", "1200", "780"]);
+    xdotool(display, &["mousemove", "1200", "780"]);
     host.run_for(Duration::from_millis(100));
     host.plugin.take_output_events();
     for _ in 0..3 {
-        xdotool(&display, &["key", "Up"]);
+        xdotool(display, &["key", "Up"]);
         host.run_for(Duration::from_millis(60));
     }
     host.run_for(Duration::from_millis(800));
@@ -343,12 +413,26 @@ fn the_editor_in_the_clap_test_host() {
          {keyed:?}"
     );
     eprintln!("keyboard: Input {input_before:.3} → {input_after:.3} with the pointer outside");
+}
 
+/// The host resizes its window: the page fills it.
+#[test]
+fn the_page_follows_the_host_window_resize() {
+    let fx = fixture();
+    let Fixture {
+        ref window,
+        ref display,
+        width,
+        height,
+        ref target,
+        ..
+    } = fx;
+    let mut host = opened(&fx);
     // The host resizes its window: the page fills the new size (the parent's own background is
     // black; the page's is not).
     window.resize(width + 200, height + 100).unwrap();
     host.plugin.gui_set_size(width + 200, height + 100).unwrap();
-    let resized = settled(&mut host, &window);
+    let resized = settled(&mut host, window);
     assert_eq!((resized.width, resized.height), (width + 200, height + 100));
     let black = resized.black_at_right(150);
     assert!(
@@ -357,15 +441,22 @@ fn the_editor_in_the_clap_test_host() {
         black * 100.0
     );
     assert_eq!(host.plugin.gui_size(), Some((width + 200, height + 100)));
-    screenshot(&display, window.id(), &target.join("editor-resized.png"));
+    screenshot(display, window.id(), &target.join("editor-resized.png"));
     window.resize(width, height).unwrap();
     host.plugin.gui_set_size(width, height).unwrap();
-    settled(&mut host, &window);
+    settled(&mut host, window);
+}
 
+/// The tone moves the meters (the helper's CPU and memory reported); closing ends the helper.
+#[test]
+fn meters_move_with_the_tone_and_close_leaves_no_helper() {
+    let fx = fixture();
+    let Fixture { ref window, .. } = fx;
+    let mut host = opened(&fx);
     // With the tone on, the meters move; the helper's CPU (with its WebKit processes) at 60 Hz.
     let helper = children_named(std::process::id(), "webstrip-editor");
     assert_eq!(helper.len(), 1, "one helper: {helper:?}");
-    let quiet = settled(&mut host, &window);
+    let quiet = settled(&mut host, window);
     let tone = host.id("Tone");
     host.block(&[ParamEvent::value(0, tone, 0.5)]);
     host.run_for(Duration::from_millis(500));
@@ -396,12 +487,23 @@ fn the_editor_in_the_clap_test_host() {
         "helper left after close"
     );
     assert!(!alive(helper[0]));
+}
 
+/// 50 open/close cycles leave no helper and no descriptor; warm opens timed.
+#[test]
+fn fifty_open_close_cycles_leave_nothing_behind() {
+    let fx = fixture();
+    let Fixture {
+        ref window,
+        ref clap,
+        ..
+    } = fx;
+    let mut host = Host::new(clap);
     // 50 open/close cycles (some closed while the page still loads): no helper, no fd left.
     let fds = open_fds();
     let cycles = Instant::now();
     for cycle in 0..50 {
-        open_editor(&mut host, &window);
+        open_editor(&mut host, window);
         host.run_for(Duration::from_millis(if cycle % 2 == 0 { 20 } else { 400 }));
         host.plugin.gui_destroy();
     }
@@ -411,7 +513,7 @@ fn the_editor_in_the_clap_test_host() {
     let mut opens: Vec<(Duration, Duration)> = (0..5)
         .map(|_| {
             let started = Instant::now();
-            open_editor(&mut host, &window);
+            open_editor(&mut host, window);
             let ready = started.elapsed();
             assert!(
                 host.run_until(Duration::from_secs(20), |_| window
@@ -433,9 +535,21 @@ fn the_editor_in_the_clap_test_host() {
         "helpers left after 50 cycles"
     );
     assert_eq!(open_fds(), fds, "open file descriptors grew over 50 cycles");
+}
 
+/// The helper dies: the host hears it, audio goes on, the editor opens again.
+#[test]
+fn a_crashed_helper_is_reported_and_the_editor_reopens() {
+    let fx = fixture();
+    let Fixture {
+        ref window,
+        ref clap,
+        ..
+    } = fx;
+    let mut host = Host::new(clap);
+    let output = host.id("Output");
     // The helper crashes: audio goes on, the editor opens again.
-    open_editor(&mut host, &window);
+    open_editor(&mut host, window);
     let helper = children_named(std::process::id(), "webstrip-editor");
     assert_eq!(helper.len(), 1);
     Command::new("kill")
@@ -455,34 +569,45 @@ fn the_editor_in_the_clap_test_host() {
         "audio thread alive"
     );
     host.plugin.gui_destroy();
-    open_editor(&mut host, &window);
-    settled(&mut host, &window);
+    open_editor(&mut host, window);
+    settled(&mut host, window);
     host.plugin.gui_destroy();
     assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
-    drop(host);
+}
 
+/// "Open in browser": nothing listens until the page's button asks; then one token-guarded
+/// loopback server that outlives the editor and closes with the instance.
+#[test]
+fn open_in_browser_starts_a_guarded_server_that_outlives_the_editor() {
+    let fx = fixture();
+    let Fixture {
+        ref window,
+        ref display,
+        ref clap,
+        ref layout,
+        width,
+        height,
+        ref target,
+        ref opened_links,
+        ..
+    } = fx;
     // "Open in browser" (#7), on a fresh instance: nothing listens until the page's button asks;
     // then one server on 127.0.0.1 that wants its token, outlives the editor and closes with the
     // instance.
     let scenario = Instant::now();
-    let mut host = Host::new(&clap);
-    open_editor(&mut host, &window);
-    let idle = settled(&mut host, &window);
+    let mut host = Host::new(clap);
+    open_editor(&mut host, window);
+    let idle = settled(&mut host, window);
     let listening = listening_sockets();
     assert!(
         listening.is_empty(),
         "something listens before the button was clicked: {listening:?}"
     );
     // The button, where this page put it.
-    let button = page_centre(
-        &layout,
-        &mut host,
-        "button:Open in browser",
-        (width, height),
-    );
+    let button = page_centre(layout, &mut host, "button:Open in browser", (width, height));
     let (x, y) = window.screen_position().unwrap();
     xdotool(
-        &display,
+        display,
         &[
             "mousemove",
             &(x + button.0).to_string(),
@@ -492,7 +617,7 @@ fn the_editor_in_the_clap_test_host() {
     host.run_for(Duration::from_millis(100));
     // Timed from before xdotool runs: an upper bound.
     let clicked = Instant::now();
-    xdotool(&display, &["click", "1"]);
+    xdotool(display, &["click", "1"]);
     let mut bridge = Vec::new();
     host.run_until(Duration::from_secs(5), |_| {
         bridge = listening_sockets();
@@ -501,7 +626,7 @@ fn the_editor_in_the_clap_test_host() {
     let listening_after = clicked.elapsed();
     let [(inode, addr)] = bridge[..] else {
         screenshot(
-            &display,
+            display,
             window.id(),
             &target.join("editor-open-in-browser.png"),
         );
@@ -529,11 +654,11 @@ fn the_editor_in_the_clap_test_host() {
     );
     // The page shows the address (a field, Copy, Open) where the button was; nothing below the
     // top bar (34 px high) moves.
-    xdotool(&display, &["mousemove", "1200", "780"]);
-    let opened = settled(&mut host, &window);
+    xdotool(display, &["mousemove", "1200", "780"]);
+    let opened = settled(&mut host, window);
     let page_shown = clicked.elapsed();
     screenshot(
-        &display,
+        display,
         window.id(),
         &target.join("editor-open-in-browser.png"),
     );
@@ -554,11 +679,11 @@ fn the_editor_in_the_clap_test_host() {
     );
     // Its "Open" link opens the address in the user's browser (`xdg-open`, recorded here); the
     // editor stays on its page.
-    let open_link = page_centre(&layout, &mut host, "link:Open", (width, height));
-    click_in(&display, &mut host, &window, open_link);
+    let open_link = page_centre(layout, &mut host, "link:Open", (width, height));
+    click_in(display, &mut host, window, open_link);
     let mut launched = String::new();
     host.run_until(Duration::from_secs(5), |_| {
-        launched = std::fs::read_to_string(&opened_links).unwrap_or_default();
+        launched = std::fs::read_to_string(opened_links).unwrap_or_default();
         !launched.is_empty()
     });
     let token = launched
@@ -566,7 +691,7 @@ fn the_editor_in_the_clap_test_host() {
         .strip_prefix(&format!("http://{addr}/?token="))
         .unwrap_or_else(|| panic!("xdg-open got {launched:?}, not the bridge's address"));
     assert_eq!(ws_handshake_status(addr, &format!("?token={token}")), 101);
-    let after_open = settled(&mut host, &window);
+    let after_open = settled(&mut host, window);
     assert_eq!(
         differing_in_rows(&opened, &after_open, 34..height),
         0,
@@ -574,11 +699,11 @@ fn the_editor_in_the_clap_test_host() {
     );
     eprintln!("open in browser: the Open link ran xdg-open with the bridge's address");
     // "Copy" puts the address on the clipboard.
-    let copy = page_centre(&layout, &mut host, "button:Copy", (width, height));
-    click_in(&display, &mut host, &window, copy);
+    let copy = page_centre(layout, &mut host, "button:Copy", (width, height));
+    click_in(display, &mut host, window, copy);
     let mut copied = String::new();
     host.run_until(Duration::from_secs(5), |_| {
-        copied = clipboard(&display);
+        copied = clipboard(display);
         !copied.is_empty()
     });
     assert_eq!(
@@ -612,12 +737,22 @@ fn the_editor_in_the_clap_test_host() {
          took {:?}",
         scenario.elapsed()
     );
+}
 
+/// A host that is killed leaves no helper behind.
+#[test]
+fn a_killed_host_leaves_no_helper() {
+    let fx = fixture();
+    let Fixture {
+        ref display,
+        ref clap,
+        ..
+    } = fx;
     // A host that is killed leaves no helper behind.
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["child_host", CHILD_ARG, "--nocapture", "--test-threads=1"])
-        .env("DISPLAY", &display)
-        .env("WEBSTRIP_EDITOR_TEST_CLAP", &clap)
+        .env("DISPLAY", display)
+        .env("WEBSTRIP_EDITOR_TEST_CLAP", clap)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -641,14 +776,20 @@ fn the_editor_in_the_clap_test_host() {
     }
     assert!(!alive(helper), "the helper outlived its killed host");
     eprintln!("host killed: helper gone after {:?}", killed.elapsed());
+}
 
+/// Without a working helper (as without WebKitGTK) the editor reports an error; audio goes on.
+#[test]
+fn without_a_working_helper_the_editor_fails_and_audio_goes_on() {
+    let fx = fixture();
+    let Fixture { ref window, .. } = fx;
     // Without a working helper (as without WebKitGTK: the loader fails, status 127) the editor
     // reports an error to the host and audio is unaffected.
     let broken = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken-helper.sh");
     write_broken_helper(&broken);
     let mut host = Host::new(&install("editor-no-webkit", &broken));
     host.plugin.gui_create().unwrap();
-    let error = host.plugin.gui_set_parent(&window);
+    let error = host.plugin.gui_set_parent(window);
     assert!(
         error.is_err(),
         "set_parent must fail without a working helper"
@@ -657,9 +798,13 @@ fn the_editor_in_the_clap_test_host() {
     host.block(&[ParamEvent::value(0, output, 0.5)]);
     assert!((host.plugin.param_value(output).unwrap() - 0.5).abs() < 1e-6);
     host.plugin.gui_destroy();
+}
 
-    drop(host);
-
+/// The pipe with a scripted helper in place of the webview.
+#[test]
+fn the_pipe_with_a_scripted_helper() {
+    let fx = fixture();
+    let Fixture { ref window, .. } = fx;
     // The pipe itself, with a scripted helper in place of the webview: a page that starts loading
     // before the helper is ready is no error, the plugin answers on the pipe as transport "pipe",
     // and the page's `requestResize` reaches the host.
@@ -684,7 +829,7 @@ fn the_editor_in_the_clap_test_host() {
         .status()
         .unwrap();
     let mut host = Host::new(&install("editor-scripted", &scripted));
-    open_editor(&mut host, &window);
+    open_editor(&mut host, window);
     host.run_for(Duration::from_millis(300));
     assert_eq!(
         host.plugin.record().take_gui_resize_requests(),
@@ -698,13 +843,10 @@ fn the_editor_in_the_clap_test_host() {
     assert!(lines[0].contains(r#""transport":"pipe""#), "{answered}");
     assert!(lines[1].contains(r#""accepted":true"#), "{answered}");
     assert!(children_named(std::process::id(), "webstrip-editor").is_empty());
-
-    drop(host);
-    drop(window);
-    drop(xvfb);
 }
 
-/// The host that the test above kills: opens the editor, reports the helper's pid, processes on.
+/// The host that `a_killed_host_leaves_no_helper` kills: opens the editor, reports the helper's pid,
+/// processes on.
 #[test]
 fn child_host() {
     if !std::env::args().any(|arg| arg == CHILD_ARG) {
