@@ -35,17 +35,22 @@ function start_engine ()
 	assert (AudioEngine:current_backend_name () == "Dummy")
 end
 
--- A track: the test signal generator (a Lua DSP processor), then Webstrip (VST3).
-function add_strip ()
+-- A track: the test signal generator (a Lua DSP processor), then Webstrip (VST3); with
+-- `silent`, Webstrip alone (the GUI tests: a still page).
+function add_strip (silent)
 	local tracks = Session:new_audio_track (2, 2, nil, 1, "Strip", ARDOUR.PresentationInfo.max_order,
 		ARDOUR.TrackMode.Normal, true)
 	local track = tracks:front ()
-	local gen = ARDOUR.LuaAPI.new_luaproc (Session, "Webstrip Test Signal")
-	assert (not gen:isnil (), "the test signal generator was not found")
-	assert (track:add_processor_by_index (gen, 0, nil, true) == 0)
+	local index = 0
+	if not silent then
+		local gen = ARDOUR.LuaAPI.new_luaproc (Session, "Webstrip Test Signal")
+		assert (not gen:isnil (), "the test signal generator was not found")
+		assert (track:add_processor_by_index (gen, 0, nil, true) == 0)
+		index = 1
+	end
 	local proc = ARDOUR.LuaAPI.new_plugin (Session, "Webstrip", ARDOUR.PluginType.VST3, "")
 	assert (not proc:isnil (), "Ardour could not instantiate Webstrip")
-	assert (track:add_processor_by_index (proc, 1, nil, true) == 0)
+	assert (track:add_processor_by_index (proc, index, nil, true) == 0)
 	return track, proc
 end
 

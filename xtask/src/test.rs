@@ -23,8 +23,9 @@ use crate::{cmd, deps, ui};
 /// Python requirements of the VST3 host tests.
 const REQUIREMENTS: &str = "tests/vst3/requirements.txt";
 
-/// The DAW the Ardour tests (`tests/ardour`) run the VST3 bundle in.
-const ARDOUR: &[&str] = &["ardour"];
+/// The DAW the Ardour tests (`tests/ardour`) run the VST3 bundle in, and `xwininfo` (the GUI
+/// tests read window trees and geometry with it).
+const ARDOUR: &[&str] = &["ardour", "x11-utils"];
 
 /// Runs every test.
 pub fn test(args: &[String]) -> Result<()> {
