@@ -1,4 +1,5 @@
-//! `cargo xtask test`: every test of the project, after installing what they need.
+//! `cargo xtask test`: every test of the project, after installing what they need;
+//! `cargo xtask test --only ui|rust|vst3|ardour|e2e` runs one tier (for quick loops; CI runs all).
 //!
 //! 1. system packages (apt when root);
 //! 2. the UI: type check, lint, unit tests (Vitest), production build (embedded by the
@@ -27,29 +28,82 @@ const REQUIREMENTS: &str = "tests/vst3/requirements.txt";
 /// tests read window trees and geometry with it).
 const ARDOUR: &[&str] = &["ardour", "x11-utils"];
 
-/// Runs every test.
-pub fn test(args: &[String]) -> Result<()> {
-    if let Some(arg) = args.first() {
-        bail!("`cargo xtask test` takes no arguments (got '{arg}')");
+/// A part of the suite `--only` runs alone (the full run, CI's, runs them all in this order).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tier {
+    /// The UI's type check, lint, Vitest and production build.
+    Ui,
+    /// `cargo fmt --check`, clippy, and `cargo test` for the whole workspace.
+    Rust,
+    /// The VST3 bundle in pedalboard.
+    Vst3,
+    /// The VST3 bundle in Ardour.
+    Ardour,
+    /// The page in Chromium against the standalone and an instance's browser bridge.
+    E2e,
+}
+
+const TIERS: [(&str, Tier); 5] = [
+    ("ui", Tier::Ui),
+    ("rust", Tier::Rust),
+    ("vst3", Tier::Vst3),
+    ("ardour", Tier::Ardour),
+    ("e2e", Tier::E2e),
+];
+
+/// `[]` → every tier; `["--only", NAME]` → that tier.
+fn tiers(args: &[String]) -> Result<Vec<Tier>> {
+    let names = || TIERS.map(|(name, _)| name).join("|");
+    match args {
+        [] => Ok(TIERS.map(|(_, tier)| tier).to_vec()),
+        [only, name] if only == "--only" => TIERS
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, tier)| vec![tier])
+            .with_context(|| format!("no tier '{name}': `--only {}`", names())),
+        _ => bail!(
+            "usage: cargo xtask test [--only {}] (got '{}')",
+            names(),
+            args.join(" ")
+        ),
     }
+}
+
+/// Runs every test, or one tier of them (`--only NAME`).
+pub fn test(args: &[String]) -> Result<()> {
+    let tiers = tiers(args)?;
+    let runs = |tier| tiers.contains(&tier);
     deps::warn_if_low_disk(&cmd::target_dir());
     deps::ensure_build()?;
-    crate::gui::ensure_test()?;
-    deps::ensure(ARDOUR)?;
-    deps::ensure_python_venv()?;
-    ui::check()?;
-
-    cmd::run(&mut cmd::cargo(["fmt", "--all", "--", "--check"]))?;
-    cmd::run(&mut cmd::cargo([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--features",
-        "webstrip/assert_process_allocs",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    if runs(Tier::Rust) || runs(Tier::E2e) {
+        crate::gui::ensure_test()?;
+    }
+    if runs(Tier::Ardour) {
+        deps::ensure(ARDOUR)?;
+    }
+    if runs(Tier::Ui) {
+        ui::check()?;
+    } else {
+        // The bundles and the standalone embed the built UI.
+        ui::ensure_built()?;
+    }
+    if runs(Tier::Rust) {
+        cmd::run(&mut cmd::cargo(["fmt", "--all", "--", "--check"]))?;
+        cmd::run(&mut cmd::cargo([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--features",
+            "webstrip/assert_process_allocs",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
+    if tiers == [Tier::Ui] {
+        eprintln!("xtask: the ui tests passed");
+        return Ok(());
+    }
 
     let bundle = ["webstrip", "--features", "assert_process_allocs"].map(String::from);
     nice_plug_xtask::main_with_args(
@@ -64,36 +118,55 @@ pub fn test(args: &[String]) -> Result<()> {
     let clap = bundled.join("Webstrip.clap");
     let vst3 = bundled.join("Webstrip.vst3");
 
-    cmd::run(
-        cmd::cargo([
-            "test",
-            "--workspace",
-            "--no-fail-fast",
-            "--features",
-            "webstrip/assert_process_allocs",
-        ])
-        .env("WEBSTRIP_CLAP", &clap)
-        .env("WEBSTRIP_VST3", &vst3),
-    )?;
-
-    let python = venv(&cmd::target_dir().join("venv"))?;
-    cmd::run(
-        Command::new(&python)
-            .args(["-m", "pytest", "tests/vst3", "-q"])
+    if runs(Tier::Rust) {
+        cmd::run(
+            cmd::cargo([
+                "test",
+                "--workspace",
+                "--no-fail-fast",
+                "--features",
+                "webstrip/assert_process_allocs",
+            ])
+            .env("WEBSTRIP_CLAP", &clap)
             .env("WEBSTRIP_VST3", &vst3),
-    )?;
-    let started = std::time::Instant::now();
-    cmd::run(
-        Command::new(&python)
-            .args(["-m", "pytest", "tests/ardour", "-q"])
-            .env("WEBSTRIP_VST3", &vst3),
-    )?;
-    eprintln!(
-        "xtask: the Ardour tests took {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
-    ui::e2e(&cmd::target_dir().join("debug").join("webstrip"), &clap)?;
-    eprintln!("xtask: all tests passed");
+        )?;
+    }
+    if runs(Tier::Vst3) || runs(Tier::Ardour) {
+        deps::ensure_python_venv()?;
+        let python = venv(&cmd::target_dir().join("venv"))?;
+        if runs(Tier::Vst3) {
+            cmd::run(
+                Command::new(&python)
+                    .args(["-m", "pytest", "tests/vst3", "-q"])
+                    .env("WEBSTRIP_VST3", &vst3),
+            )?;
+        }
+        if runs(Tier::Ardour) {
+            let started = std::time::Instant::now();
+            cmd::run(
+                Command::new(&python)
+                    .args(["-m", "pytest", "tests/ardour", "-q"])
+                    .env("WEBSTRIP_VST3", &vst3),
+            )?;
+            eprintln!(
+                "xtask: the Ardour tests took {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    if runs(Tier::E2e) {
+        if !runs(Tier::Rust) {
+            // The full run's `cargo test` builds it.
+            cmd::run(&mut cmd::cargo(["build", "-p", "webstrip-standalone"]))?;
+        }
+        ui::e2e(&cmd::target_dir().join("debug").join("webstrip"), &clap)?;
+    }
+    let names: Vec<&str> = TIERS
+        .iter()
+        .filter(|(_, tier)| runs(*tier))
+        .map(|(name, _)| *name)
+        .collect();
+    eprintln!("xtask: all tests passed ({})", names.join(", "));
     Ok(())
 }
 
