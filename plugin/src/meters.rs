@@ -194,6 +194,38 @@ impl SideWriter {
             channel.peaks[chunk].store(0, Ordering::Release);
         }
     }
+
+    /// Meters one block into `side`, from `at` (samples already in the current chunk, that
+    /// chunk) in chunks of `chunk_len`: the block's samples go to the current chunk up to its end,
+    /// the rest to the following ones. Returns where it ended and the correlation of the last
+    /// chunk it closed (with `correlate`).
+    fn meter(
+        &mut self,
+        channels: &[&mut [f32]],
+        side: &Side,
+        chunk_len: u32,
+        (mut filled, mut chunk): (u32, usize),
+        correlate: bool,
+    ) -> ((u32, usize), Option<f32>) {
+        self.used = channels.len().min(METER_CHANNELS);
+        side.active.store(self.used as u32, Ordering::Release);
+        let window = f64::from(chunk_len) * CHUNKS as f64;
+        let len = channels.first().map_or(0, |c| c.len());
+        let (mut start, mut correlation) = (0, None);
+        while start < len {
+            let take = ((chunk_len - filled) as usize).min(len - start);
+            self.add(channels, side, (start, take, chunk), correlate);
+            filled += take as u32;
+            start += take;
+            if filled == chunk_len {
+                correlation = Some(self.close(side, chunk, window));
+                chunk = (chunk + 1) % CHUNKS;
+                filled = 0;
+                Self::restart(side, chunk);
+            }
+        }
+        ((filled, chunk), correlation.filter(|_| correlate))
+    }
 }
 
 /// The audio thread's side: accumulates per 10 ms chunk and publishes to [`Meters`]. Each block
@@ -226,69 +258,28 @@ impl MeterWriter {
     }
 
     /// Meters one block as it arrives from the host (`channels` as in the audio buffer), before
-    /// it is processed; then [`MeterWriter::write`] meters the processed block.
+    /// it is processed; then [`MeterWriter::write`] meters the processed block. The input's chunk
+    /// boundaries follow the output's.
     pub fn write_input(&mut self, channels: &[&mut [f32]], meters: &Meters) {
         self.start(meters);
-        self.input.used = channels.len().min(METER_CHANNELS);
-        meters
-            .input
-            .active
-            .store(self.input.used as u32, Ordering::Release);
-        // The input's chunk boundaries follow the output's: the block's samples are added to
-        // the current chunk up to its end, the rest to the following ones, as `write` will do.
-        let len = channels.first().map_or(0, |c| c.len());
-        let (mut start, mut filled, mut chunk) = (0, self.filled, self.next_chunk);
-        while start < len {
-            let take = ((self.chunk_len - filled) as usize).min(len - start);
-            self.input
-                .add(channels, &meters.input, (start, take, chunk), false);
-            filled += take as u32;
-            start += take;
-            if filled == self.chunk_len {
-                let window = self.window();
-                self.input.close(&meters.input, chunk, window);
-                chunk = (chunk + 1) % CHUNKS;
-                filled = 0;
-                SideWriter::restart(&meters.input, chunk);
-            }
-        }
+        let at = (self.filled, self.next_chunk);
+        self.input
+            .meter(channels, &meters.input, self.chunk_len, at, false);
     }
 
     /// Meters one processed block (`channels` as in the audio buffer) into `meters`.
     pub fn write(&mut self, channels: &[&mut [f32]], meters: &Meters) {
         self.start(meters);
-        self.output.used = channels.len().min(METER_CHANNELS);
-        meters
-            .output
-            .active
-            .store(self.output.used as u32, Ordering::Release);
-        let len = channels.first().map_or(0, |c| c.len());
-        let mut start = 0;
-        while start < len {
-            let take = ((self.chunk_len - self.filled) as usize).min(len - start);
-            self.output.add(
-                channels,
-                &meters.output,
-                (start, take, self.next_chunk),
-                true,
-            );
-            self.filled += take as u32;
-            start += take;
-            if self.filled == self.chunk_len {
-                let window = self.window();
-                let correlation = self.output.close(&meters.output, self.next_chunk, window);
-                meters
-                    .correlation
-                    .store(correlation.to_bits(), Ordering::Release);
-                self.next_chunk = (self.next_chunk + 1) % CHUNKS;
-                self.filled = 0;
-                SideWriter::restart(&meters.output, self.next_chunk);
-            }
+        let at = (self.filled, self.next_chunk);
+        let (at, correlation) =
+            self.output
+                .meter(channels, &meters.output, self.chunk_len, at, true);
+        (self.filled, self.next_chunk) = at;
+        if let Some(correlation) = correlation {
+            meters
+                .correlation
+                .store(correlation.to_bits(), Ordering::Release);
         }
-    }
-
-    fn window(&self) -> f64 {
-        f64::from(self.chunk_len) * CHUNKS as f64
     }
 
     fn start(&mut self, meters: &Meters) {
