@@ -23,6 +23,7 @@ gtk2_ardour/startup_fsm.cc, new_user_wizard.cc, engine_dialog.cc, plugin_manager
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -49,6 +50,7 @@ PLUGIN_ENTRY_COLOUR = (102, 48, 48)
 PLUGIN_WINDOW = "Strip: Webstrip (by Webstrip) [VST3]"
 HELPER = "webstrip-editor"
 MULTI_CLICK_SECONDS = 0.6
+LAYOUT_VAR = "WEBSTRIP_EDITOR_LAYOUT"
 
 
 def engine_state() -> str:
@@ -174,6 +176,8 @@ class Gui:
             "WEBSTRIP_GUI_DRIVER": str(driver),
             # webstrip_ardour.lua's results, loaded into the GUI's Lua by the first command.
             "WEBSTRIP_RESULT": str(work / "result.jsonl"),
+            # The helper keeps the page's control boxes there (editor-helper/src/layout.rs).
+            LAYOUT_VAR: str(work / "layout.json"),
         }
         for var in ("WEBSTRIP_BRIDGE", "WEBSTRIP_UI_URL", "NICE_LOG", "WAYLAND_DISPLAY"):
             env.pop(var, None)
@@ -270,6 +274,19 @@ class Gui:
             return None
         ys, xs = np.nonzero(mask)
         return box[0] + int(np.median(xs)), box[1] + int(np.median(ys))
+
+    def control_centre(self, param: str, viewport: tuple[int, int]) -> tuple[int, int] | None:
+        """The centre of the page's control for parameter `param`, in pixels from the webview's
+        top left corner, as the helper last reported the page's layout; None until it has laid
+        the page out at `viewport`."""
+        try:
+            layout = json.loads((self.work / "layout.json").read_text())
+        except (OSError, ValueError):
+            return None
+        box = layout.get("controls", {}).get(param)
+        if tuple(layout.get("viewport", ())) != viewport or box is None:
+            return None
+        return round(box[0] + box[2] / 2), round(box[1] + box[3] / 2)
 
     # --- processes ----------------------------------------------------------------------------
 

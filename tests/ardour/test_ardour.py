@@ -43,6 +43,9 @@ PARAMS = {
     "Bypass": (0.0, 1.0, 0.0, "bool"),
     "Tone": (0.0, 2.0, 0.0, "enum"),
     "Tone Level": (-60.0, 0.0, -18.0, "float"),
+    "Mono": (0.0, 1.0, 0.0, "bool"),
+    "Swap L/R": (0.0, 1.0, 0.0, "bool"),
+    "DC Filter": (0.0, 1.0, 0.0, "bool"),
 }
 TONE_SINE = 1.0  # the Tone enum's index for "Sine 1 kHz"
 TONE_PINK = 2.0
@@ -60,18 +63,21 @@ test_signal.__test__ = False  # not a test: pytest collects `test_*` functions
 
 def law_matrix(s: dict) -> np.ndarray:
     """The strip's 2×2 gain matrix for plain settings `s` (labels as in PARAMS), as law.rs
-    computes it: trim → polarity → width → balance → output/mute; bypass is the identity."""
+    computes it: trim → swap → polarity → width → mono → balance → output/mute; bypass is the
+    identity. (The DC filter is no matrix stage: test_dc_filter_*.)"""
     v = {label: spec[2] for label, spec in PARAMS.items()} | s
     if v["Bypass"]:
         return np.eye(2)
     gain = 0.0 if v["Mute"] else 10 ** ((v["Input"] + v["Output"]) / 20)
+    swap = np.array([[0.0, 1.0], [1.0, 0.0]]) if v["Swap L/R"] else np.eye(2)
     polarity = np.diag([-1.0 if v["Invert L"] else 1.0, -1.0 if v["Invert R"] else 1.0])
     w = v["Width"] / 100
     width = np.array([[(1 + w) / 2, (1 - w) / 2], [(1 - w) / 2, (1 + w) / 2]])
+    mono = np.full((2, 2), 0.5) if v["Mono"] else np.eye(2)
     p = v["Pan"] / 100
     far = 0.0 if abs(p) >= 1 else math.cos(abs(p) * math.pi / 2)
     balance = np.diag([far, 1.0] if p > 0 else [1.0, far] if p < 0 else [1.0, 1.0])
-    return balance @ width @ polarity * gain
+    return balance @ mono @ width @ polarity @ swap * gain
 
 
 # name -> plain settings; each is rendered by Ardour's export in one session.
@@ -93,10 +99,22 @@ CASES = {
     "pan_+100": {"Pan": 100.0},
     "pan_+30_width_150": {"Pan": 30.0, "Width": 150.0},
     "tone_sine": {"Tone": TONE_SINE, "Tone Level": -18.0},
+    "swap": {"Swap L/R": 1.0},
+    "swap_invert_l": {"Swap L/R": 1.0, "Invert L": 1.0},
+    "mono": {"Mono": 1.0},
+    "mono_width_200_pan_-50": {"Mono": 1.0, "Width": 200.0, "Pan": -50.0},
+    "swap_mono_invert_r": {"Swap L/R": 1.0, "Mono": 1.0, "Invert R": 1.0},
 }
+# name -> (plain settings, the generator's DC offset): the DC filter's cases.
+DC_CASES = {
+    "dc_offset_filter_off": ({}, 0.25),
+    "dc_offset_filter_on": ({"DC Filter": 1.0}, 0.25),
+    "dc_filter_on_no_offset": ({"DC Filter": 1.0}, 0.0),
+}
+DC_SETTLED = SR // 2  # the 5 Hz high-pass's DC decays with a 32 ms time constant: e^-15 by then
 # Set after the renders and saved with the session.
 SAVED = {"Input": -3.5, "Output": -6.0, "Pan": 30.0, "Width": 150.0, "Invert R": 1.0,
-         "Tone": TONE_PINK, "Tone Level": -30.0}
+         "Tone": TONE_PINK, "Tone Level": -30.0, "Swap L/R": 1.0, "DC Filter": 1.0}
 
 
 def lua_table(values: dict) -> str:
@@ -115,7 +133,7 @@ def new_session_lines(ardour, name: str) -> list[str]:
         "start_engine ()",
         f'assert (create_session ("{ardour.root / name}", "webstrip", {SR}))',
         'emit ("rate", Session:nominal_sample_rate ())',
-        "local track, proc = add_strip ()",
+        "local track, proc, gen = add_strip ()",
         'emit ("params", parameters (proc))',
     ]
 
@@ -126,9 +144,11 @@ def renders(ardour):
     a crash of Ardour's export code (see ardour_host.ATTEMPTS) costs one retried run."""
     folder = ardour.root / "renders"
     folder.mkdir(exist_ok=True)
-    for name, settings in CASES.items():
+    cases = {name: (settings, 0.0) for name, settings in CASES.items()} | DC_CASES
+    for name, (settings, dc) in cases.items():
         body = new_session_lines(ardour, f"render-{name}") + [
             f"set_params (proc, {lua_table(settings)})",
+            f"assert (ARDOUR.LuaAPI.set_processor_param (gen, 0, {dc!r}))",
             f'render ("{folder}", "{name}", {SECONDS * SR})',
             "finish ()",
         ]
@@ -207,6 +227,29 @@ def test_tone_is_summed_onto_the_input(renders):
         spectrum = np.abs(np.fft.rfft(tone[ch, :SR // 2] * np.hanning(SR // 2)))
         assert np.argmax(spectrum) * 2 == 1000, ch  # 2 Hz bins
     np.testing.assert_allclose(tone[0], tone[1], atol=1e-6)
+
+
+def test_dc_filter_off_passes_an_offset_bit_exact(renders):
+    y = host.read_wav(renders / "dc_offset_filter_off.wav")
+    x = (test_signal() + 0.25).astype(np.float32).astype(np.float64)
+    np.testing.assert_array_equal(y, x)
+
+
+def test_dc_filter_removes_the_offset_and_keeps_the_tones(renders):
+    y = host.read_wav(renders / "dc_offset_filter_on.wav")[:, DC_SETTLED:]
+    x = test_signal()[:, DC_SETTLED:]
+    for ch in range(2):
+        # The offset (0.25, −12 dBFS) is gone: below −80 dBFS.
+        assert abs(np.mean(y[ch])) < 1e-4, (ch, np.mean(y[ch]))
+        # The tones (1 kHz, 440 Hz) lose less than 0.01 dB to a 5 Hz high-pass.
+        assert level_db(y[ch] - np.mean(y[ch])) - level_db(x[ch]) == pytest.approx(0, abs=0.01), ch
+
+
+def test_dc_filter_on_without_an_offset_keeps_the_tones(renders):
+    y = host.read_wav(renders / "dc_filter_on_no_offset.wav")[:, DC_SETTLED:]
+    x = test_signal()[:, DC_SETTLED:]
+    for ch in range(2):
+        assert level_db(y[ch]) - level_db(x[ch]) == pytest.approx(0, abs=0.01), ch
 
 
 def test_settings_apply_in_ardour(session):

@@ -18,10 +18,8 @@ import pytest
 import ardour_gui as ag
 import ardour_host as host
 
-# The Output knob's centre in the page at its default size (720×420), where the page lays it out
-# (the same point as editor-helper/tests/editor.rs).
+# The editor's default size (the plugin's EDITOR_SIZE).
 VIEW_SIZE = (720, 420)
-OUTPUT_KNOB = (562, 128)
 CYCLES = 20
 SESSION = "gui-session"
 
@@ -60,7 +58,7 @@ def report_stderr(g: ag.Gui) -> None:
     """Ardour's stderr (the helper's and the plugin's go there too), each kind of line once with
     its count: process ids and times taken out."""
     lines = [line for line in g.stderr().splitlines() if line.strip()]
-    kinds = [re.sub(r"^\S*Z |\(webstrip-editor:\d+\)|\d\d:\d\d:\d\d\.\d+", "…", line)
+    kinds = [re.sub(r"^\S*Z |(?<=webstrip-editor:)\d+|\d\d:\d\d:\d\d\.\d+", "…", line)
              for line in lines]
     print(f"Ardour's stderr ({g.stderr_path}), {len(lines)} lines:")
     for kind in sorted(set(kinds), key=kinds.index):
@@ -196,7 +194,9 @@ return true""")
     assert lua_output(gui, "ac:alist ():touching ()") == "false"
     start = float(lua_output(gui, "ac:get_value ()"))
 
-    x, y = view[0] + OUTPUT_KNOB[0], view[1] + OUTPUT_KNOB[1]
+    knob = ag.wait_for(lambda: gui.control_centre("output", view[2:]), 10,
+                       "the page's layout with the Output knob")
+    x, y = view[0] + knob[0], view[1] + knob[1]
     gui.x("xdotool", "mousemove", str(x), str(y))
     gui.x("xdotool", "mousedown", "1")
     touching, values = [], []

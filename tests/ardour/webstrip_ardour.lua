@@ -36,14 +36,15 @@ function start_engine ()
 end
 
 -- A track: the test signal generator (a Lua DSP processor), then Webstrip (VST3); with
--- `silent`, Webstrip alone (the GUI tests: a still page).
+-- `silent`, Webstrip alone (the GUI tests: a still page). Returns the track, Webstrip and the
+-- generator.
 function add_strip (silent)
 	local tracks = Session:new_audio_track (2, 2, nil, 1, "Strip", ARDOUR.PresentationInfo.max_order,
 		ARDOUR.TrackMode.Normal, true)
 	local track = tracks:front ()
-	local index = 0
+	local index, gen = 0, nil
 	if not silent then
-		local gen = ARDOUR.LuaAPI.new_luaproc (Session, "Webstrip Test Signal")
+		gen = ARDOUR.LuaAPI.new_luaproc (Session, "Webstrip Test Signal")
 		assert (not gen:isnil (), "the test signal generator was not found")
 		assert (track:add_processor_by_index (gen, 0, nil, true) == 0)
 		index = 1
@@ -51,7 +52,7 @@ function add_strip (silent)
 	local proc = ARDOUR.LuaAPI.new_plugin (Session, "Webstrip", ARDOUR.PluginType.VST3, "")
 	assert (not proc:isnil (), "Ardour could not instantiate Webstrip")
 	assert (track:add_processor_by_index (proc, index, nil, true) == 0)
-	return track, proc
+	return track, proc, gen
 end
 
 -- The first track's Webstrip instance in a loaded session.
