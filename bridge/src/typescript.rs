@@ -1,5 +1,5 @@
-//! Generates the TypeScript protocol types (`ui/src/protocol/index.ts`) from the Rust types, and
-//! checks in `cargo test` that the committed file is current.
+//! Generates the TypeScript protocol types (`toolkit-ui/src/protocol/index.ts`) from the Rust
+//! types, and checks in `cargo test` that the committed file is current.
 //!
 //! Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.
 
@@ -14,7 +14,7 @@ use crate::jsonrpc::ErrorCode;
 use crate::protocol::{PROTOCOL_VERSION, Transport, method_types, notification_types};
 
 /// The generated file, relative to the bridge crate.
-const OUTPUT: &str = "../ui/src/protocol/index.ts";
+const OUTPUT: &str = "../toolkit-ui/src/protocol/index.ts";
 
 /// A Rust type as TypeScript sees it.
 pub(crate) struct TsType {

@@ -28,38 +28,68 @@ const MARKER_AFTER: u32 = 0x00ff00;
 /// The square's side in CSS pixels.
 const MARKER_SIZE: u32 = 12;
 
-/// A copy of `ui/` that Vite serves and the test edits: the sources copied, every entry of
-/// `ui/node_modules` linked (so Vite's own cache lands in the copy, not in `ui/`).
+/// A copy of the npm workspace's part that Vite serves and the test edits: `ui/` and the toolkit's
+/// UI package `toolkit-ui/` (the sources), `tsconfig.base.json`, a `package.json` naming both as
+/// the workspace (Vite serves files below it), and `node_modules` with every entry of the
+/// workspace's linked but the package, which links to the copy (so Vite's own cache lands in the
+/// copy, not in the repository). Returns the copy of `ui/` (its `node_modules` links to the
+/// copy's).
 fn ui_copy() -> PathBuf {
-    let ui = common::bundle::workspace_root().join("ui");
-    let modules = ui.join("node_modules");
+    let root = common::bundle::workspace_root();
+    let modules = root.join("node_modules");
     assert!(
         modules.join("vite/bin/vite.js").is_file(),
-        "{} lacks Vite: run `npm ci` in ui/ (cargo xtask test does)",
+        "{} lacks Vite: run `npm ci` at the repository root (cargo xtask test does)",
         modules.display()
     );
-    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hot-reload-ui");
-    let _ = std::fs::remove_dir_all(&copy);
-    std::fs::create_dir_all(copy.join("node_modules")).unwrap();
+    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hot-reload-ui");
+    let _ = std::fs::remove_dir_all(&workspace);
+    let copy = workspace.join("ui");
+    let package = workspace.join("toolkit-ui");
+    std::fs::create_dir_all(workspace.join("node_modules").join("@webstrip")).unwrap();
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::create_dir_all(&package).unwrap();
+    std::fs::write(
+        workspace.join("package.json"),
+        r#"{ "private": true, "workspaces": ["toolkit-ui", "ui"] }"#,
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("tsconfig.base.json"),
+        workspace.join("tsconfig.base.json"),
+    )
+    .unwrap();
     for file in [
         "index.html",
         "package.json",
         "tsconfig.json",
         "vite.config.ts",
     ] {
-        std::fs::copy(ui.join(file), copy.join(file)).unwrap();
+        std::fs::copy(root.join("ui").join(file), copy.join(file)).unwrap();
     }
-    copy_dir(&ui.join("src"), &copy.join("src"));
+    copy_dir(&root.join("ui/src"), &copy.join("src"));
+    std::fs::copy(
+        root.join("toolkit-ui/package.json"),
+        package.join("package.json"),
+    )
+    .unwrap();
+    copy_dir(&root.join("toolkit-ui/src"), &package.join("src"));
     for entry in std::fs::read_dir(&modules).unwrap() {
         let entry = entry.unwrap();
-        if entry.file_name() != ".vite" {
+        if entry.file_name() != ".vite" && entry.file_name() != "@webstrip" {
             std::os::unix::fs::symlink(
                 entry.path(),
-                copy.join("node_modules").join(entry.file_name()),
+                workspace.join("node_modules").join(entry.file_name()),
             )
             .unwrap();
         }
     }
+    std::os::unix::fs::symlink(
+        "../../toolkit-ui",
+        workspace.join("node_modules/@webstrip/toolkit-ui"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../node_modules", copy.join("node_modules")).unwrap();
     copy
 }
 

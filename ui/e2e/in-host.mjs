@@ -450,15 +450,19 @@ async function main() {
   await devServerLoop();
 }
 
-/** A copy of ui/ for Vite to serve and the test to edit (dependencies: ui/node_modules, linked). */
+/**
+ * A copy of ui/ for Vite to serve and the test to edit (dependencies: the npm workspace's
+ * node_modules, linked; the toolkit's UI package from the repository, through it).
+ */
 function uiCopy() {
   const ui = path.join(repo, "ui");
   const copy = path.join(tmp, "ui");
   for (const file of ["index.html", "package.json", "tsconfig.json", "vite.config.ts"]) {
     cpSync(path.join(ui, file), path.join(copy, file));
   }
+  cpSync(path.join(repo, "tsconfig.base.json"), path.join(tmp, "tsconfig.base.json"));
   cpSync(path.join(ui, "src"), path.join(copy, "src"), { recursive: true });
-  symlinkSync(path.join(ui, "node_modules"), path.join(copy, "node_modules"), "dir");
+  symlinkSync(path.join(repo, "node_modules"), path.join(copy, "node_modules"), "dir");
   return copy;
 }
 
@@ -485,7 +489,7 @@ async function devServerLoop() {
     cacheDir: path.join(copy, ".vite"),
     logLevel: "silent",
     clearScreen: false,
-    server: { host: "127.0.0.1", port: vitePort, strictPort: true, fs: { allow: [copy, path.join(repo, "ui")] } },
+    server: { host: "127.0.0.1", port: vitePort, strictPort: true, fs: { allow: [copy, path.join(repo, "toolkit-ui"), path.join(repo, "node_modules")] } },
   });
   await vite.listen();
   const devServer = `http://127.0.0.1:${vitePort}`;

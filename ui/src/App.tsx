@@ -1,12 +1,22 @@
-import { memo, useEffect, useState, type ReactNode } from "react";
-import type { MeterFrame } from "./protocol";
-import { useBridge, useConnectionStatus, useParameter, useParameterIds } from "./ipc/hooks";
-import { ConnectionStatus, OfflineOverlay } from "./components/ConnectionStatus";
-import { Knob } from "./components/Knob";
-import { CorrelationMeter, LevelMeter } from "./components/Meters";
-import { OpenInBrowser } from "./components/OpenInBrowser";
-import { Selector } from "./components/Selector";
-import { Toggle, type Accent } from "./components/Toggle";
+import { memo, useEffect, type ReactNode } from "react";
+import {
+  ConnectionStatus,
+  CorrelationMeter,
+  Knob,
+  LevelMeter,
+  OfflineOverlay,
+  OpenInBrowser,
+  ResyncNotice,
+  Selector,
+  Toggle,
+  useBridge,
+  useConnectionStatus,
+  useOffline,
+  useParameter,
+  useParameterIds,
+  type Accent,
+  type MeterFrame,
+} from "@webstrip/toolkit-ui";
 
 // The Webstrip layout: the only file that knows Webstrip's parameter ids. Everything is sized in
 // `em` of the root font size, which follows the window (styles.css, "scale"): the strip is one
@@ -67,45 +77,6 @@ function Panel({ title, name, children }: { title: string; name: string; childre
       <div className="panel-body">{children}</div>
     </section>
   );
-}
-
-/** A short note after a resync changed values the page was showing (reconnect, state load). */
-function ResyncNotice() {
-  const { resync } = useConnectionStatus();
-  const [dismissed, setDismissed] = useState(0);
-  useEffect(() => {
-    if (!resync) return;
-    const timer = setTimeout(() => {
-      setDismissed(resync.serial);
-    }, 4000);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [resync]);
-  if (!resync || resync.serial === dismissed) return null;
-  const { names } = resync;
-  const list = names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
-  return (
-    <div className="resync-notice" role="status" key={resync.serial}>
-      Updated from the plugin: {list}
-    </div>
-  );
-}
-
-/** Offline for longer than a moment (the first connect usually takes a few milliseconds). */
-function useOffline(online: boolean): boolean {
-  const [late, setLate] = useState(false);
-  useEffect(() => {
-    if (online) return;
-    const timer = setTimeout(() => {
-      setLate(true);
-    }, 600);
-    return () => {
-      clearTimeout(timer);
-      setLate(false);
-    };
-  }, [online]);
-  return !online && late;
 }
 
 export function App() {

@@ -1,9 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { BridgeContext, IpcBridge, getTransport } from "@webstrip/toolkit-ui";
+import "@webstrip/toolkit-ui/styles.css";
 import { App } from "./App";
-import { IpcBridge } from "./ipc/bridge";
-import { getTransport } from "./ipc/factory";
-import { BridgeContext } from "./ipc/hooks";
 import "./styles.css";
 
 const bridge = new IpcBridge(getTransport()).start();

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { IpcBridge } from "../src/ipc/bridge";
-import { DisconnectedError, RequestTimeoutError, RpcError } from "../src/ipc/errors";
-import { FakePlugin, FakeTransport, flush } from "./fakes";
+import { DisconnectedError, IpcBridge, RequestTimeoutError, RpcError } from "@webstrip/toolkit-ui";
+import { FakeTransport, flush } from "@webstrip/toolkit-ui/testing";
+import { fakeWebstrip } from "./webstrip";
 
 function setup(options: ConstructorParameters<typeof IpcBridge>[1] = {}) {
   const transport = new FakeTransport();
-  const plugin = new FakePlugin(transport);
+  const plugin = fakeWebstrip(transport);
   const errors: unknown[] = [];
   const bridge = new IpcBridge(transport, { onError: (e) => errors.push(e), ...options }).start();
   return { transport, plugin, bridge, errors };

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { stepBy } from "../src/lib/law";
-import { flush } from "./fakes";
+import { stepBy } from "@webstrip/toolkit-ui";
+import { flush } from "@webstrip/toolkit-ui/testing";
 import { mountApp } from "./mountApp";
 
 beforeAll(() => {

@@ -1,9 +1,8 @@
 import { act, render } from "@testing-library/react";
 import { App } from "../src/App";
-import { IpcBridge } from "../src/ipc/bridge";
-import { BridgeContext } from "../src/ipc/hooks";
-import type { Info } from "../src/protocol";
-import { FakePlugin, FakeTransport, flush } from "./fakes";
+import { BridgeContext, IpcBridge, type Info } from "@webstrip/toolkit-ui";
+import { FakeTransport, flush, type FakePlugin } from "@webstrip/toolkit-ui/testing";
+import { fakeWebstrip } from "./webstrip";
 
 /**
  * Renders the whole app on a {@link FakePlugin} whose `getInfo` answer has `info` (after
@@ -11,7 +10,7 @@ import { FakePlugin, FakeTransport, flush } from "./fakes";
  */
 export async function mountApp(info: Partial<Info> = {}, prepare: (plugin: FakePlugin) => void = () => undefined) {
   const transport = new FakeTransport();
-  const plugin = new FakePlugin(transport);
+  const plugin = fakeWebstrip(transport);
   plugin.info = info;
   prepare(plugin);
   const bridge = new IpcBridge(transport, { onError: () => undefined }).start();

@@ -2,10 +2,9 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../src/App";
-import { IpcBridge } from "../src/ipc/bridge";
-import { BridgeContext } from "../src/ipc/hooks";
-import { NativeTransport, hasNativeIpc } from "../src/ipc/native";
-import { flush, webstripParams } from "./fakes";
+import { BridgeContext, IpcBridge, NativeTransport, hasNativeIpc } from "@webstrip/toolkit-ui";
+import { flush } from "@webstrip/toolkit-ui/testing";
+import { webstripParams } from "./webstrip";
 
 afterEach(() => {
   cleanup();

@@ -1,10 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { describeFailure } from "../src/components/OpenInBrowser";
-import { RpcError } from "../src/ipc/errors";
-import { ErrorCode } from "../src/protocol";
-import { type FakeTransport, flush } from "./fakes";
+import { ErrorCode, RpcError, describeFailure } from "@webstrip/toolkit-ui";
+import { type FakeTransport, flush } from "@webstrip/toolkit-ui/testing";
 import { mountApp } from "./mountApp";
 
 const URL = "http://127.0.0.1:43121/?token=0123456789abcdef0123456789abcdef";

@@ -1,5 +1,8 @@
-//! The web UI in `ui/`: installs its npm packages, checks and builds it (`ui/dist`, which the
-//! standalone embeds at build time), and runs its end-to-end tests in Chromium.
+//! The web UIs: one npm workspace at the repository root (`package.json`, one lock file, one
+//! `node_modules`) with the toolkit's UI package (`toolkit-ui/`), Webstrip's editor (`ui/`) and
+//! the example plugin's page (`examples/gain/ui/`). Installs the packages, checks and builds the
+//! pages (`ui/dist`, `examples/gain/ui/dist`, which the plugins embed at build time), and runs the
+//! end-to-end tests in Chromium.
 
 use std::path::Path;
 use std::process::Command;
@@ -9,12 +12,22 @@ use anyhow::{Context, Result, bail};
 
 use crate::{cmd, deps};
 
+/// Webstrip's editor (its end-to-end tests live there).
 const UI: &str = "ui";
+/// The toolkit's UI package: every page's sources include it.
+const PACKAGE: &str = "toolkit-ui";
+/// The pages built into a `dist/` each (`index.html` and `assets/`).
+const PAGES: &[&str] = &[UI, "examples/gain/ui"];
+
+/// `npm ARGS` in `dir` (the workspace root is `.`).
+fn npm_in(dir: &str, args: &[&str]) -> Command {
+    let mut command = Command::new("npm");
+    command.args(args).current_dir(dir);
+    command
+}
 
 fn npm(args: &[&str]) -> Command {
-    let mut command = Command::new("npm");
-    command.args(args).current_dir(UI);
-    command
+    npm_in(UI, args)
 }
 
 /// Node.js and npm on the PATH (Debian's when missing, as root).
@@ -29,42 +42,49 @@ fn ensure_node() -> Result<()> {
     Ok(())
 }
 
-/// `npm ci` when `node_modules` is missing or older than `package-lock.json`.
+/// `npm ci` at the workspace root when `node_modules` is missing or older than
+/// `package-lock.json`.
 fn install() -> Result<()> {
     ensure_node()?;
-    let ui = Path::new(UI);
-    let stamp = ui.join("node_modules").join(".package-lock.json");
-    if newest(&ui.join("package-lock.json"))? > modified(&stamp) {
-        cmd::run(&mut npm(&["ci", "--no-audit", "--no-fund"]))?;
+    let stamp = Path::new("node_modules").join(".package-lock.json");
+    if newest(Path::new("package-lock.json"))? > modified(&stamp) {
+        cmd::run(&mut npm_in(".", &["ci", "--no-audit", "--no-fund"]))?;
     }
     Ok(())
 }
 
-/// Builds `ui/dist` unless it is newer than every source file of the UI.
+/// Builds each page's `dist` unless it is newer than every source file of the page, of the
+/// toolkit's UI package and of the workspace's configuration.
 pub fn ensure_built() -> Result<()> {
     install()?;
-    let ui = Path::new(UI);
-    let built = modified(&ui.join("dist").join("index.html"));
-    let mut sources = newest(&ui.join("src"))?;
-    for file in [
-        "index.html",
-        "package.json",
-        "vite.config.ts",
-        "tsconfig.json",
-    ] {
-        sources = sources.max(newest(&ui.join(file))?);
+    let mut shared = newest(&Path::new(PACKAGE).join("src"))?;
+    for file in ["package.json", "package-lock.json", "tsconfig.base.json"] {
+        shared = shared.max(newest(Path::new(file))?);
     }
-    if sources > built {
-        cmd::run(&mut npm(&["run", "build"]))?;
+    for page in PAGES {
+        let dir = Path::new(page);
+        let built = modified(&dir.join("dist").join("index.html"));
+        let mut sources = shared.max(newest(&dir.join("src"))?);
+        for file in [
+            "index.html",
+            "package.json",
+            "vite.config.ts",
+            "tsconfig.json",
+        ] {
+            sources = sources.max(newest(&dir.join(file))?);
+        }
+        if sources > built {
+            cmd::run(&mut npm_in(page, &["run", "build"]))?;
+        }
     }
     Ok(())
 }
 
-/// Type check, lint, unit tests and a fresh production build.
+/// Type check, lint, unit tests and a fresh production build of every member of the workspace.
 pub fn check() -> Result<()> {
     install()?;
     for script in ["typecheck", "lint", "test", "build"] {
-        cmd::run(&mut npm(&["run", script]))?;
+        cmd::run(&mut npm_in(".", &["run", script]))?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fromNormalized, originNormalized, snap, stepBy, toNormalized, type LawInfo } from "../src/lib/law";
 import { estimate } from "../src/ipc/bridge";
-import { webstripParams } from "./fakes";
+import { floatParam } from "../testing";
 
 const lin = (min: number, max: number, extra: Partial<LawInfo> = {}): LawInfo => ({
   min,
@@ -98,8 +98,9 @@ describe("stepping (coarse 0.02 normalized on the grid, fine one grid step)", ()
 });
 
 describe("estimate (the value shown before the plugin answers)", () => {
-  const output = webstripParams().find((p) => p.id === "output");
-  if (!output) throw new Error("no output");
+  const output = floatParam("output", "Output", 0, -60, 12, "dB", {
+    law: { type: "symmetricalSkewed", factor: 0.5, center: 0, reversed: false },
+  });
 
   it("maps a drag's normalized value by the law, not linearly", () => {
     // Linear would say −24 dB at the middle; the skewed law puts 0 dB there.

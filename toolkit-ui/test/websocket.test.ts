@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TransportState } from "../src/ipc/transport";
 import { WebSocketTransport, maskToken } from "../src/ipc/websocket";
-import { FakeWebSocket } from "./fakes";
+import { FakeWebSocket } from "../testing";
 
 function transport(options: ConstructorParameters<typeof WebSocketTransport>[1] = {}) {
   return new WebSocketTransport("ws://127.0.0.1:9000/ws", {

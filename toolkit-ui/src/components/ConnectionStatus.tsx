@@ -1,3 +1,4 @@
+import { useEffect, useState } from "react";
 import { useBridge, useConnectionStatus } from "../ipc/hooks";
 
 /** Technical details for a tooltip: where the page connects and why it is not connected. */
@@ -34,7 +35,9 @@ export function OfflineOverlay() {
   const bridge = useBridge();
   const connection = useConnectionStatus();
   const { phase, retryInSeconds } = connection;
-  const title = phase === "connecting" ? "Connecting to Webstrip…" : "Webstrip is not connected";
+  // The plugin's own name once it has answered `getInfo` (kept over a reconnect).
+  const name = connection.info?.name ?? "The plugin";
+  const title = phase === "connecting" ? `Connecting to ${name}…` : `${name} is not connected`;
   const body =
     phase === "connecting"
       ? "Waiting for the plugin to answer."
@@ -70,4 +73,43 @@ export function OfflineOverlay() {
       </div>
     </div>
   );
+}
+
+/** A short note after a resync changed values the page was showing (reconnect, state load). */
+export function ResyncNotice() {
+  const { resync } = useConnectionStatus();
+  const [dismissed, setDismissed] = useState(0);
+  useEffect(() => {
+    if (!resync) return;
+    const timer = setTimeout(() => {
+      setDismissed(resync.serial);
+    }, 4000);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [resync]);
+  if (!resync || resync.serial === dismissed) return null;
+  const { names } = resync;
+  const list = names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
+  return (
+    <div className="resync-notice" role="status" key={resync.serial}>
+      Updated from the plugin: {list}
+    </div>
+  );
+}
+
+/** Offline for longer than a moment (the first connect usually takes a few milliseconds). */
+export function useOffline(online: boolean): boolean {
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    if (online) return;
+    const timer = setTimeout(() => {
+      setLate(true);
+    }, 600);
+    return () => {
+      clearTimeout(timer);
+      setLate(false);
+    };
+  }, [online]);
+  return !online && late;
 }

@@ -3,8 +3,11 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+// One configuration for every member of the npm workspace (toolkit-ui, ui, examples/gain/ui); each
+// TypeScript file is checked with the tsconfig.json nearest to it.
+
 export default tseslint.config(
-  { ignores: ["dist", "node_modules", "src/protocol"] },
+  { ignores: ["**/dist", "**/node_modules", "toolkit-ui/src/protocol", "target", "vendor"] },
   {
     files: ["**/*.{ts,tsx}"],
     extends: [js.configs.recommended, ...tseslint.configs.strictTypeChecked],

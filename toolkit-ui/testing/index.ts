@@ -1,4 +1,6 @@
-// Test doubles: a fake DOM WebSocket, a fake transport and a fake plugin that answers the protocol.
+// Test doubles for pages built on the package: a fake DOM WebSocket, a fake transport, a fake
+// plugin that answers the protocol for the parameters a test gives it, and builders for those
+// parameters. For tests only (`@webstrip/toolkit-ui/testing`); never imported by a page.
 import { ErrorCode, type AllParameters, type Info, type MeterFrame, type ParamInfo, type RpcError } from "../src/protocol";
 import { TransportBase } from "../src/ipc/transport";
 import type { WebSocketLike } from "../src/ipc/websocket";
@@ -95,112 +97,90 @@ export class FakeTransport extends TransportBase {
   }
 }
 
-const MINUS = "\u2212";
-
-/** The plugin's text for a value, as Webstrip writes it (+1.5 dB, -1.5 dB, 30L/C/30R, 100 %). */
-export function formatText(p: ParamInfo, value: number): string {
-  if (p.kind === "bool") return value >= 0.5 ? "On" : "Off";
-  if (p.kind === "enum") return p.variants?.[Math.round(value)] ?? String(value);
-  if (p.id === "pan") {
-    const r = Math.round(value);
-    return r === 0 ? "C" : r < 0 ? `${-r}L` : `${r}R`;
-  }
-  if (p.unit === "%") return `${Math.round(value)} %`;
-  if (value === -Infinity) return "-inf dB";
-  const r = Math.round(value * 10) / 10;
-  return r === 0 ? "0.0 dB" : r > 0 ? `+${r.toFixed(1)} dB` : `-${(-r).toFixed(1)} dB`;
+/** How a fake plugin writes and reads its parameters' values (the real plugin's own rules). */
+export interface Texts {
+  format(p: ParamInfo, value: number): string;
+  /** The value typed `text` means, or null when it is not one (the plugin refuses it). */
+  parse(p: ParamInfo, text: string): number | null;
 }
 
-/** The plugin's parser, for the fakes: numbers, "30L"/"L30"/"c" for Pan, "mono" for Width. */
-export function parseText(p: ParamInfo, text: string): number | null {
-  const t = text.trim().toLowerCase().replace(MINUS, "-");
-  if (p.id === "pan") {
-    if (t === "c") return 0;
-    const side = /^(\d+(?:\.\d+)?)\s*([lr])$/.exec(t) ?? /^([lr])\s*(\d+(?:\.\d+)?)$/.exec(t);
-    if (side) {
-      const [a, b] = [side[1] ?? "", side[2] ?? ""];
-      const n = Number(/\d/.test(a) ? a : b);
-      return (a === "l" || b === "l" ? -1 : 1) * n;
+/**
+ * Plain texts: On/Off, the enum's variant, dB with a sign and one decimal ("+1.5 dB", "0.0 dB",
+ * "-inf dB"), anything else rounded with its unit ("100 %"); numbers with or without the unit
+ * read back (an ASCII or a typeset minus).
+ */
+export const plainTexts: Texts = {
+  format(p, value) {
+    if (p.kind === "bool") return value >= 0.5 ? "On" : "Off";
+    if (p.kind === "enum") return p.variants?.[Math.round(value)] ?? String(value);
+    if (p.unit === "dB") {
+      if (value === -Infinity) return "-inf dB";
+      const r = Math.round(value * 10) / 10;
+      return r === 0 ? "0.0 dB" : r > 0 ? `+${r.toFixed(1)} dB` : `-${(-r).toFixed(1)} dB`;
     }
-  }
-  if (p.id === "width" && t === "mono") return 0;
-  const m = /^([+-]?\d+(?:\.\d*)?)\s*(db|%)?$/.exec(t);
-  return m ? Number(m[1]) : null;
-}
+    const r = Math.round(value);
+    return p.unit ? `${r} ${p.unit}` : String(r);
+  },
+  parse(_p, text) {
+    const t = text.trim().toLowerCase().replace("\u2212", "-");
+    const m = /^([+-]?\d+(?:\.\d*)?)\s*(db|%)?$/.exec(t);
+    return m ? Number(m[1]) : null;
+  },
+};
 
-export function webstripParams(): ParamInfo[] {
-  const linear = { type: "linear", reversed: false } as const;
-  const float = (
-    id: string,
-    name: string,
-    value: number,
-    min: number,
-    max: number,
-    unit: string,
-    law: ParamInfo["law"] = linear,
-  ): ParamInfo => {
-    const p: ParamInfo = {
-      id,
-      name,
-      kind: "float",
-      value,
-      normalized: 0,
-      default: value,
-      min,
-      max,
-      law,
-      stepSize: unit === "dB" ? 0.1 : 1,
-      unit,
-      text: "",
-    };
-    p.normalized = toNormalized(p, value);
-    p.text = formatText(p, value);
-    return p;
-  };
-  const bool = (id: string, name: string): ParamInfo => ({
+const LINEAR = { type: "linear", reversed: false } as const;
+
+/** A float parameter at `value` (also its default), with its normalized value and text. */
+export function floatParam(
+  id: string,
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+  unit: string,
+  options: { law?: ParamInfo["law"]; stepSize?: number; texts?: Texts } = {},
+): ParamInfo {
+  const p: ParamInfo = {
     id,
     name,
-    kind: "bool",
+    kind: "float",
+    value,
+    normalized: 0,
+    default: value,
+    min,
+    max,
+    law: options.law ?? LINEAR,
+    stepSize: options.stepSize ?? (unit === "dB" ? 0.1 : 1),
+    unit,
+    text: "",
+  };
+  p.normalized = toNormalized(p, value);
+  p.text = (options.texts ?? plainTexts).format(p, value);
+  return p;
+}
+
+/** A bool parameter, off. */
+export function boolParam(id: string, name: string): ParamInfo {
+  return { id, name, kind: "bool", value: 0, normalized: 0, default: 0, min: 0, max: 1, step: 1, law: LINEAR, unit: "", text: "Off" };
+}
+
+/** An enum parameter on its first variant. */
+export function enumParam(id: string, name: string, variants: string[]): ParamInfo {
+  return {
+    id,
+    name,
+    kind: "enum",
     value: 0,
     normalized: 0,
     default: 0,
     min: 0,
-    max: 1,
+    max: variants.length - 1,
     step: 1,
-    law: linear,
+    law: LINEAR,
     unit: "",
-    text: "Off",
-  });
-  const gain = { type: "symmetricalSkewed", factor: 0.5, center: 0, reversed: false } as const;
-  return [
-    float("input", "Input", 0, -24, 24, "dB", gain),
-    float("output", "Output", 0, -60, 12, "dB", gain),
-    float("pan", "Pan", 0, -100, 100, ""),
-    float("width", "Width", 100, 0, 200, "%"),
-    bool("invert_l", "Invert L"),
-    bool("invert_r", "Invert R"),
-    bool("mute", "Mute"),
-    bool("bypass", "Bypass"),
-    {
-      id: "tone",
-      name: "Tone",
-      kind: "enum",
-      value: 0,
-      normalized: 0,
-      default: 0,
-      min: 0,
-      max: 2,
-      step: 1,
-      law: linear,
-      unit: "",
-      text: "Off",
-      variants: ["Off", "Sine 1 kHz", "Pink noise"],
-    },
-    float("tone_level", "Tone Level", -18, -60, 0, "dB"),
-    bool("mono", "Mono"),
-    bool("swap", "Swap L/R"),
-    bool("dc_filter", "DC Filter"),
-  ];
+    text: variants[0] ?? "",
+    variants,
+  };
 }
 
 /**
@@ -208,7 +188,6 @@ export function webstripParams(): ParamInfo[] {
  * does), applies sets and echoes them as `parameterChanged` with `seq`, logs gestures.
  */
 export class FakePlugin {
-  params = webstripParams();
   seq = 0;
   /** Methods whose requests are swallowed without an answer. */
   readonly silent = new Set<string>();
@@ -216,12 +195,19 @@ export class FakePlugin {
   echo = true;
   readonly log: string[] = [];
   meterHz = 0;
+  /** Who `getInfo` says the plugin is. */
+  identity = { name: "Fake Plugin", version: "1.0.0", vendor: "Tests" };
   /** Changes to the `getInfo` answer (e.g. `canOpenInBrowser: true`, as for the editor's page). */
   info: Partial<Info> = {};
   /** The `openInBrowser` answer: a link or an error (null: the method is unavailable here). */
   browser: { url: string; devUrl?: string } | { error: RpcError } | null = null;
 
-  constructor(readonly transport: FakeTransport) {
+  /** `params`: the plugin's parameters, in its order (the fake changes them as it is told). */
+  constructor(
+    readonly transport: FakeTransport,
+    public params: ParamInfo[],
+    readonly texts: Texts = plainTexts,
+  ) {
     transport.onSend = (text) => {
       const request = JSON.parse(text) as { id: number; method: string; params?: Record<string, unknown> };
       if (this.silent.has(request.method)) return;
@@ -242,7 +228,7 @@ export class FakePlugin {
     const p = this.param(id);
     p.value = value;
     p.normalized = toNormalized(p, value);
-    p.text = formatText(p, value);
+    p.text = this.texts.format(p, value);
     this.seq += 1;
     if (notify) {
       this.transport.deliver({
@@ -284,9 +270,7 @@ export class FakePlugin {
       }
       case "getInfo": {
         const info: Info = {
-          name: "Webstrip",
-          version: "0.3.0",
-          vendor: "Webstrip",
+          ...this.identity,
           protocol: 1,
           transport: "websocket",
           canOpenInBrowser: false,
@@ -315,7 +299,7 @@ export class FakePlugin {
         let clamped = false;
         let value: number;
         if (typeof params?.text === "string") {
-          const parsed = parseText(p, params.text);
+          const parsed = this.texts.parse(p, params.text);
           if (parsed === null) {
             this.transport.deliver({
               jsonrpc: "2.0",
@@ -329,7 +313,7 @@ export class FakePlugin {
         } else {
           value = typeof params?.value === "number" ? params.value : snap(p, fromNormalized(p, Number(params?.normalized)));
         }
-        const text = formatText(p, value);
+        const text = this.texts.format(p, value);
         this.answer(id, { id: p.id, value, normalized: toNormalized(p, value), text, ...(clamped ? { clamped } : {}) });
         if (this.echo && value !== p.value) {
           queueMicrotask(() => {

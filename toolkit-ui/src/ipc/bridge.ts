@@ -159,7 +159,7 @@ export class IpcBridge {
     this.reportError =
       options.onError ??
       ((error) => {
-        console.warn("[webstrip]", error);
+        console.warn("[ipc bridge]", error);
       });
     this.connection = {
       kind: transport.kind,

@@ -7,7 +7,7 @@ import { meterPosition } from "../src/lib/meterMath";
 import type { MeterFrame } from "../src/protocol";
 import { IpcBridge } from "../src/ipc/bridge";
 import { BridgeContext } from "../src/ipc/hooks";
-import { FakePlugin, FakeTransport, flush } from "./fakes";
+import { FakePlugin, FakeTransport, flush } from "../testing";
 
 afterEach(() => {
   cleanup();
@@ -21,7 +21,7 @@ const nextFrames = (n = 3) =>
 describe("Meters", () => {
   it("draw 60 Hz frames through refs without re-rendering React", async () => {
     const transport = new FakeTransport();
-    const plugin = new FakePlugin(transport);
+    const plugin = new FakePlugin(transport, []);
     const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
     let renders = 0;
     const { container } = render(
