@@ -16,13 +16,11 @@
 // logged `devUrl`) drives that instance, and a style edit reaches the open page by hot reload.
 // Env: CHROMIUM (default /usr/bin/chromium).
 
-import { spawn } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import {
@@ -38,6 +36,7 @@ import {
   sleep,
   until,
 } from "./harness.mjs";
+import { Host } from "./host.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -67,104 +66,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "webstrip-e2e-in-host-"));
 
 // ---- the host -------------------------------------------------------------------------------
 
-/** `clap-test-host run`: its stdout as lines, its stdin for commands, the plugin's log file. */
-class Host {
-  /** `name`: the log file's name; `extraEnv`: more of the host's environment. */
-  constructor(name = "plugin", extraEnv = {}) {
-    this.logPath = path.join(tmp, `${name}.log`);
-    this.lines = [];
-    this.stderr = "";
-    const env = { ...process.env, WEBSTRIP_BRIDGE: "0", NICE_LOG: this.logPath, ...extraEnv };
-    this.child = spawn(hostBin, ["run", bundle, PLUGIN_ID], { env, stdio: ["pipe", "pipe", "pipe"] });
-    createInterface({ input: this.child.stdout }).on("line", (line) => this.lines.push(line));
-    this.child.stderr.on("data", (chunk) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-8000);
-    });
-    this.exited = new Promise((resolve) => this.child.on("exit", (code, signal) => resolve({ code, signal })));
-  }
-
-  running() {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** The instance's browser bridge URL, once the plugin logged it. */
-  async url() {
-    return this.logged("its browser bridge URL", /browser bridge at (\S+)/);
-  }
-
-  /** The dev server's page pointed at the instance, once the plugin logged it. */
-  async devUrl() {
-    return this.logged("its dev server page", /with the UI dev server: (\S+)\)/);
-  }
-
-  /** The first group of `pattern` in the plugin's log, once it is there. */
-  async logged(what, pattern) {
-    const url = await until(
-      `the plugin to log ${what}`,
-      () => {
-        if (!this.running()) return "exited";
-        let text;
-        try {
-          text = readFileSync(this.logPath, "utf8");
-        } catch {
-          return null;
-        }
-        return pattern.exec(text)?.[1] ?? null;
-      },
-      15_000,
-      50,
-    );
-    if (url === "exited") throw new Error(`the host exited early:\n${this.output()}`);
-    return url;
-  }
-
-  /** Waits for the first line from index `from` on that `matches`; returns [line, index]. */
-  async line(what, matches, from = 0, timeoutMs = 5000) {
-    return until(
-      what,
-      () => {
-        const at = this.lines.findIndex((line, i) => i >= from && matches(line));
-        return at >= 0 ? [this.lines[at], at] : null;
-      },
-      timeoutMs,
-      10,
-    );
-  }
-
-  /** The `event …` lines from index `from` on, parsed. */
-  events(from = 0) {
-    return this.lines
-      .slice(from)
-      .filter((line) => line.startsWith("event "))
-      .map((line) => {
-        const [, kind, id, key, value, ...text] = line.split(" ");
-        return { kind, id: Number(id), key, value: value === undefined ? undefined : Number(value), text: text.join(" ") };
-      });
-  }
-
-  send(line) {
-    this.child.stdin.write(`${line}\n`);
-  }
-
-  /** Ends stdin (the host's signal to quit); returns how it exited. */
-  async close() {
-    if (!this.running()) return this.exited;
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
-    const exit = await this.exited;
-    clearTimeout(timer);
-    return exit;
-  }
-
-  output() {
-    let logged = "";
-    try {
-      logged = readFileSync(this.logPath, "utf8").slice(-4000);
-    } catch {
-      // no log yet
-    }
-    return `--- stdout\n${this.lines.slice(-40).join("\n")}\n--- stderr\n${this.stderr}\n--- plugin log\n${logged}`;
-  }
+/** A Webstrip instance in the CLAP test host (`name`: its log file's; `env`: more environment). */
+function startHost(name = "plugin", env = {}) {
+  return new Host({ bin: hostBin, bundle, pluginId: PLUGIN_ID, dir: tmp, name, env });
 }
 
 // ---- the wire -------------------------------------------------------------------------------
@@ -260,7 +164,7 @@ async function main() {
     process.exit(1);
   }
   const started = Date.now();
-  host = new Host();
+  host = startHost();
   const url = await host.url();
   await host.line("the host to process", (line) => line.startsWith("ready "));
   const address = new URL(url);
@@ -493,7 +397,7 @@ async function devServerLoop() {
   });
   await vite.listen();
   const devServer = `http://127.0.0.1:${vitePort}`;
-  devHost = new Host("dev-plugin", { WEBSTRIP_UI_URL: devServer });
+  devHost = startHost("dev-plugin", { WEBSTRIP_UI_URL: devServer });
   const devUrl = await devHost.devUrl();
   await devHost.line("the second host to process", (line) => line.startsWith("ready "));
   const token = new URL(devUrl).searchParams.get("token");
