@@ -1,11 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DisconnectedError, IpcBridge, RequestTimeoutError, RpcError } from "@webstrip/toolkit-ui";
-import { FakeTransport, flush } from "@webstrip/toolkit-ui/testing";
-import { fakeWebstrip } from "./webstrip";
+import { IpcBridge } from "../src/ipc/bridge";
+import { DisconnectedError, RequestTimeoutError, RpcError } from "../src/ipc/errors";
+import type { ParamInfo } from "../src/protocol";
+import { FakePlugin, FakeTransport, boolParam, enumParam, floatParam, flush } from "../testing";
+
+/** A plugin's parameters: floats on a skewed and a linear law, in dB, % and plain; a bool; an enum. */
+function params(): ParamInfo[] {
+  const skewed = { law: { type: "symmetricalSkewed", factor: 0.5, center: 0, reversed: false } } as const;
+  return [
+    floatParam("trim", "Trim", 0, -24, 24, "dB", skewed),
+    floatParam("gain", "Gain", 0, -60, 12, "dB", skewed),
+    floatParam("balance", "Balance", 0, -100, 100, ""),
+    floatParam("width", "Width", 100, 0, 200, "%"),
+    boolParam("mute", "Mute"),
+    enumParam("mode", "Mode", ["A", "B", "C"]),
+    floatParam("level", "Level", -18, -60, 0, "dB"),
+  ];
+}
 
 function setup(options: ConstructorParameters<typeof IpcBridge>[1] = {}) {
   const transport = new FakeTransport();
-  const plugin = fakeWebstrip(transport);
+  const plugin = new FakePlugin(transport, params());
+  plugin.identity = { name: "Test", version: "2.1.0", vendor: "Tests" };
   const errors: unknown[] = [];
   const bridge = new IpcBridge(transport, { onError: (e) => errors.push(e), ...options }).start();
   return { transport, plugin, bridge, errors };
@@ -22,50 +38,47 @@ describe("IpcBridge sync and store", () => {
   it("fetches every parameter and the info once connected", async () => {
     const { bridge, transport } = await connected();
     expect(transport.methods()).toEqual(["getAllParameters", "getInfo"]);
-    expect(bridge.getParameterIds()).toEqual([
-      "input", "output", "pan", "width", "invert_l", "invert_r", "mute", "bypass", "tone", "tone_level",
-      "mono", "swap", "dc_filter",
-    ]);
+    expect(bridge.getParameterIds()).toEqual(["trim", "gain", "balance", "width", "mute", "mode", "level"]);
     expect(bridge.getParameter("width")).toMatchObject({ value: 100, text: "100 %", editing: false });
-    expect(bridge.getConnection()).toMatchObject({ synced: true, info: { version: "0.3.0" } });
+    expect(bridge.getConnection()).toMatchObject({ synced: true, info: { version: "2.1.0" } });
   });
 
   it("updates the store from parameterChanged and tells subscribers", async () => {
     const { bridge, plugin } = await connected();
     const listener = vi.fn();
     bridge.subscribe(listener);
-    const before = bridge.getParameter("pan");
+    const before = bridge.getParameter("balance");
     const untouched = bridge.getParameter("width");
-    plugin.change("pan", -25);
+    plugin.change("balance", -25);
     expect(listener).toHaveBeenCalled();
-    expect(bridge.getParameter("pan")).toMatchObject({ value: -25, normalized: 0.375, text: "25L" });
-    expect(bridge.getParameter("pan")).not.toBe(before);
+    expect(bridge.getParameter("balance")).toMatchObject({ value: -25, normalized: 0.375, text: "-25" });
+    expect(bridge.getParameter("balance")).not.toBe(before);
     // Other parameters keep their snapshot object: their components do not re-render.
     expect(bridge.getParameter("width")).toBe(untouched);
-    expect(bridge.getParameters().find((p) => p.id === "pan")?.value).toBe(-25);
+    expect(bridge.getParameters().find((p) => p.id === "balance")?.value).toBe(-25);
   });
 
   it("ignores notifications older than the snapshot", async () => {
     const { bridge, plugin, transport } = await connected();
-    plugin.change("pan", 10); // seq 1
+    plugin.change("balance", 10); // seq 1
     transport.deliver({
       jsonrpc: "2.0",
       method: "parameterChanged",
-      params: { id: "pan", value: 50, normalized: 0.75, text: "50.00 %", seq: 1 },
+      params: { id: "balance", value: 50, normalized: 0.75, text: "50.00 %", seq: 1 },
     });
-    expect(bridge.getParameter("pan")?.value).toBe(10);
+    expect(bridge.getParameter("balance")?.value).toBe(10);
   });
 
   it("refetches everything when a seq is missing", async () => {
     const { bridge, plugin, transport } = await connected();
-    plugin.change("output", -6); // seq 1, seen
-    plugin.change("input", 3, false); // seq 2, lost
-    plugin.change("pan", 20); // seq 3: gap
+    plugin.change("gain", -6); // seq 1, seen
+    plugin.change("trim", 3, false); // seq 2, lost
+    plugin.change("balance", 20); // seq 3: gap
     expect(bridge.stats.seqGaps).toBe(1);
     await flush();
     expect(transport.methods().filter((m) => m === "getAllParameters")).toHaveLength(2);
-    expect(bridge.getParameter("input")?.value).toBe(3);
-    expect(bridge.getParameter("pan")?.value).toBe(20);
+    expect(bridge.getParameter("trim")?.value).toBe(3);
+    expect(bridge.getParameter("balance")?.value).toBe(20);
     plugin.change("width", 50); // seq 4: in order again, no refetch
     await flush();
     expect(transport.methods().filter((m) => m === "getAllParameters")).toHaveLength(2);
@@ -91,10 +104,10 @@ describe("IpcBridge sync and store", () => {
     if (!request) throw new Error("no getAllParameters");
     // The snapshot is taken at seq 0; a change (seq 1) overtakes its answer.
     const snapshot = { parameters: structuredClone(plugin.params), seq: 0 };
-    plugin.change("output", -12);
+    plugin.change("gain", -12);
     transport.deliver({ jsonrpc: "2.0", id: request.id, result: snapshot });
     await flush();
-    expect(bridge.getParameter("output")?.value).toBe(-12);
+    expect(bridge.getParameter("gain")?.value).toBe(-12);
   });
 
   it("resyncs after a reconnect: refetch, meters re-subscribed, exact values", async () => {
@@ -117,8 +130,8 @@ describe("IpcBridge sync and store", () => {
     expect(plugin.meterHz).toBe(60);
     expect(bridge.getParameter("width")).toMatchObject({ value: 150, text: "150.00 %" });
     expect(bridge.getConnection().synced).toBe(true);
-    plugin.change("pan", 5); // seq 1 on the new connection is in order
-    expect(bridge.getParameter("pan")?.value).toBe(5);
+    plugin.change("balance", 5); // seq 1 on the new connection is in order
+    expect(bridge.getParameter("balance")?.value).toBe(5);
     expect(bridge.stats.seqGaps).toBe(0);
   });
 
@@ -185,13 +198,13 @@ describe("IpcBridge requests", () => {
   it("times out a request that gets no answer, and ignores the late answer", async () => {
     const { bridge, plugin, transport } = await connected({ requestTimeoutMs: 1000 });
     plugin.silent.add("getParameter");
-    const pending = bridge.request("getParameter", { id: "pan" });
+    const pending = bridge.request("getParameter", { id: "balance" });
     const rejected = expect(pending).rejects.toBeInstanceOf(RequestTimeoutError);
     vi.advanceTimersByTime(1000);
     await rejected;
     await expect(pending).rejects.toThrow("getParameter: no answer within 1000 ms");
     const id = transport.requests().at(-1)?.id;
-    transport.deliver({ jsonrpc: "2.0", id, result: { id: "pan", value: 0, normalized: 0.5, text: "" } });
+    transport.deliver({ jsonrpc: "2.0", id, result: { id: "balance", value: 0, normalized: 0.5, text: "" } });
   });
 
   it("rejects with the plugin's error", async () => {
@@ -205,25 +218,25 @@ describe("IpcBridge requests", () => {
 describe("IpcBridge edits", () => {
   it("wraps a drag in exactly one beginGesture/endGesture pair", async () => {
     const { bridge, plugin } = await connected();
-    const edit = bridge.beginEdit("pan");
+    const edit = bridge.beginEdit("balance");
     for (let i = 1; i <= 20; i++) edit.set({ normalized: 0.5 + i / 100 });
-    expect(bridge.getParameter("pan")).toMatchObject({ normalized: 0.7, editing: true });
+    expect(bridge.getParameter("balance")).toMatchObject({ normalized: 0.7, editing: true });
     await flush(50);
     for (let i = 21; i <= 30; i++) edit.set({ normalized: 0.5 + i / 100 });
     await edit.end();
     await flush(50);
-    const gestureLog = plugin.log.filter((m) => m.endsWith(":pan"));
-    expect(gestureLog[0]).toBe("beginGesture:pan");
-    expect(gestureLog.at(-1)).toBe("endGesture:pan");
-    expect(gestureLog.filter((m) => m === "beginGesture:pan")).toHaveLength(1);
-    expect(gestureLog.filter((m) => m === "endGesture:pan")).toHaveLength(1);
+    const gestureLog = plugin.log.filter((m) => m.endsWith(":balance"));
+    expect(gestureLog[0]).toBe("beginGesture:balance");
+    expect(gestureLog.at(-1)).toBe("endGesture:balance");
+    expect(gestureLog.filter((m) => m === "beginGesture:balance")).toHaveLength(1);
+    expect(gestureLog.filter((m) => m === "endGesture:balance")).toHaveLength(1);
     // Sets are coalesced (one in flight, newest wins) and the last one is the final value.
-    const sets = gestureLog.filter((m) => m === "setParameter:pan").length;
+    const sets = gestureLog.filter((m) => m === "setParameter:balance").length;
     expect(sets).toBeGreaterThanOrEqual(2);
     expect(sets).toBeLessThan(30);
-    expect(plugin.param("pan").normalized).toBeCloseTo(0.8);
-    expect(bridge.getParameter("pan")).toMatchObject({ editing: false });
-    expect(bridge.getParameter("pan")?.normalized).toBeCloseTo(0.8);
+    expect(plugin.param("balance").normalized).toBeCloseTo(0.8);
+    expect(bridge.getParameter("balance")).toMatchObject({ editing: false });
+    expect(bridge.getParameter("balance")?.normalized).toBeCloseTo(0.8);
   });
 
   it("shares one gesture between overlapping holders", async () => {
@@ -242,29 +255,29 @@ describe("IpcBridge edits", () => {
 
   it("keeps the dragged value while older echoes arrive", async () => {
     const { bridge, plugin } = await connected();
-    const edit = bridge.beginEdit("output");
+    const edit = bridge.beginEdit("gain");
     edit.set({ value: -10 });
     await flush(20);
     edit.set({ value: -20 });
-    plugin.change("output", -10); // a late echo of the first set
-    expect(bridge.getParameter("output")?.value).toBe(-20);
+    plugin.change("gain", -10); // a late echo of the first set
+    expect(bridge.getParameter("gain")?.value).toBe(-20);
     await edit.end();
     await flush(20);
-    expect(bridge.getParameter("output")).toMatchObject({ value: -20, editing: false });
+    expect(bridge.getParameter("gain")).toMatchObject({ value: -20, editing: false });
   });
 
   it("a single set is a complete set with the applied text shown", async () => {
     const { bridge, plugin } = await connected();
-    await bridge.setParameter("tone_level", { value: -6 });
+    await bridge.setParameter("level", { value: -6 });
     await flush(20);
-    expect(plugin.log).toContain("setParameter:tone_level");
+    expect(plugin.log).toContain("setParameter:level");
     expect(plugin.log.some((m) => m.includes("Gesture"))).toBe(false);
-    expect(bridge.getParameter("tone_level")).toMatchObject({ value: -6, text: "-6.0 dB", editing: false });
+    expect(bridge.getParameter("level")).toMatchObject({ value: -6, text: "-6.0 dB", editing: false });
   });
 
   it("opens a new gesture for a drag that outlives its connection", async () => {
     const { bridge, plugin, transport } = await connected();
-    const edit = bridge.beginEdit("pan");
+    const edit = bridge.beginEdit("balance");
     edit.set({ normalized: 0.6 });
     await flush(20);
     transport.drop();
@@ -273,7 +286,7 @@ describe("IpcBridge edits", () => {
     edit.set({ normalized: 0.7 });
     await edit.end();
     await flush(20);
-    const log = plugin.log.filter((m) => m.endsWith(":pan"));
-    expect(log).toEqual(["beginGesture:pan", "setParameter:pan", "beginGesture:pan", "setParameter:pan", "endGesture:pan"]);
+    const log = plugin.log.filter((m) => m.endsWith(":balance"));
+    expect(log).toEqual(["beginGesture:balance", "setParameter:balance", "beginGesture:balance", "setParameter:balance", "endGesture:balance"]);
   });
 });
