@@ -39,6 +39,9 @@ def gui(ardour):
         "start_engine ()",
         f'assert (create_session ("{ardour.root / SESSION}", "webstrip", {host.SR}))',
         "local track, proc = add_strip (true)",
+        # A grey track (Ardour picks track colours at random): nothing in the strip but the
+        # plugin's entry has the entry's colour.
+        "track:presentation_info_ptr ():set_color (0x808080ff)",
         "ARDOUR.LuaAPI.usleep (300000)",
         "finish ()",
     ]) + "\n"

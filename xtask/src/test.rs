@@ -24,9 +24,9 @@ use crate::{cmd, deps, ui};
 /// Python requirements of the VST3 host tests.
 const REQUIREMENTS: &str = "tests/vst3/requirements.txt";
 
-/// The DAW the Ardour tests (`tests/ardour`) run the VST3 bundle in, and `xwininfo` (the GUI
-/// tests read window trees and geometry with it).
-const ARDOUR: &[&str] = &["ardour", "x11-utils"];
+/// The DAW the Ardour tests (`tests/ardour`) run the VST3 bundle in, and what its GUI tests drive
+/// it with (a private Xvfb, xdotool, ImageMagick's `import`, `xwininfo` from x11-utils).
+const ARDOUR: &[&str] = &["ardour", "xvfb", "xdotool", "imagemagick", "x11-utils"];
 
 /// A part of the suite `--only` runs alone (the full run, CI's, runs them all in this order).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
