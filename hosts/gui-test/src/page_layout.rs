@@ -89,11 +89,14 @@ fn boxes_in(text: &str, (width, height): (u32, u32)) -> Option<Vec<(String, [f64
     if size != [f64::from(width), f64::from(height)] {
         return None;
     }
-    let boxes = layout["controls"].as_object()?.iter().filter_map(|(key, b)| {
-        let b: Vec<f64> = b.as_array()?.iter().filter_map(Value::as_f64).collect();
-        let [x, y, w, h] = b[..] else { return None };
-        Some((key.clone(), [x, y, w, h]))
-    });
+    let boxes = layout["controls"]
+        .as_object()?
+        .iter()
+        .filter_map(|(key, b)| {
+            let b: Vec<f64> = b.as_array()?.iter().filter_map(Value::as_f64).collect();
+            let [x, y, w, h] = b[..] else { return None };
+            Some((key.clone(), [x, y, w, h]))
+        });
     Some(boxes.collect())
 }
 
