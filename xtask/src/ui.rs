@@ -46,6 +46,17 @@ fn ensure_node() -> Result<()> {
 /// `package-lock.json`.
 fn install() -> Result<()> {
     ensure_node()?;
+    // A checkout from before the workspace has `ui/`'s own install (npm writes the hidden lock
+    // file only at an install's root): it would shadow the root's, and the page would bundle two
+    // Reacts.
+    let stale = Path::new(UI).join("node_modules");
+    if stale.join(".package-lock.json").is_file() {
+        eprintln!(
+            "xtask: removing {} (the npm workspace installs at the repository root)",
+            stale.display()
+        );
+        std::fs::remove_dir_all(&stale).with_context(|| format!("removing {}", stale.display()))?;
+    }
     let stamp = Path::new("node_modules").join(".package-lock.json");
     if newest(Path::new("package-lock.json"))? > modified(&stamp) {
         cmd::run(&mut npm_in(".", &["ci", "--no-audit", "--no-fund"]))?;
