@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { until } from "./harness.mjs";
+import { assert, until } from "./harness.mjs";
 
 /**
  * `clap-test-host run BUNDLE PLUGIN_ID`: one instance processing a quiet sine in real time, with
@@ -112,4 +112,19 @@ export class Host {
     }
     return `--- stdout\n${this.lines.slice(-40).join("\n")}\n--- stderr\n${this.stderr}\n--- plugin log\n${logged}`;
   }
+}
+
+/** Events as text: `gesture-begin value value gesture-end`. */
+export function gestureShape(events) {
+  return events.map((e) => (e.kind === "value" ? "value" : e.kind)).join(" ");
+}
+
+/** Checks that `events` (of one parameter) are one gesture: begin, values, end. */
+export function assertOneGesture(events, key) {
+  const shape = gestureShape(events);
+  assert(
+    /^gesture-begin( value)+ gesture-end$/.test(shape),
+    `expected gesture-begin, value(s), gesture-end for ${key}, the host saw: ${shape || "nothing"}`,
+  );
+  return events.filter((e) => e.kind === "value");
 }

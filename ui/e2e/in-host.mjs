@@ -36,7 +36,7 @@ import {
   sleep,
   until,
 } from "./harness.mjs";
-import { Host } from "./host.mjs";
+import { Host, assertOneGesture, gestureShape } from "./host.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -141,21 +141,6 @@ async function foreignPageResult(page, wsUrl) {
 // ---- the page -------------------------------------------------------------------------------
 
 const knob = (page, name) => page.getByRole("slider", { name, exact: true });
-
-/** Events as text: `gesture-begin value value gesture-end`. */
-function gestureShape(events) {
-  return events.map((e) => (e.kind === "value" ? "value" : e.kind)).join(" ");
-}
-
-/** Checks that `events` (of one parameter) are one gesture: begin, values, end. */
-function assertOneGesture(events, key) {
-  const shape = gestureShape(events);
-  assert(
-    /^gesture-begin( value)+ gesture-end$/.test(shape),
-    `expected gesture-begin, value(s), gesture-end for ${key}, the host saw: ${shape || "nothing"}`,
-  );
-  return events.filter((e) => e.kind === "value");
-}
 
 async function main() {
   if (!hostBin || !bundle) {
