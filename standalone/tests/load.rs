@@ -146,6 +146,10 @@ fn sixty_four_clients_while_sets_run() {
     for i in 0..SETS {
         let value = if i % 2 == 0 { -50.0 } else { 50.0 };
         setter.result("setParameter", json!({"id": "pan", "value": value}));
+        // Each set its own change: the bridge announces a value once however often it is set
+        // between two audio blocks (a starved audio thread would merge -50, 50, -50 into none).
+        let changed = setter.notification("parameterChanged");
+        assert_eq!(changed["params"]["seq"].as_u64(), Some(seq0 + i as u64 + 1));
         std::thread::sleep(Duration::from_millis(5));
     }
     let took = started.elapsed();
