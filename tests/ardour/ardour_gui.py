@@ -162,6 +162,8 @@ class Gui:
     driver: Path
     commands: int = 0
     last_click: float = 0.0
+    # Where Webstrip's processor entry is on the screen, once found.
+    entry: tuple[int, int] | None = None
     stderr_path: Path = field(default=None)
 
     @classmethod

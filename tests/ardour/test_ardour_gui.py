@@ -21,11 +21,31 @@ import ardour_host as host
 # The editor's default size (the plugin's EDITOR_SIZE).
 VIEW_SIZE = (720, 420)
 CYCLES = 20
+# Pixels two captures of an unchanged page may differ by: WebKit repainting the whole page (a
+# window shown again) has been seen to antialias one pixel differently. A change shows as
+# hundreds (Width 100 → 0 %: ~980).
+SAME_PAGE_PIXELS = 30
 SESSION = "gui-session"
 
 
 def differing_pixels(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(np.any(a != b, axis=2)))
+
+
+def make_session(ardour, name: str):
+    """A new session made headless for the GUI: one track with Webstrip alone."""
+    body = "\n".join([
+        "start_engine ()",
+        f'assert (create_session ("{ardour.root / name}", "webstrip", {host.SR}))',
+        "local track, proc = add_strip (true)",
+        # A grey track (Ardour picks track colours at random): nothing in the strip but the
+        # plugin's entry has the entry's colour.
+        "track:presentation_info_ptr ():set_color (0x808080ff)",
+        "ARDOUR.LuaAPI.usleep (300000)",
+        "finish ()",
+    ]) + "\n"
+    ardour.run(name, body, creates=ardour.root / name)
+    ag.without_engine_hints(ardour.root / name / "webstrip.ardour")
 
 
 @pytest.fixture(scope="module")
@@ -35,19 +55,8 @@ def gui(ardour):
     scan = ardour.scan()
     assert scan.returncode == 0, scan.stderr
     ag.seed_config(ardour)
-    body = "\n".join([
-        "start_engine ()",
-        f'assert (create_session ("{ardour.root / SESSION}", "webstrip", {host.SR}))',
-        "local track, proc = add_strip (true)",
-        # A grey track (Ardour picks track colours at random): nothing in the strip but the
-        # plugin's entry has the entry's colour.
-        "track:presentation_info_ptr ():set_color (0x808080ff)",
-        "ARDOUR.LuaAPI.usleep (300000)",
-        "finish ()",
-    ]) + "\n"
-    ardour.run(SESSION, body, creates=ardour.root / SESSION)
+    make_session(ardour, SESSION)
     session_file = ardour.root / SESSION / "webstrip.ardour"
-    ag.without_engine_hints(session_file)
     started = time.monotonic()
     g = ag.Gui.start(ardour, session_file, ardour.root / "gui")
     print(f"Ardour's GUI ran the driver's first command after {time.monotonic() - started:.1f} s")
@@ -68,12 +77,6 @@ def report_stderr(g: ag.Gui) -> None:
         print(f"  {kinds.count(kind)} × {kind}")
 
 
-class Editor:
-    """Where the editor is: the processor entry that opens it, the plugin window, the helper."""
-
-    entry: tuple[int, int] | None = None
-
-
 def plugin_window(g: ag.Gui) -> int | None:
     mapped = [w for w in g.windows(ag.PLUGIN_WINDOW) if g.mapped(w)]
     assert len(mapped) <= 1, mapped
@@ -82,11 +85,11 @@ def plugin_window(g: ag.Gui) -> int | None:
 
 def entry_point(g: ag.Gui) -> tuple[int, int]:
     """Webstrip's processor entry in the mixer strip, found by how Ardour draws it."""
-    if Editor.entry is None:
-        Editor.entry = ag.wait_for(
+    if g.entry is None:
+        g.entry = ag.wait_for(
             lambda: g.find_colour(ag.PLUGIN_ENTRY_COLOUR, (0, 0) + ag.SCREEN), 20,
             "Webstrip's processor entry in Ardour's mixer")
-    return Editor.entry
+    return g.entry
 
 
 def page_drawn(g: ag.Gui, view) -> np.ndarray | None:
@@ -159,13 +162,15 @@ def test_a_change_made_in_ardour_shows_in_the_page(gui):
     before = settled(gui, view)
     gui.lua('local route, proc = find_strip () set_params (proc, { Width = 0.0 }) return true')
     changed = ag.wait_for(
-        lambda: (c := gui.capture(view)) is not None and differing_pixels(before, c) > 300 and c,
+        lambda: (c := gui.capture(view)) is not None
+        and differing_pixels(before, c) > 10 * SAME_PAGE_PIXELS and c,
         10, "the page to show Width 0 %")
     moved = differing_pixels(before, changed)
     gui.lua('local route, proc = find_strip () set_params (proc, { Width = 100.0 }) return true')
-    ag.wait_for(lambda: differing_pixels(before, gui.capture(view)) == 0, 10,
+    ag.wait_for(lambda: differing_pixels(before, gui.capture(view)) <= SAME_PAGE_PIXELS, 10,
                 "the page to show Width 100 % again, as before")
-    print(f"Width 100 → 0 %: {moved} pixels changed; back to 100 %: the same pixels as before")
+    left = differing_pixels(before, gui.capture(view))
+    print(f"Width 100 → 0 %: {moved} pixels changed; back to 100 %: {left} differ from before")
 
 
 # The highest value in the Output lane (−inf when empty).
@@ -245,9 +250,15 @@ return true""")
             'local route, proc = find_strip () set_params (proc, { Output = 0.0 }) return true')
 
 
+def editor_processes(gui) -> list[str]:
+    """The editor's processes still running: helpers and their WebKit processes, in Ardour's
+    process group (Ardour leads its own; its descendants are in it)."""
+    return [name for name in process_group(gui)
+            if name == ag.HELPER or name.startswith("WebKit")]
+
+
 def process_group(gui) -> list[str]:
-    """Ardour's descendants still running (Ardour leads its own process group: its helpers and
-    their WebKit processes are in it)."""
+    """Ardour's descendants still running (their names, as /proc has them)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == gui.proc.pid:
@@ -266,7 +277,6 @@ def test_closing_and_reopening_the_window_leaves_no_helper(gui):
     if plugin_window(gui) is not None:
         close_editor(gui)
     ag.wait_for(lambda: not gui.helpers(), 20, "the helper to end when the window closed")
-    baseline = process_group(gui)
     pids = set()
     started = time.monotonic()
     for cycle in range(CYCLES):
@@ -276,7 +286,9 @@ def test_closing_and_reopening_the_window_leaves_no_helper(gui):
         close_editor(gui)
         ag.wait_for(lambda: not gui.helpers(), 20, f"the helper to end (cycle {cycle})")
     elapsed = time.monotonic() - started
-    ag.wait_for(lambda: process_group(gui) == baseline, 20,
-                f"Ardour's process group back to {baseline} (it is {process_group(gui)})")
+    # Each helper's WebKit processes end shortly after it.
+    ag.wait_for(lambda: not editor_processes(gui), 20,
+                f"the editor's processes to end (left: {editor_processes(gui)})")
     assert len(pids) == CYCLES, pids  # a helper per opening, each gone at its close
-    print(f"{CYCLES} open/close cycles in {elapsed:.1f} s; processes after: {baseline}")
+    print(f"{CYCLES} open/close cycles in {elapsed:.1f} s; Ardour's descendants after: "
+          f"{process_group(gui)}")
