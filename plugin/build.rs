@@ -1,10 +1,6 @@
-//! Linker settings for the plugin library.
+//! Embeds Webstrip's built UI (`ui/dist`, built by `cargo xtask`) and sets the library's link
+//! settings (`-z nodelete`: see `ui_assets::build::plugin`).
 
 fn main() {
-    // Hosts and scanners load and unload plugins on worker threads. Thread-local destructors of
-    // the plugin's threads could then run after the library is unmapped (a crash at thread exit),
-    // so the library stays mapped once loaded.
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
-    }
+    ui_assets::build::plugin("../ui/dist");
 }

@@ -1,12 +1,11 @@
-//! The embedded UI (crate `ui-assets`), served at `/`.
+//! The plugin's embedded UI ([`crate::ServerConfig::assets`]), served at `/`.
 
-pub(crate) use ui_assets::{built, find};
+use ui_assets::Assets;
 
 /// The body of the 503 answer when the binary was built without the UI.
-pub(crate) fn not_built() -> String {
+pub(crate) fn not_built(ui: &Assets) -> String {
     format!(
-        "The Webstrip UI was not built into this binary.\nBuild it with `{}`, then rebuild \
-         (e.g. `cargo xtask run`). The WebSocket bridge itself is up at /ws.\n",
-        ui_assets::BUILD_COMMAND
+        "{}. The WebSocket bridge itself is up at /ws.\n",
+        ui.not_built()
     )
 }

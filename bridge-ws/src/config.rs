@@ -4,6 +4,8 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use ui_assets::Assets;
+
 use crate::limits::Limits;
 
 /// Origins of the UI's Vite dev server, always accepted.
@@ -25,6 +27,8 @@ pub struct ServerConfig {
     pub close_grace: Duration,
     /// What one client may cost the server.
     pub limits: Limits,
+    /// The UI served at `/` (the plugin's own, `ui_assets::include_ui!`); none: `/` answers 503.
+    pub assets: Assets,
 }
 
 /// The standalone's [`ServerConfig::close_grace`].
@@ -39,6 +43,7 @@ impl ServerConfig {
             allowed_origins: Vec::new(),
             close_grace: DEFAULT_CLOSE_GRACE,
             limits: Limits::default(),
+            assets: Assets::new(&[], "(no UI given to the server)"),
         }
     }
 

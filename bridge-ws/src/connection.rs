@@ -45,6 +45,8 @@ pub(crate) struct Context {
     pub bridge: Bridge,
     pub guard: Guard,
     pub admission: Arc<Admission>,
+    /// The UI served at `/`.
+    pub assets: ui_assets::Assets,
 }
 
 /// Serves one accepted connection until it ends or the server shuts down.
@@ -67,7 +69,11 @@ pub(crate) async fn serve(
         _ => return,
     };
     if request.path != WS_PATH {
-        let _ = timeout(WRITE_TIMEOUT, http::serve_static(&mut stream, &request)).await;
+        let _ = timeout(
+            WRITE_TIMEOUT,
+            http::serve_static(&mut stream, &request, &context.assets),
+        )
+        .await;
         return;
     }
     if let Err((status, reason)) = check_upgrade(&request) {

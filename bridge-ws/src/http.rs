@@ -6,6 +6,8 @@ use std::io;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use ui_assets::Assets;
+
 use crate::assets;
 
 /// Largest request head accepted.
@@ -87,15 +89,19 @@ pub(crate) async fn read_head(stream: &mut TcpStream) -> io::Result<Option<(Requ
 }
 
 /// Answers a request that is not a WebSocket upgrade: the UI's files, or an error.
-pub(crate) async fn serve_static(stream: &mut TcpStream, request: &Request) -> io::Result<()> {
+pub(crate) async fn serve_static(
+    stream: &mut TcpStream,
+    request: &Request,
+    ui: &Assets,
+) -> io::Result<()> {
     let head_only = request.method == "HEAD";
     if request.method != "GET" && !head_only {
         return respond_text(stream, 405, "only GET and HEAD\n", false).await;
     }
-    if !assets::built() {
-        return respond_text(stream, 503, &assets::not_built(), head_only).await;
+    if !ui.built() {
+        return respond_text(stream, 503, &assets::not_built(ui), head_only).await;
     }
-    match assets::find(&request.path) {
+    match ui.find(&request.path) {
         Some(asset) => respond(stream, 200, asset.content_type, asset.body, head_only).await,
         None => respond_text(stream, 404, "not found\n", head_only).await,
     }

@@ -61,6 +61,7 @@ impl Listener {
             bridge,
             guard: Guard::new(&self.config, self.local),
             admission: Arc::new(Admission::new(self.config.limits.clone())),
+            assets: self.config.assets,
         });
         let (stop, stopped) = watch::channel(false);
         let socket = self.socket;

@@ -1,7 +1,11 @@
-//! The UI embedded at build time (crate `ui-assets`), served to the webview through the
-//! `webstrip://` scheme: no network, no loose files.
+//! The plugin's UI, as the plugin handed it over the pipe (`ui_assets::helper_pipe`), served to
+//! the webview through the `webstrip://` scheme: no network, no loose files, and no UI of the
+//! helper's own, so one helper build serves whichever plugin started it.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use ui_assets::helper_pipe::Page;
 
 use wry::http::{Request, Response, StatusCode, header};
 
@@ -11,33 +15,61 @@ pub const SCHEME: &str = "webstrip";
 /// The page the webview opens.
 pub const START_URL: &str = "webstrip://localhost/index.html";
 
-/// Shown when the helper was built before the UI.
-fn not_built() -> String {
+static PAGE: OnceLock<Page> = OnceLock::new();
+
+/// Keeps the plugin's page for the webview (once, before the webview exists).
+pub fn set_page(page: Page) {
+    let _ = PAGE.set(page);
+}
+
+/// Shown when the plugin was built without its UI.
+fn not_built(page: &Page) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let title = escape(&page.window.title);
     format!(
-        "<!doctype html><meta charset=utf-8><title>Webstrip</title>\
+        "<!doctype html><meta charset=utf-8><title>{title}</title>\
          <body style=\"font:14px sans-serif;background:#1b1d22;color:#ddd;padding:24px\">\
-         <h1>Webstrip</h1><p>The UI was not built into this editor helper. Build it with \
-         <code>{}</code>, then rebuild the helper.</p>",
-        ui_assets::BUILD_COMMAND.replace('&', "&amp;")
+         <h1>{title}</h1><p>{}</p>",
+        escape(&page.not_built)
     )
 }
 
 /// Answers one request of the page for an embedded file.
 pub fn respond(request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
-    let path = request.uri().path();
-    let found = ui_assets::find(path).map(|asset| {
-        (
-            StatusCode::OK,
-            asset.content_type,
-            Cow::Borrowed(asset.body),
-        )
+    let path = match request.uri().path() {
+        "" | "/" => "/index.html",
+        path => path,
+    };
+    let page = PAGE.get_or_init(|| Page {
+        window: ui_assets::helper_pipe::Window {
+            title: String::new(),
+            size: (0, 0),
+            min_size: (0, 0),
+        },
+        files: Vec::new(),
+        not_built: "no page".into(),
     });
+    let found = page
+        .files
+        .iter()
+        .find(|file| file.path == path)
+        .map(|file| {
+            (
+                StatusCode::OK,
+                file.content_type.as_str(),
+                Cow::Borrowed(file.body.as_slice()),
+            )
+        });
     let (status, content_type, body) = match found {
         Some(found) => found,
-        None if !ui_assets::built() && matches!(path, "" | "/" | "/index.html") => (
+        None if page.files.is_empty() && path == "/index.html" => (
             StatusCode::OK,
             "text/html; charset=utf-8",
-            Cow::Owned(not_built().into_bytes()),
+            Cow::Owned(not_built(page).into_bytes()),
         ),
         None => (
             StatusCode::NOT_FOUND,

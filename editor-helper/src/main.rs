@@ -1,6 +1,7 @@
-//! `webstrip-editor`: Webstrip's Linux editor helper. The plugin starts it when a host opens the
-//! editor; it shows the web UI in a WebKitGTK webview (wry) created as an X11 child of the host's
-//! window, so the plugin itself links neither GTK nor WebKit.
+//! `webstrip-editor`: the toolkit's Linux editor helper, installed beside each plugin as
+//! `<plugin>-editor`. The plugin starts it when a host opens the editor; it shows the plugin's
+//! page in a WebKitGTK webview (wry) created as an X11 child of the host's window, so the plugin
+//! itself links neither GTK nor WebKit.
 //!
 //! ```text
 //! webstrip-editor --parent <XID>   # embedded in the host's window
@@ -8,7 +9,10 @@
 //! ```
 //!
 //! The pipe contract (stdin/stdout, one message per line, UTF-8):
-//! - the first line on stdout is `webstrip-editor ready` once the webview exists; on any failure
+//! - the plugin's first line is its hello (pipe and build version); the helper answers with its
+//!   own and exits with status 1 when they differ (it never serves a plugin of another build);
+//!   then the plugin hands over its page (window, files, end line): the helper holds no UI;
+//! - the next line on stdout is `webstrip-editor ready` once the webview exists; on any failure
 //!   before that the helper prints the reason on stderr and exits with status 1;
 //! - then every line on stdout is one message the page posted (`window.ipc.postMessage`), or
 //!   `webstrip-editor page-started` when a page starts loading (the first, and every reload: what
@@ -18,7 +22,8 @@
 //!
 //! The helper exits when stdin closes or when the parent window is destroyed (it watches the
 //! parent on an X connection of its own, which also makes the webview follow the parent's size).
-//! Without `--parent` it opens a resizable top-level window ("Webstrip", 720×420) and also exits,
+//! Without `--parent` it opens a resizable top-level window (the plugin's name and editor size, as
+//! the page's window line said) and also exits,
 //! with status 0, when the user closes that window.
 //!
 //! `WEBSTRIP_UI_URL=http://localhost:5173` loads the UI from the Vite dev server instead of the

@@ -20,7 +20,7 @@ use crate::links;
 use crate::parent::{self, ParentEvent};
 use ui_assets::dev_server;
 
-use ui_assets::helper_pipe::{PAGE_STARTED, READY};
+use ui_assets::helper_pipe::{self, PAGE_STARTED, READY, Window};
 
 /// What the main loop is told from the other threads.
 enum Event {
@@ -48,17 +48,30 @@ impl HasWindowHandle for ParentWindow {
     }
 }
 
-/// The top-level window's title.
-const TITLE: &str = "Webstrip";
-/// The top-level window's first size (the plugin's `EDITOR_SIZE`), logical pixels.
-const WINDOW_SIZE: (i32, i32) = (720, 420);
-/// The top-level window's smallest size (the plugin's `EDITOR_MIN_SIZE`).
-const WINDOW_MIN_SIZE: (i32, i32) = (360, 240);
+/// The version handshake, then the plugin's page (`ui_assets::helper_pipe`): before GTK starts,
+/// so a plugin of another build is refused without a display. Our hello goes first either way,
+/// so the plugin can say which build it met.
+fn receive_page() -> Result<helper_pipe::Page, String> {
+    let mut input = std::io::stdin().lock();
+    let mut hello = String::new();
+    input
+        .read_line(&mut hello)
+        .map_err(|e| format!("reading the plugin's hello: {e}"))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", helper_pipe::hello())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("answering the plugin's hello: {e}"))?;
+    helper_pipe::check_plugin_hello(&hello)?;
+    helper_pipe::read_page(&mut input)
+}
 
 /// Runs the editor until stdin closes, or the parent window goes away (embedded), or the user
 /// closes the window (top-level).
 pub fn run() -> Result<(), String> {
     let parent_xid = parse_args(std::env::args().skip(1))?;
+    let page = receive_page()?;
+    let window_spec = page.window.clone();
+    assets::set_page(page);
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         // SAFETY: no other thread exists yet. Accelerated compositing costs ~56 MB per editor and
         // buys nothing for this page.
@@ -142,7 +155,7 @@ pub fn run() -> Result<(), String> {
             use gtk::prelude::*;
             use wry::WebViewBuilderExtUnix;
 
-            let top = window.insert(top_level());
+            let top = window.insert(top_level(&window_spec));
             let webview = builder
                 .build_gtk(&*top)
                 .map_err(|e| format!("webview: {e}"))?;
@@ -176,13 +189,14 @@ pub fn run() -> Result<(), String> {
 
 /// The window of its own the helper shows without `--parent` (the standalone app's): closing it
 /// (the window manager's delete request) or its destruction ends the main loop.
-fn top_level() -> gtk::Window {
+fn top_level(spec: &Window) -> gtk::Window {
     use gtk::prelude::*;
 
+    let side = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     let window = gtk::Window::new(gtk::WindowType::Toplevel);
-    window.set_title(TITLE);
-    window.set_default_size(WINDOW_SIZE.0, WINDOW_SIZE.1);
-    window.set_size_request(WINDOW_MIN_SIZE.0, WINDOW_MIN_SIZE.1);
+    window.set_title(&spec.title);
+    window.set_default_size(side(spec.size.0), side(spec.size.1));
+    window.set_size_request(side(spec.min_size.0), side(spec.min_size.1));
     window.set_resizable(true);
     window.connect_delete_event(|_, _| {
         gtk::main_quit();

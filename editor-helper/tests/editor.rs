@@ -805,7 +805,8 @@ fn without_a_working_helper_the_editor_fails_and_audio_goes_on() {
 fn the_pipe_with_a_scripted_helper() {
     let fx = fixture();
     let Fixture { ref window, .. } = fx;
-    // The pipe itself, with a scripted helper in place of the webview: a page that starts loading
+    // The pipe itself, with a scripted helper in place of the webview (it answers the version
+    // handshake with the plugin's own hello and skips the page): a page that starts loading
     // before the helper is ready is no error, the plugin answers on the pipe as transport "pipe",
     // and the page's `requestResize` reaches the host.
     let answers = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scripted-helper.out");
@@ -814,7 +815,9 @@ fn the_pipe_with_a_scripted_helper() {
     std::fs::write(
         &scripted,
         format!(
-            "#!/bin/sh\necho 'webstrip-editor page-started'\necho 'webstrip-editor ready'\n\
+            "#!/bin/sh\nread hello\necho \"$hello\"\n\
+             while read line && [ \"$line\" != 'webstrip-editor page-end' ]; do :; done\n\
+             echo 'webstrip-editor page-started'\necho 'webstrip-editor ready'\n\
              echo '{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getInfo\"}}'\n\
              echo '{{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"requestResize\",\
              \"params\":{{\"width\":800,\"height\":500}}}}'\n\

@@ -9,7 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nice_plug::context::process::{SendEventError, Transport};
 use nice_plug::prelude::*;
 use webstrip::Webstrip;
-use webstrip::instance::MainThreadTask;
+use webui_toolkit::MainThreadTask;
 
 const BLOCK: usize = 512;
 const SR: f32 = 48_000.0;

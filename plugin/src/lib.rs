@@ -5,14 +5,13 @@
 //! - [`params`]: the declarative parameters (stable ids).
 //! - [`meters`]: the atomics the audio thread writes and one reader samples.
 //! - [`state`]: checks a saved state before it is applied.
-//! - [`instance`]: the instance's one UI bridge, shared by the editor and the browser bridge.
-//! - [`editor`]: the editor, which serves the UI over that bridge in the host's window.
-//! - [`browser`]: the opt-in in-host browser bridge (`WEBSTRIP_BRIDGE`, "Open in browser").
+//! - [`meter_source`]: the meters as the UI toolkit reads them.
+//!
+//! The editor, the browser bridge and the standalone app come from the UI toolkit
+//! (`webui-toolkit`): [`WebUi`] and the few `Plugin` calls forwarded to its [`Instance`].
 
-pub mod browser;
 pub mod dsp;
-pub mod editor;
-pub mod instance;
+pub mod meter_source;
 pub mod meters;
 pub mod params;
 pub mod state;
@@ -24,16 +23,16 @@ use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 
 use dsp::{Settings, Strip, law};
-use editor::MeterReader;
-use instance::{InstanceLink, MainThreadTask};
+use meter_source::MeterReader;
 use meters::{MeterWriter, Meters};
 use params::WebstripParams;
+use webui_toolkit::{Assets, Instance, MainThreadTask, WebUi};
 
 /// One Webstrip instance.
 pub struct Webstrip {
     params: Arc<WebstripParams>,
     meters: Arc<Meters>,
-    link: Arc<InstanceLink>,
+    ui: Arc<Instance<Self>>,
     strip: Strip,
     meter_writer: MeterWriter,
     channels: usize,
@@ -47,7 +46,7 @@ impl Default for Webstrip {
         let meters = Arc::new(Meters::default());
         let reader = Arc::new(MeterReader::new(meters.clone()));
         Self {
-            link: Arc::new(InstanceLink::new(params.clone(), reader)),
+            ui: Instance::new(params.clone(), reader),
             params,
             meters,
             strip: Strip::new(44_100.0, law::coefficients(&settings, 2)),
@@ -67,31 +66,6 @@ impl Webstrip {
     /// The instance's parameters.
     pub fn webstrip_params(&self) -> Arc<WebstripParams> {
         self.params.clone()
-    }
-
-    /// A host is creating this instance and gives it a context of its own (nice-plug, patched,
-    /// calls this before [`Plugin::editor`]): the bridge can serve clients with no editor open.
-    fn attach_host(&mut self, context: GuiContext) {
-        self.link.set_context(context);
-    }
-
-    /// Starts the browser bridge when the host's environment asks for it
-    /// ([`browser::BRIDGE_ENV`]); logs its URL, or why not.
-    fn start_browser_from_env(&self) {
-        let value = std::env::var(browser::BRIDGE_ENV).ok();
-        let port = match browser::requested_port(value.as_deref()) {
-            Ok(Some(port)) => port,
-            Ok(None) => return,
-            Err(err) => {
-                nice_error!("{err}: no browser bridge");
-                return;
-            }
-        };
-        let instance = self.link.number();
-        match self.link.open_browser(Some(port)) {
-            Ok(link) => browser::log_link(instance, self.link.track_name().as_deref(), &link),
-            Err(err) => nice_error!("Webstrip instance {instance}: no browser bridge: {err}"),
-        }
     }
 }
 
@@ -115,7 +89,7 @@ impl Plugin for Webstrip {
         },
     ];
 
-    type Editor = editor::WebstripEditor;
+    type Editor = webui_toolkit::Editor<Self>;
     type SysExMessage = ();
     type BackgroundTask = MainThreadTask;
 
@@ -124,20 +98,11 @@ impl Plugin for Webstrip {
     }
 
     fn task_executor(&mut self) -> TaskExecutor<Self> {
-        let link = self.link.clone();
-        Box::new(move |task| match task {
-            MainThreadTask::RunHostCalls => link.run_host_calls(),
-        })
+        self.ui.task_executor()
     }
 
     fn editor(&mut self, async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        if self.link.in_host() {
-            self.link.set_executor(async_executor);
-            self.start_browser_from_env();
-        }
-        // Else the standalone: its executor holds its wrapper, so keeping it here would keep the
-        // wrapper alive forever; its editor session brings what the bridge needs.
-        Some(editor::WebstripEditor::new(self.link.clone()))
+        Some(self.ui.editor(async_executor))
     }
 
     fn filter_state(state: &mut PluginState) {
@@ -210,7 +175,7 @@ impl ClapPlugin for Webstrip {
     ];
 
     fn instance_context(&mut self, context: GuiContext) {
-        self.attach_host(context);
+        self.ui.attach_host(context);
     }
 }
 
@@ -223,8 +188,12 @@ impl Vst3Plugin for Webstrip {
     ];
 
     fn instance_context(&mut self, context: GuiContext) {
-        self.attach_host(context);
+        self.ui.attach_host(context);
     }
+}
+
+impl WebUi for Webstrip {
+    const UI: Assets = webui_toolkit::include_ui!();
 }
 
 nice_export_clap!(Webstrip);

@@ -353,7 +353,7 @@ fn entry() -> (MutexGuard<'static, ()>, &'static PluginEntry) {
     static ENTRY: OnceLock<PluginEntry> = OnceLock::new();
     let guard = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let entry = ENTRY.get_or_init(|| {
-        webstrip::editor::on_open(|session| {
+        webui_toolkit::editor::on_open(|session| {
             OPENED.lock().unwrap().push(session.bridge().clone());
             Box::new(())
         });

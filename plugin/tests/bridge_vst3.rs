@@ -130,7 +130,7 @@ fn changed(note: &Value, id: &str, seq: u64) {
 
 #[test]
 fn the_bridge_on_nice_plugs_vst3_wrapper() {
-    webstrip::editor::on_open(|session| {
+    webui_toolkit::editor::on_open(|session| {
         OPENED.lock().unwrap().push(session.bridge().clone());
         Box::new(())
     });
@@ -161,7 +161,12 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     let (view, frame) = plugin.open_view();
     // Without the native editor (no helper process) the parent window is not used; any id will do.
     // SAFETY: this binary's only test, before anything else reads the environment.
-    unsafe { std::env::set_var(webstrip::editor::HELPER_ENV, webstrip::editor::NO_HELPER) };
+    unsafe {
+        std::env::set_var(
+            webui_toolkit::editor::HELPER_ENV,
+            webui_toolkit::editor::NO_HELPER,
+        )
+    };
     let parent = 0x4a00_0001usize as *mut c_void;
     assert_eq!(
         unsafe { view.attached(parent, kPlatformTypeX11EmbedWindowID) },

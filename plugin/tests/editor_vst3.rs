@@ -154,7 +154,7 @@ fn the_editor_in_a_vst3_host() {
     // SAFETY: this binary's only test, before anything else reads the environment.
     unsafe {
         std::env::set_var("DISPLAY", &display);
-        std::env::set_var(webstrip::editor::HELPER_ENV, helper_binary());
+        std::env::set_var(webui_toolkit::editor::HELPER_ENV, helper_binary());
     }
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()

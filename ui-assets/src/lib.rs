@@ -1,16 +1,13 @@
-//! The built web UI (`ui/dist`), embedded at build time (see `build.rs`), for every binary that
-//! serves it: the WebSocket server (`bridge-ws`, over HTTP) and the Linux editor helper (over its
-//! `webstrip://` scheme). One copy of the embedding, one list of content types; and where the UI
-//! comes from while it is being developed ([`dev_server`]); the editor helper's own pipe lines
-//! ([`helper_pipe`]).
+//! A plugin's built web UI, embedded at build time, for every binary that serves it: the
+//! WebSocket server (`bridge-ws`, over HTTP) and, through the plugin, the Linux editor helper
+//! (over its pipe, see [`helper_pipe`]). Each plugin embeds its own UI folder: its build script
+//! calls [`build::embed`], its code takes the result with [`include_ui!`]. One list of content
+//! types; where the UI comes from while it is being developed ([`dev_server`]); the editor
+//! helper's pipe contract ([`helper_pipe`]).
 
+pub mod build;
 pub mod dev_server;
 pub mod helper_pipe;
-
-include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
-
-/// How to build the UI, for the message shown when a binary was built without it.
-pub const BUILD_COMMAND: &str = "npm --prefix ui ci && npm --prefix ui run build";
 
 /// One embedded file.
 #[derive(Clone, Copy, Debug)]
@@ -21,44 +18,102 @@ pub struct Asset {
     pub body: &'static [u8],
 }
 
-/// Whether the UI was embedded (it was built before this crate).
-pub fn built() -> bool {
-    !FILES.is_empty()
+/// One plugin's embedded UI: (URL path, content type, bytes) per file, and the folder they came
+/// from (named when the UI was not built).
+#[derive(Clone, Copy, Debug)]
+pub struct Assets {
+    files: &'static [(&'static str, &'static str, &'static [u8])],
+    dist: &'static str,
 }
 
-/// The file for a URL path (`/` and the empty path are `/index.html`).
-pub fn find(path: &str) -> Option<Asset> {
-    let path = if path.is_empty() || path == "/" {
-        "/index.html"
-    } else {
-        path
-    };
-    FILES
-        .iter()
-        .find(|(url, _, _)| *url == path)
-        .map(|&(_, content_type, body)| Asset { content_type, body })
+/// The plugin's UI as its build script embedded it ([`build::embed`]): an [`Assets`] constant.
+#[macro_export]
+macro_rules! include_ui {
+    () => {{
+        let (files, dist) = include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
+        $crate::Assets::new(files, dist)
+    }};
+}
+
+impl Assets {
+    /// The files of `dist` (what [`include_ui!`] builds).
+    pub const fn new(
+        files: &'static [(&'static str, &'static str, &'static [u8])],
+        dist: &'static str,
+    ) -> Self {
+        Self { files, dist }
+    }
+
+    /// Whether the UI was embedded (it was built before the plugin).
+    pub fn built(&self) -> bool {
+        !self.files.is_empty()
+    }
+
+    /// Why there is no UI, for the page or answer shown instead.
+    pub fn not_built(&self) -> String {
+        format!(
+            "the UI was not built into this binary ({}/index.html was missing when it was \
+             compiled): build the UI (e.g. `cargo xtask bundle <package>` or `cargo xtask run \
+             <package>`), then rebuild",
+            self.dist
+        )
+    }
+
+    /// The file for a URL path (`/` and the empty path are `/index.html`).
+    pub fn find(&self, path: &str) -> Option<Asset> {
+        let path = if path.is_empty() || path == "/" {
+            "/index.html"
+        } else {
+            path
+        };
+        self.files
+            .iter()
+            .find(|(url, _, _)| *url == path)
+            .map(|&(_, content_type, body)| Asset { content_type, body })
+    }
+
+    /// Every file with its URL path.
+    pub fn files(&self) -> impl Iterator<Item = (&'static str, Asset)> + '_ {
+        self.files
+            .iter()
+            .map(|&(url, content_type, body)| (url, Asset { content_type, body }))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const UI: Assets = Assets::new(
+        &[
+            ("/assets/app.js", "text/javascript; charset=utf-8", b"1"),
+            (
+                "/index.html",
+                "text/html; charset=utf-8",
+                b"<!doctype html>",
+            ),
+        ],
+        "ui/dist",
+    );
+
     #[test]
-    fn index_is_found_by_its_aliases_when_built() {
-        if !built() {
-            assert!(find("/").is_none());
-            return;
-        }
-        let index = find("/").expect("index.html");
+    fn index_is_found_by_its_aliases() {
+        let index = UI.find("/").expect("index.html");
         assert_eq!(index.content_type, "text/html; charset=utf-8");
-        assert_eq!(find("").map(|a| a.body), Some(index.body));
-        assert_eq!(find("/index.html").map(|a| a.body), Some(index.body));
-        assert!(find("/no-such-file").is_none());
+        assert_eq!(UI.find("").map(|a| a.body), Some(index.body));
+        assert_eq!(UI.find("/index.html").map(|a| a.body), Some(index.body));
+        assert!(UI.find("/no-such-file").is_none());
+        assert!(UI.built());
+        assert_eq!(UI.files().count(), 2);
+    }
+
+    #[test]
+    fn an_empty_ui_says_where_it_was_expected() {
+        let none = Assets::new(&[], "examples/gain/ui/dist");
+        assert!(!none.built() && none.find("/").is_none());
         assert!(
-            FILES
-                .iter()
-                .any(|(url, ty, _)| url.ends_with(".js") && ty.starts_with("text/javascript")),
-            "the bundle's script is embedded with its type"
+            none.not_built()
+                .contains("examples/gain/ui/dist/index.html")
         );
     }
 }

@@ -1,6 +1,6 @@
 //! The Linux editor: the system packages its tests need to run, and
-//! the step that puts the helper (`webstrip-editor`) into the bundles next to the plugin binary,
-//! where the plugin looks for it.
+//! the step that puts the helper into the bundles next to the plugin binary, where the plugin
+//! looks for it, under the plugin's own name for it (`Gain.clap` → `gain-editor`).
 
 use std::path::Path;
 
@@ -11,7 +11,8 @@ use crate::{cmd, deps};
 /// Needed by the editor tests: a private X server, input, the clipboard, screenshots.
 pub const TEST: &[&str] = &["xvfb", "xdotool", "xclip", "imagemagick"];
 
-/// The helper's binary (and file) name.
+/// The helper's binary name as cargo builds it (one generic program; each bundle gets a copy
+/// named after the bundle).
 const HELPER: &str = "webstrip-editor";
 
 /// Installs what the editor tests need (building it: [`deps::BUILD`]).
@@ -19,11 +20,11 @@ pub fn ensure_test() -> Result<()> {
     deps::ensure(TEST)
 }
 
-/// After `bundle webstrip [--release | --profile P] …`: builds the UI when stale and the helper in
-/// the same profile, and copies it into every bundle in `target/bundled/`: `X.vst3/Contents/x86_64-linux/` and next to
-/// each `X.clap`.
+/// After `bundle PKG [--release | --profile P] …`: builds the helper in the same profile, and
+/// copies it into every bundle in `target/bundled/`: `X.vst3/Contents/x86_64-linux/` and next to
+/// each `X.clap`, as `x-editor` (`ui_assets::helper_pipe::helper_file_name`).
 pub fn bundle_helper(args: &[String]) -> Result<()> {
-    if !cfg!(target_os = "linux") || args.first().map(String::as_str) != Some("webstrip") {
+    if !cfg!(target_os = "linux") || args.first().is_none_or(|pkg| pkg.starts_with('-')) {
         return Ok(());
     }
     let mut profile = "debug".to_owned();
@@ -45,8 +46,6 @@ pub fn bundle_helper(args: &[String]) -> Result<()> {
         }
     }
     deps::ensure_build()?;
-    // The helper embeds `ui/dist` when it is compiled.
-    crate::ui::ensure_built()?;
     cmd::run(&mut build)?;
     let target = cmd::target_dir();
     let helper = target.join(&profile).join(HELPER);
@@ -56,9 +55,13 @@ pub fn bundle_helper(args: &[String]) -> Result<()> {
         .flatten()
     {
         let path = entry.path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let name = ui_assets::helper_pipe::helper_file_name(stem);
         let destination = match path.extension().and_then(|e| e.to_str()) {
-            Some("vst3") => path.join("Contents").join("x86_64-linux").join(HELPER),
-            Some("clap") if path.is_file() => bundled.join(HELPER),
+            Some("vst3") => path.join("Contents").join("x86_64-linux").join(name),
+            Some("clap") if path.is_file() => bundled.join(name),
             _ => continue,
         };
         copy(&helper, &destination)?;

@@ -2,7 +2,7 @@
 //!
 //! - `bundle …`: nice-plug's bundler (`cargo xtask bundle webstrip --release`), then the Linux
 //!   editor helper into the bundles.
-//! - `run [ARGS…]`: builds and starts the standalone app.
+//! - `run [gain] [ARGS…]`: builds and starts the standalone app (Webstrip's or the example's).
 //! - `test`: installs what the tests need, then runs every test of the project.
 //! - `bench`: runs the benchmarks and prints a table.
 
@@ -19,7 +19,8 @@ use anyhow::{Result, bail};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  run [ARGS…]     build and start the standalone app (ARGS go to the app)
+  run [gain] [ARGS…]  build and start the standalone app (Webstrip's, or the toolkit example's;
+                      ARGS go to the app)
   test            install what the tests need, then run every test
   bench           run the benchmarks and print a table
   bundle PKG …    nice-plug's bundler, e.g. `cargo xtask bundle webstrip --release`";

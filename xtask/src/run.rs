@@ -1,6 +1,6 @@
-//! `cargo xtask run`: builds the UI when it is stale, builds the standalone app and its editor
-//! helper in release mode (the UI embedded; `webstrip-editor` lands next to `webstrip`, where the
-//! app looks for it), starts it — its window when there is a usable display, `--dev-server`
+//! `cargo xtask run [PLUGIN]`: builds the UI when it is stale, builds the plugin's standalone app
+//! (`webstrip`, or the example's `gain`) and the editor helper in release mode (the UI embedded;
+//! the helper lands next to the app as `<app>-editor`, where the app looks for it), starts it — its window when there is a usable display, `--dev-server`
 //! (headless) otherwise — and prints the browser URL.
 
 use std::os::unix::net::UnixStream;
@@ -14,20 +14,36 @@ use crate::{cmd, deps, ui};
 /// The port the app listens on unless `--port` is given.
 const DEFAULT_PORT: &str = "9000";
 
-/// Builds what is needed and runs the app with `args` (ours: `--port`, `--token`, …; nice-plug's:
-/// `-b dummy`, `-r`, `-p`, …).
+/// The plugins with a standalone app: (name for `run`, the app's package, its binary).
+const APPS: [(&str, &str, &str); 2] = [
+    ("webstrip", "webstrip-standalone", "webstrip"),
+    ("gain", "gain-standalone", "gain"),
+];
+
+/// Builds what is needed and runs the app with `args` (first, optionally, the plugin of [`APPS`];
+/// then ours: `--port`, `--token`, …; nice-plug's: `-b dummy`, `-r`, `-p`, …).
 pub fn run(args: &[String]) -> Result<()> {
+    let (args, (_, package, name)) =
+        match APPS.iter().find(|app| args.first() == Some(&app.0.into())) {
+            Some(app) => (&args[1..], *app),
+            None => (args, APPS[0]),
+        };
     deps::ensure_build()?;
     ui::ensure_built()?;
     cmd::run(&mut cmd::cargo([
         "build",
         "--release",
         "-p",
-        "webstrip-standalone",
+        package,
         "-p",
         "webstrip-editor-helper",
     ]))?;
-    let binary = cmd::target_dir().join("release").join("webstrip");
+    let release = cmd::target_dir().join("release");
+    let binary = release.join(name);
+    let helper = ui_assets::helper_pipe::helper_file_name(name);
+    if helper != "webstrip-editor" {
+        std::fs::copy(release.join("webstrip-editor"), release.join(&helper))?;
+    }
 
     let mut args = args.to_vec();
     if !args.iter().any(|a| a == "--dev-server") && !display_usable() {
@@ -36,10 +52,10 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let port = flag_value(&args, "--port").unwrap_or(DEFAULT_PORT);
     let token = flag_value(&args, "--token").map_or(String::new(), |t| format!("?token={t}"));
-    println!("Webstrip: open http://127.0.0.1:{port}/{token} in a browser (Ctrl+C quits)");
+    println!("{name}: open http://127.0.0.1:{port}/{token} in a browser (Ctrl+C quits)");
     let status = Command::new(&binary).args(&args).status()?;
     if !status.success() {
-        bail!("webstrip exited with {status}");
+        bail!("{name} exited with {status}");
     }
     Ok(())
 }

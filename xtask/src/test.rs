@@ -114,9 +114,18 @@ pub fn test(args: &[String]) -> Result<()> {
     // The same layout users install: the editor helper beside each plugin binary (a DAW opening
     // a bundle without it shows an empty editor).
     crate::gui::bundle_helper(&bundle)?;
+    // The toolkit's example plugin, tested beside Webstrip in the same hosts.
+    let example = ["gain", "--features", "assert_process_allocs"].map(String::from);
+    nice_plug_xtask::main_with_args(
+        "cargo xtask",
+        std::iter::once("bundle".to_owned()).chain(example.iter().cloned()),
+    )
+    .context("bundling the example plugin for the tests")?;
+    crate::gui::bundle_helper(&example)?;
     let bundled = std::fs::canonicalize(cmd::target_dir().join("bundled"))?;
     let clap = bundled.join("Webstrip.clap");
     let vst3 = bundled.join("Webstrip.vst3");
+    let (gain_clap, gain_vst3) = (bundled.join("Gain.clap"), bundled.join("Gain.vst3"));
 
     if runs(Tier::Rust) {
         cmd::run(
@@ -128,7 +137,8 @@ pub fn test(args: &[String]) -> Result<()> {
                 "webstrip/assert_process_allocs",
             ])
             .env("WEBSTRIP_CLAP", &clap)
-            .env("WEBSTRIP_VST3", &vst3),
+            .env("WEBSTRIP_VST3", &vst3)
+            .env("GAIN_CLAP", &gain_clap),
         )?;
     }
     if runs(Tier::Vst3) || runs(Tier::Ardour) {
@@ -138,7 +148,8 @@ pub fn test(args: &[String]) -> Result<()> {
             cmd::run(
                 Command::new(&python)
                     .args(["-m", "pytest", "tests/vst3", "-q"])
-                    .env("WEBSTRIP_VST3", &vst3),
+                    .env("WEBSTRIP_VST3", &vst3)
+                    .env("GAIN_VST3", &gain_vst3),
             )?;
         }
         if runs(Tier::Ardour) {

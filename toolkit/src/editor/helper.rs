@@ -1,6 +1,11 @@
-//! The Linux editor: the helper process (`webstrip-editor`, see `editor-helper/`) that shows the
-//! web UI as an X11 child of the host's window (or, for the standalone app, in a top-level window
-//! of its own), and the pump between it and the bridge.
+//! The Linux editor: the helper process (`editor-helper/`) that shows the web UI as an X11 child
+//! of the host's window (or, for the standalone app, in a top-level window of its own), and the
+//! pump between it and the bridge.
+//!
+//! The helper is one generic program; each plugin has its own copy beside its binary, named after
+//! it (`Gain.clap` → `gain-editor`, `ui_assets::helper_pipe::helper_file_name`), so plugins in
+//! one folder never share one. It holds no UI: after a version handshake (a helper of another
+//! build is refused) the plugin sends it its page (`helper_pipe::write_page`).
 //!
 //! The helper's stdin and stdout are one end of a Unix socket pair (writes use `MSG_NOSIGNAL`,
 //! so a dead helper is an error here, never a SIGPIPE in the host). One JSON-RPC message per
@@ -10,12 +15,12 @@
 //! away) ends the helper.
 
 use std::ffi::{c_ulong, c_void};
-use std::io::{BufRead, BufReader, ErrorKind};
+use std::io::{BufRead, BufReader, ErrorKind, Write as _};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,15 +29,15 @@ use std::time::{Duration, Instant};
 
 use bridge::protocol::Transport;
 use bridge::{Bridge, Client, ClientOptions, Next};
-use ui_assets::helper_pipe::{PAGE_STARTED, READY};
+use ui_assets::helper_pipe::{self, PAGE_STARTED, READY};
+
+use super::handle::Page;
 
 /// Overrides where the helper executable is looked for (tests, development); the value
 /// [`NO_HELPER`] turns the native editor off (the bridge's other transports still serve the UI).
 pub const HELPER_ENV: &str = "WEBSTRIP_EDITOR_HELPER";
 /// The value of [`HELPER_ENV`] that turns the native editor off.
 pub const NO_HELPER: &str = "none";
-/// The helper's file name, next to the plugin binary.
-pub const HELPER_NAME: &str = "webstrip-editor";
 /// How long the helper may take to create its webview.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the helper may take to exit once its pipe closed, before it is killed.
@@ -59,64 +64,11 @@ impl Helper {
     pub fn start(
         bridge: &Bridge,
         parent: Option<c_ulong>,
+        page: &Page,
         on_exit: Box<dyn Fn() + Send>,
     ) -> Result<Self, String> {
         let path = locate()?;
-        let (ours, theirs) =
-            UnixStream::pair().map_err(|e| format!("editor helper socket: {e}"))?;
-        let theirs_out = theirs
-            .try_clone()
-            .map_err(|e| format!("editor helper socket: {e}"))?;
-        let mut command = Command::new(&path);
-        match parent {
-            Some(parent) => {
-                command.arg("--parent").arg(parent.to_string());
-            }
-            // The app's own window: a Ctrl+C in its terminal reaches the app alone, which then
-            // closes the window through the pipe.
-            None => {
-                command.process_group(0);
-            }
-        }
-        command
-            .stdin(Stdio::from(OwnedFd::from(theirs)))
-            .stdout(Stdio::from(OwnedFd::from(theirs_out)))
-            .stderr(Stdio::inherit());
-        // SAFETY: `close_range` is async-signal-safe. Marking every inherited descriptor
-        // close-on-exec keeps the host's own (its X connection, audio devices, …) out of the
-        // helper, which would otherwise hold them open.
-        unsafe {
-            command.pre_exec(|| {
-                libc::syscall(
-                    libc::SYS_close_range,
-                    3u32,
-                    u32::MAX,
-                    libc::CLOSE_RANGE_CLOEXEC,
-                );
-                Ok(())
-            });
-        }
-        let mut reader = BufReader::new(
-            ours.try_clone()
-                .map_err(|e| format!("editor helper socket: {e}"))?,
-        );
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("cannot start the editor helper {}: {e}", path.display()))?;
-        // Closes our copies of the helper's ends: its exit is then an end of file here.
-        drop(command);
-
-        if let Err(error) = wait_ready(&mut reader) {
-            let _ = ours.shutdown(std::net::Shutdown::Both);
-            let status = finish(&mut child, Duration::from_millis(200));
-            return Err(format!(
-                "the editor helper {} did not start: {error}{}",
-                path.display(),
-                describe(status)
-            ));
-        }
-        let _ = reader.get_ref().set_read_timeout(None);
-
+        let (mut child, ours, reader) = launch(&path, parent, page)?;
         let Some(client) = bridge.connect(ClientOptions {
             transport: Transport::Pipe,
             editor_page: true,
@@ -204,6 +156,110 @@ impl Drop for Helper {
     }
 }
 
+/// Starts the helper at `path` (in `parent`, or a top-level window of its own), checks that it is
+/// of this build (the version handshake), hands it `page` and waits until its webview exists.
+/// Returns the process, our end of its pipe and the reader of that end.
+fn launch(
+    path: &Path,
+    parent: Option<c_ulong>,
+    page: &Page,
+) -> Result<(Child, UnixStream, BufReader<UnixStream>), String> {
+    let (ours, theirs) = UnixStream::pair().map_err(|e| format!("editor helper socket: {e}"))?;
+    let theirs_out = theirs
+        .try_clone()
+        .map_err(|e| format!("editor helper socket: {e}"))?;
+    let mut command = Command::new(path);
+    match parent {
+        Some(parent) => {
+            command.arg("--parent").arg(parent.to_string());
+        }
+        // The app's own window: a Ctrl+C in its terminal reaches the app alone, which then
+        // closes the window through the pipe.
+        None => {
+            command.process_group(0);
+        }
+    }
+    command
+        .stdin(Stdio::from(OwnedFd::from(theirs)))
+        .stdout(Stdio::from(OwnedFd::from(theirs_out)))
+        .stderr(Stdio::inherit());
+    // SAFETY: `close_range` is async-signal-safe. Marking every inherited descriptor
+    // close-on-exec keeps the host's own (its X connection, audio devices, …) out of the
+    // helper, which would otherwise hold them open.
+    unsafe {
+        command.pre_exec(|| {
+            libc::syscall(
+                libc::SYS_close_range,
+                3u32,
+                u32::MAX,
+                libc::CLOSE_RANGE_CLOEXEC,
+            );
+            Ok(())
+        });
+    }
+    let mut reader = BufReader::new(
+        ours.try_clone()
+            .map_err(|e| format!("editor helper socket: {e}"))?,
+    );
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start the editor helper {}: {e}", path.display()))?;
+    // Closes our copies of the helper's ends: its exit is then an end of file here.
+    drop(command);
+
+    if let Err(error) = handshake(&mut reader, &ours, page).and_then(|()| wait_ready(&mut reader)) {
+        let _ = ours.shutdown(std::net::Shutdown::Both);
+        let status = finish(&mut child, Duration::from_millis(200));
+        return Err(format!(
+            "the editor helper {} did not start: {error}{}",
+            path.display(),
+            describe(status)
+        ));
+    }
+    let _ = reader.get_ref().set_read_timeout(None);
+    Ok((child, ours, reader))
+}
+
+/// Our hello, the helper's answer (refused when it is from another build), then the page.
+fn handshake(
+    reader: &mut BufReader<UnixStream>,
+    ours: &UnixStream,
+    page: &Page,
+) -> Result<(), String> {
+    let mut out = SocketWriter(ours);
+    writeln!(out, "{}", helper_pipe::hello()).map_err(|e| format!("sending the hello: {e}"))?;
+    reader
+        .get_ref()
+        .set_read_timeout(Some(READY_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut line = Vec::new();
+    match reader.read_until(b'\n', &mut line) {
+        Ok(0) => return Err("it exited before the version handshake".into()),
+        Ok(_) => helper_pipe::check_helper_hello(&String::from_utf8_lossy(&line))?,
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            return Err(format!(
+                "no answer to the version handshake after {READY_TIMEOUT:?}"
+            ));
+        }
+        Err(e) => return Err(e.to_string()),
+    }
+    helper_pipe::write_page(&mut out, &page.window, &page.assets)
+        .map_err(|e| format!("sending the page: {e}"))
+}
+
+/// Writes to the helper's socket without raising SIGPIPE.
+struct SocketWriter<'a>(&'a UnixStream);
+
+impl std::io::Write for SocketWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        send_nosignal(self.0, buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The helper the editor would start, or why there is none: turned off ([`NO_HELPER`]) or missing.
 pub fn locate_helper() -> Result<PathBuf, String> {
     if disabled() {
@@ -223,16 +279,20 @@ pub fn locate_helper() -> Result<PathBuf, String> {
 }
 
 /// Where the helper is: `$WEBSTRIP_EDITOR_HELPER`, else next to the binary holding this code
-/// (`Webstrip.vst3/Contents/x86_64-linux/`, the directory of `Webstrip.clap`, or the standalone's
-/// executable directory).
+/// (`Gain.vst3/Contents/x86_64-linux/`, the directory of `Gain.clap`, or the standalone's
+/// executable directory), named after that binary (`gain-editor`).
 fn locate() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os(HELPER_ENV) {
         return Ok(PathBuf::from(path));
     }
     let binary = own_binary().ok_or("cannot tell where the plugin binary is")?;
+    let stem = binary
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .ok_or("cannot tell where the plugin binary is")?;
     let path = binary
         .parent()
-        .map(|dir| dir.join(HELPER_NAME))
+        .map(|dir| dir.join(helper_pipe::helper_file_name(&stem)))
         .ok_or("cannot tell where the plugin binary is")?;
     if path.is_file() {
         Ok(path)
@@ -371,24 +431,32 @@ impl Socket {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let mut rest = &bytes[..];
         while !rest.is_empty() {
-            // SAFETY: sends from a live buffer on a socket we own.
-            let sent = unsafe {
-                libc::send(
-                    self.stream.as_raw_fd(),
-                    rest.as_ptr().cast(),
-                    rest.len(),
-                    libc::MSG_NOSIGNAL,
-                )
-            };
-            if sent < 0 {
-                let error = std::io::Error::last_os_error();
-                if error.kind() == ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(error);
-            }
-            rest = &rest[sent as usize..];
+            let sent = send_nosignal(&self.stream, rest)?;
+            rest = &rest[sent..];
         }
         Ok(())
+    }
+}
+
+/// One `send` with `MSG_NOSIGNAL` (a dead helper is an error, never a SIGPIPE in the host),
+/// retried when interrupted; returns how many bytes went.
+fn send_nosignal(stream: &UnixStream, bytes: &[u8]) -> std::io::Result<usize> {
+    loop {
+        // SAFETY: sends from a live buffer on a socket we own.
+        let sent = unsafe {
+            libc::send(
+                stream.as_raw_fd(),
+                bytes.as_ptr().cast(),
+                bytes.len(),
+                libc::MSG_NOSIGNAL,
+            )
+        };
+        if sent >= 0 {
+            return Ok(sent as usize);
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != ErrorKind::Interrupted {
+            return Err(error);
+        }
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Always on loopback, always with a fresh 128-bit token per instance (checked in constant time by
 //! `bridge-ws`, as is the browser's `Origin`), one port per instance. The server lives as long as
-//! the instance ([`crate::instance::InstanceLink`] drops it): its port closes and its thread ends.
+//! the instance ([`crate::Instance`] drops it): its port closes and its thread ends.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,9 +46,13 @@ pub struct BrowserBridge {
 }
 
 impl BrowserBridge {
-    /// Serves `lease`'s bridge on 127.0.0.1: on `port` or the next free one of [`PORT_RANGE`]
-    /// ports, or on any free port for `None` / `Some(0)`.
-    pub fn start(lease: Arc<BridgeLease>, port: Option<u16>) -> Result<Self, String> {
+    /// Serves `lease`'s bridge and the plugin's UI `assets` on 127.0.0.1: on `port` or the next
+    /// free one of [`PORT_RANGE`] ports, or on any free port for `None` / `Some(0)`.
+    pub fn start(
+        lease: Arc<BridgeLease>,
+        port: Option<u16>,
+        assets: ui_assets::Assets,
+    ) -> Result<Self, String> {
         let token = bridge_ws::random_token()
             .map_err(|err| format!("no random source for the token: {err}"))?;
         let first = port.unwrap_or(0);
@@ -70,6 +74,7 @@ impl BrowserBridge {
                 token: Some(token.clone()),
                 close_grace: CLOSE_GRACE,
                 allowed_origins: allowed_origins.clone(),
+                assets,
                 ..ServerConfig::loopback(candidate)
             };
             match bridge_ws::Server::start(lease.bridge().clone(), config) {
@@ -105,20 +110,20 @@ impl BrowserBridge {
     }
 }
 
-/// Logs where a browser reaches instance `number` (on track `track`, when the host named it):
-/// `Webstrip instance 2 on track "Bass": browser bridge at http://127.0.0.1:PORT/?token=…`, plus
-/// the dev server's page when there is one.
-pub fn log_link(number: u32, track: Option<&str>, link: &BrowserLink) {
+/// Logs where a browser reaches instance `number` of plugin `name` (on track `track`, when the
+/// host named it): `Gain instance 2 on track "Bass": browser bridge at
+/// http://127.0.0.1:PORT/?token=…`, plus the dev server's page when there is one.
+pub fn log_link(name: &str, number: u32, track: Option<&str>, link: &BrowserLink) {
     let on_track = track
         .map(|name| format!(" on track {name:?}"))
         .unwrap_or_default();
     match &link.dev_url {
         None => nice_plug::nice_log!(
-            "Webstrip instance {number}{on_track}: browser bridge at {}",
+            "{name} instance {number}{on_track}: browser bridge at {}",
             link.url
         ),
         Some(dev_url) => nice_plug::nice_log!(
-            "Webstrip instance {number}{on_track}: browser bridge at {} (with the UI dev server: \
+            "{name} instance {number}{on_track}: browser bridge at {} (with the UI dev server: \
              {dev_url})",
             link.url
         ),

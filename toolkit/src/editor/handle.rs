@@ -1,7 +1,7 @@
-//! The editor handle of one open editor session: the bridge, the transports the session hooks
-//! started and, once the host gives a parent window (VST3 at spawn, CLAP through `set_parent`),
+//! The editor handle of one open editor session: the bridge, the standalone app's transports
+//! and, once the host gives a parent window (VST3 at spawn, CLAP through `set_parent`),
 //! the Linux editor helper embedded in it. The standalone gives no parent: with
-//! [`super::set_standalone_window`] on, the helper shows a top-level window and `run_until_closed`
+//! `set_standalone_window` on, the helper shows a top-level window and `run_until_closed`
 //! also ends when that window closes; otherwise (`--dev-server`) the editor draws nothing and
 //! `run_until_closed` waits for Ctrl+C or a hook.
 
@@ -12,9 +12,19 @@ use bridge::Bridge;
 use nice_plug::editor::dpi::NativeSize;
 use nice_plug::editor::{EditorHandle, ParentWindowHandle, SpawnedEditor};
 
-use super::hooks::{self, SessionGuard};
+use ui_assets::Assets;
+use ui_assets::helper_pipe::Window;
+
+use super::sessions::{self, SessionGuard};
 use super::{EditorError, HostAccess, SharedSize};
 use crate::instance::BridgeLease;
+
+/// What the helper shows: the plugin's window and UI.
+#[derive(Clone)]
+pub(crate) struct Page {
+    pub window: Window,
+    pub assets: Assets,
+}
 
 /// Lets `run_until_closed` wait until the session is asked to close.
 #[derive(Default)]
@@ -40,19 +50,20 @@ impl CloseSignal {
 
 /// The editor's "window" as nice-plug holds it: what `run_until_closed` waits on. The visible
 /// window, when there is one, belongs to the helper process.
-pub struct WebstripWindow {
+pub struct EditorWindow {
     close: Arc<CloseSignal>,
     bridge: Bridge,
 }
 
 /// The open editor of one instance: owns its bridge, the transports started for it and the
 /// helper process showing the UI.
-pub struct WebstripEditorHandle {
+pub struct WebEditorHandle {
     bridge: Bridge,
     /// Keeps the bridge running while the editor is open (others may hold it longer).
     lease: Option<Arc<BridgeLease>>,
     close: Arc<CloseSignal>,
     sessions: Vec<SessionGuard>,
+    page: Page,
     size: SharedSize,
     host: Option<HostAccess>,
     /// Set when the helper died on its own; the host hears of it on its main thread.
@@ -62,22 +73,27 @@ pub struct WebstripEditorHandle {
 }
 
 /// Opens a session on `bridge`: in `parent` when given, else in a top-level window of the
-/// helper's own when `own_window` (the standalone app's), else headless.
+/// helper's own when `own_window` (the standalone app's), else headless. `standalone`: the app's
+/// transports attach to it.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn spawn(
     lease: Arc<BridgeLease>,
     parent: Option<ParentWindowHandle>,
+    standalone: bool,
     own_window: bool,
+    page: Page,
     size: SharedSize,
     host: Option<HostAccess>,
-) -> Result<SpawnedEditor<WebstripEditorHandle>, EditorError> {
+) -> Result<SpawnedEditor<WebEditorHandle>, EditorError> {
     let close = Arc::new(CloseSignal::default());
     let bridge = lease.bridge().clone();
-    let sessions = hooks::open_session(&bridge, &close);
-    let handle = WebstripEditorHandle {
+    let sessions = sessions::open_session(&bridge, &close, standalone);
+    let handle = WebEditorHandle {
         bridge,
         lease: Some(lease),
         close: close.clone(),
         sessions,
+        page,
         size,
         host,
         helper_died: Arc::new(AtomicBool::new(false)),
@@ -89,14 +105,14 @@ pub(super) fn spawn(
     } else if own_window {
         handle.open_window(&close);
     }
-    let window = WebstripWindow {
+    let window = EditorWindow {
         close,
         bridge: handle.bridge.clone(),
     };
     Ok(SpawnedEditor { handle, window })
 }
 
-impl WebstripEditorHandle {
+impl WebEditorHandle {
     /// The bridge of this editor session.
     pub fn bridge(&self) -> &Bridge {
         &self.bridge
@@ -127,7 +143,7 @@ impl WebstripEditorHandle {
             }
         });
         *helper = Some(
-            super::helper::Helper::start(&self.bridge, Some(window), on_exit)
+            super::helper::Helper::start(&self.bridge, Some(window), &self.page, on_exit)
                 .map_err(EditorError)?,
         );
         Ok(())
@@ -143,7 +159,7 @@ impl WebstripEditorHandle {
         }
         let closer = close.clone();
         let on_exit = Box::new(move || closer.close());
-        match super::helper::Helper::start(&self.bridge, None, on_exit) {
+        match super::helper::Helper::start(&self.bridge, None, &self.page, on_exit) {
             Ok(started) => {
                 *self.helper.lock().unwrap_or_else(|p| p.into_inner()) = Some(started);
             }
@@ -164,7 +180,7 @@ impl WebstripEditorHandle {
     }
 }
 
-impl Drop for WebstripEditorHandle {
+impl Drop for WebEditorHandle {
     fn drop(&mut self) {
         // Let go of the bridge first: when nothing else holds it, it shuts down and clients see it
         // close (their gestures end) before their transports stop. When the browser bridge still
@@ -182,12 +198,12 @@ impl Drop for WebstripEditorHandle {
     }
 }
 
-impl EditorHandle for WebstripEditorHandle {
-    type Window = WebstripWindow;
+impl EditorHandle for WebEditorHandle {
+    type Window = EditorWindow;
     type Error = EditorError;
 
-    /// Blocks until a session hook asks to close ([`super::EditorSession::request_close`]; the
-    /// standalone's hook does on SIGINT/SIGTERM) or until the standalone's window is closed.
+    /// Blocks until a transport asks to close ([`super::EditorSession::request_close`]; the
+    /// standalone's signal watcher does on SIGINT/SIGTERM) or until the standalone's window is closed.
     /// Only the standalone calls this; dropping the handle afterwards closes the window.
     fn run_until_closed(window: Self::Window) -> Result<(), Self::Error> {
         window.close.wait();
@@ -203,12 +219,12 @@ impl EditorHandle for WebstripEditorHandle {
     fn adjust_size(
         &self,
         new_size: NativeSize<u32>,
-        _window: &WebstripWindow,
+        _window: &EditorWindow,
     ) -> Option<NativeSize<u32>> {
         let clamp = |side: u32, min: u32| side.clamp(min, bridge::MAX_EDITOR_SIDE);
         Some(NativeSize::new(
-            clamp(new_size.width, super::EDITOR_MIN_SIZE.0),
-            clamp(new_size.height, super::EDITOR_MIN_SIZE.1),
+            clamp(new_size.width, self.page.window.min_size.0),
+            clamp(new_size.height, self.page.window.min_size.1),
         ))
     }
 
@@ -216,28 +232,28 @@ impl EditorHandle for WebstripEditorHandle {
     fn set_parent(
         &self,
         parent: ParentWindowHandle,
-        _window: &WebstripWindow,
+        _window: &EditorWindow,
     ) -> Result<(), EditorError> {
         self.embed(parent)
     }
 
     /// The helper's window is a child of the host's: it is shown and hidden with it.
-    fn show(&self, _window: &WebstripWindow) -> Result<(), EditorError> {
+    fn show(&self, _window: &EditorWindow) -> Result<(), EditorError> {
         Ok(())
     }
 
-    fn hide(&self, _window: &WebstripWindow) -> Result<(), EditorError> {
+    fn hide(&self, _window: &EditorWindow) -> Result<(), EditorError> {
         Ok(())
     }
 
     /// The host resized its window: the helper follows the window by itself; the size is kept
     /// for `Editor::size`.
-    fn set_size(&self, size: NativeSize<u32>, _window: &WebstripWindow) -> Result<(), EditorError> {
+    fn set_size(&self, size: NativeSize<u32>, _window: &EditorWindow) -> Result<(), EditorError> {
         self.size.set(size.width, size.height);
         Ok(())
     }
 
-    fn host_main_thread_callback(&self, _window: &WebstripWindow) {
+    fn host_main_thread_callback(&self, _window: &EditorWindow) {
         self.bridge.on_main_thread();
         if self.helper_died.swap(false, Ordering::SeqCst)
             && let Some(host) = &self.host

@@ -20,7 +20,7 @@ impl SignalWatcher {
         let mut signals = Signals::new([SIGINT, SIGTERM])?;
         let handle = signals.handle();
         let thread = std::thread::Builder::new()
-            .name("webstrip-signals".into())
+            .name("app-signals".into())
             .spawn(move || {
                 for signal in signals.forever() {
                     on_signal(signal);

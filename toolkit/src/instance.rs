@@ -1,5 +1,6 @@
-//! One instance's UI bridge, shared by everything that serves the UI: the open editor and, inside
-//! a host, the browser bridge ([`crate::browser`]). The bridge starts when the first of them needs
+//! One instance's UI bridge, shared by every transport that serves the UI: the open editor's
+//! helper pipe, inside a host the browser bridge ([`crate::browser`]), in the standalone app its
+//! WebSocket server. Each attaches the same way: it holds a [`BridgeLease`]. The bridge starts when the first of them needs
 //! it and shuts down when the last lets go (a [`BridgeLease`] each), so there is one meter reader,
 //! one change counter and one gesture owner per parameter per instance.
 //!
@@ -11,14 +12,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use bridge::protocol::BrowserLink;
-use bridge::{Bridge, MainThreadRequest, PluginInfo};
+use bridge::{Bridge, MainThreadRequest, MeterSource, PluginInfo};
 use nice_plug::context::gui::{AsyncExecutor, GuiContext};
-use nice_plug::prelude::Plugin;
+use nice_plug::prelude::{Params, Plugin, TaskExecutor};
 
-use crate::Webstrip;
-use crate::browser::BrowserBridge;
-use crate::editor::MeterReader;
-use crate::params::WebstripParams;
+use crate::WebUi;
+use crate::browser::{self, BrowserBridge};
+use crate::editor::Editor;
 
 /// Numbers the instances of this process, for the log.
 static INSTANCES: AtomicU32 = AtomicU32::new(0);
@@ -50,17 +50,16 @@ impl Drop for BridgeLease {
 }
 
 /// The instance's side of its host, once the wrapper gave it.
-#[derive(Default)]
-struct HostSide {
+struct HostSide<P: Plugin> {
     context: Option<GuiContext>,
-    executor: Option<Arc<AsyncExecutor<Webstrip>>>,
+    executor: Option<Arc<AsyncExecutor<P>>>,
 }
 
-/// The bridge of one instance and what starts it.
-pub struct InstanceLink {
-    params: Arc<WebstripParams>,
-    meters: Arc<MeterReader>,
-    host: Mutex<HostSide>,
+/// The bridge of one plugin instance and what starts it: the toolkit's part of the plugin.
+pub struct Instance<P: WebUi> {
+    params: Arc<dyn Params>,
+    meters: Arc<dyn MeterSource>,
+    host: Mutex<HostSide<P>>,
     bridge: Mutex<Weak<BridgeLease>>,
     browser: Mutex<Option<BrowserBridge>>,
     /// The host's name for the instance's track, once it gave one.
@@ -74,17 +73,69 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-impl InstanceLink {
-    /// The link of the instance owning `params`; `meters` becomes its only meter reader.
-    pub fn new(params: Arc<WebstripParams>, meters: Arc<MeterReader>) -> Self {
-        Self {
+impl<P: WebUi> Instance<P> {
+    /// The toolkit's part of the instance owning `params`; `meters` becomes its only meter reader.
+    pub fn new(params: Arc<dyn Params>, meters: Arc<dyn MeterSource>) -> Arc<Self> {
+        Arc::new(Self {
             params,
             meters,
-            host: Mutex::new(HostSide::default()),
+            host: Mutex::new(HostSide {
+                context: None,
+                executor: None,
+            }),
             bridge: Mutex::new(Weak::new()),
             browser: Mutex::new(None),
             track_name: Mutex::new(None),
             number: INSTANCES.fetch_add(1, Ordering::Relaxed) + 1,
+        })
+    }
+
+    /// `Plugin::task_executor`: runs what the bridge queued for the host's main thread.
+    pub fn task_executor(self: &Arc<Self>) -> TaskExecutor<P> {
+        let instance = self.clone();
+        Box::new(move |task| match task {
+            MainThreadTask::RunHostCalls => instance.run_host_calls(),
+        })
+    }
+
+    /// `Plugin::editor`: the instance's editor. In a host it also keeps the wrapper's executor
+    /// (the way to the host's main thread) and starts the browser bridge when the environment
+    /// asks for it ([`browser::BRIDGE_ENV`]).
+    pub fn editor(self: &Arc<Self>, executor: AsyncExecutor<P>) -> Editor<P> {
+        if self.in_host() {
+            self.set_executor(executor);
+            self.start_browser_from_env();
+        }
+        // Else the standalone: its executor holds its wrapper, so keeping it here would keep the
+        // wrapper alive forever; its editor session brings what the bridge needs.
+        Editor::new(self.clone())
+    }
+
+    /// `ClapPlugin`/`Vst3Plugin::instance_context`: a host is creating this instance and gives it
+    /// a context of its own (nice-plug, patched, calls this before `Plugin::editor`), so the
+    /// bridge can serve clients with no editor open.
+    pub fn attach_host(&self, context: GuiContext) {
+        self.set_context(context);
+    }
+
+    /// Starts the browser bridge when the host's environment asks for it; logs its URL, or why
+    /// not.
+    fn start_browser_from_env(self: &Arc<Self>) {
+        let value = std::env::var(browser::BRIDGE_ENV).ok();
+        let port = match browser::requested_port(value.as_deref()) {
+            Ok(Some(port)) => port,
+            Ok(None) => return,
+            Err(err) => {
+                nice_plug::nice_error!("{err}: no browser bridge");
+                return;
+            }
+        };
+        let number = self.number;
+        match self.open_browser(Some(port)) {
+            Ok(link) => browser::log_link(P::NAME, number, self.track_name().as_deref(), &link),
+            Err(err) => {
+                nice_plug::nice_error!("{} instance {number}: no browser bridge: {err}", P::NAME)
+            }
         }
     }
 
@@ -117,18 +168,18 @@ impl InstanceLink {
             lease.bridge.set_track_name(name.as_deref());
         }
         if let (Some(name), Some(browser)) = (&name, locked(&self.browser).as_ref()) {
-            crate::browser::log_link(self.number, Some(name), browser.link());
+            browser::log_link(P::NAME, self.number, Some(name), browser.link());
         }
     }
 
     /// The wrapper's executor, to reach the host's main thread (`Plugin::editor`). Only in a host:
     /// the CLAP and VST3 executors hold their wrapper weakly, the standalone's strongly.
-    pub fn set_executor(&self, executor: AsyncExecutor<Webstrip>) {
+    fn set_executor(&self, executor: AsyncExecutor<P>) {
         locked(&self.host).executor = Some(Arc::new(executor));
     }
 
     /// The instance's `GuiContext` from the (patched) wrapper: a host runs this instance.
-    pub fn set_context(&self, context: GuiContext) {
+    fn set_context(&self, context: GuiContext) {
         locked(&self.host).context = Some(context);
     }
 
@@ -168,9 +219,9 @@ impl InstanceLink {
             context,
             self.meters.clone(),
             PluginInfo {
-                name: Webstrip::NAME.to_owned(),
-                version: Webstrip::VERSION.to_owned(),
-                vendor: Webstrip::VENDOR.to_owned(),
+                name: P::NAME.to_owned(),
+                version: P::VERSION.to_owned(),
+                vendor: P::VENDOR.to_owned(),
             },
             main_thread,
         );
@@ -212,14 +263,14 @@ impl InstanceLink {
         let lease = self
             .lease(None)
             .ok_or_else(|| "the instance has no bridge".to_owned())?;
-        let started = BrowserBridge::start(lease, port)?;
+        let started = BrowserBridge::start(lease, port, P::UI)?;
         let link = started.link().clone();
         *browser = Some(started);
         Ok(link)
     }
 }
 
-impl Drop for InstanceLink {
+impl<P: WebUi> Drop for Instance<P> {
     fn drop(&mut self) {
         // The instance is being destroyed: its wrapper is gone, so the bridge must not call the
         // host any more (its sampler and watcher threads end and are joined); then the browser

@@ -3,10 +3,10 @@
 
 use std::sync::Mutex;
 
+use crate::editor::{EditorSession, SessionGuard};
 use bridge_ws::{Listener, ServerConfig};
-use webstrip::editor::{EditorSession, SessionGuard};
 
-use crate::signals::SignalWatcher;
+use super::signals::SignalWatcher;
 
 /// Starts what a session needs. The first session serves on the port bound at startup (so a
 /// taken port was reported before audio started); later ones bind again.

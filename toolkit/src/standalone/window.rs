@@ -14,7 +14,7 @@ pub fn usable() -> Result<(), String> {
     }
     display_usable()?;
     #[cfg(target_os = "linux")]
-    webstrip::editor::locate_helper()?;
+    crate::editor::locate_helper()?;
     Ok(())
 }
 

@@ -1,18 +1,18 @@
-//! The plugin side of the UI: an editor that, when the host (or the standalone) opens it, takes a
-//! lease on the instance's [`bridge::Bridge`] (started if nothing else runs it, see
-//! [`crate::instance`]), forwards nice-plug's callbacks to it, and lets go when the editor closes.
+//! The editor: when the host (or the standalone) opens it, it takes a lease on the instance's
+//! [`bridge::Bridge`] (started if nothing else runs it, see [`crate::instance`]), forwards
+//! nice-plug's callbacks to it, and lets go when the editor closes.
 //!
 //! - [`handle`]: the open editor session. With a parent window from the host it starts the Linux
 //!   editor helper there ([`helper`]: the web UI in a webview of its own process, relayed to a
-//!   bridge client over a pipe). The standalone gives none: the helper then shows a top-level
-//!   window when the app asked for one ([`set_standalone_window`]), else nothing is drawn.
-//! - [`hooks`]: [`on_open`] hooks start other transports (e.g. WebSocket) for each session.
+//!   bridge client over a pipe; the helper gets the plugin's page over that pipe). The
+//!   standalone gives none: the helper then shows a top-level window when the app asked for one,
+//!   else nothing is drawn.
+//! - [`sessions`]: the standalone app's transports and test observers ([`on_open`]).
 
 mod handle;
 #[cfg(target_os = "linux")]
 mod helper;
-mod hooks;
-mod meter_source;
+mod sessions;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,23 +22,20 @@ use bridge::{MainThreadRequest, ResizeHandler};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::{NativeSize, PhysicalSize, Size};
 use nice_plug::editor::{
-    Editor, HostCallbacks, HostMainThreadCaller, HostMethods, ParentWindowHandle, ResizeHint,
-    SpawnedEditor,
+    HostCallbacks, HostMainThreadCaller, HostMethods, ParentWindowHandle, ResizeHint, SpawnedEditor,
 };
 use nice_plug::prelude::TrackInfo;
+use ui_assets::helper_pipe::Window;
 
-use crate::instance::InstanceLink;
+use crate::WebUi;
+use crate::instance::Instance;
 
-pub use handle::{WebstripEditorHandle, WebstripWindow};
+pub use handle::{EditorWindow, WebEditorHandle};
 #[cfg(target_os = "linux")]
-pub use helper::{HELPER_ENV, HELPER_NAME, NO_HELPER, locate_helper};
-pub use hooks::{EditorSession, SessionGuard, on_open};
-pub use meter_source::MeterReader;
-
-/// The editor's default size in physical pixels, reported to hosts.
-pub const EDITOR_SIZE: (u32, u32) = (720, 420);
-/// The smallest size a host or the page may resize the editor to.
-pub const EDITOR_MIN_SIZE: (u32, u32) = (360, 240);
+pub use helper::{HELPER_ENV, NO_HELPER, locate_helper};
+#[cfg(feature = "standalone")]
+pub(crate) use sessions::set_app as sessions_set_app;
+pub use sessions::{EditorSession, SessionGuard, on_open};
 
 static STANDALONE_WINDOW: AtomicBool = AtomicBool::new(false);
 
@@ -46,7 +43,8 @@ static STANDALONE_WINDOW: AtomicBool = AtomicBool::new(false);
 /// editor spawned with no parent that does not wait for one, which only nice-plug's standalone
 /// wrapper does: on, it starts the helper as a top-level window, and `run_until_closed` also
 /// returns when the user closes that window. Call before the standalone wrapper starts.
-pub fn set_standalone_window(on: bool) {
+#[cfg_attr(not(feature = "standalone"), allow(dead_code))]
+pub(crate) fn set_standalone_window(on: bool) {
     STANDALONE_WINDOW.store(on, Ordering::Relaxed);
 }
 
@@ -76,24 +74,24 @@ impl SharedSize {
     }
 }
 
-/// Webstrip's editor: one per instance, spawned each time the host opens the GUI.
-pub struct WebstripEditor {
-    link: Arc<InstanceLink>,
+/// The plugin's editor: one per instance, spawned each time the host opens the GUI.
+pub struct Editor<P: WebUi> {
+    instance: Arc<Instance<P>>,
     size: SharedSize,
 }
 
-impl WebstripEditor {
-    /// The editor of the instance whose bridge `link` starts.
-    pub fn new(link: Arc<InstanceLink>) -> Self {
+impl<P: WebUi> Editor<P> {
+    /// The editor of `instance` ([`Instance::editor`]).
+    pub(crate) fn new(instance: Arc<Instance<P>>) -> Self {
         Self {
-            link,
-            size: SharedSize(Arc::new(Mutex::new(EDITOR_SIZE))),
+            instance,
+            size: SharedSize(Arc::new(Mutex::new(P::EDITOR_SIZE))),
         }
     }
 }
 
-impl Editor for WebstripEditor {
-    type Handle = WebstripEditorHandle;
+impl<P: WebUi> nice_plug::editor::Editor for Editor<P> {
+    type Handle = WebEditorHandle;
 
     fn spawn(
         &self,
@@ -111,25 +109,36 @@ impl Editor for WebstripEditor {
             request
         });
         let lease = self
-            .link
+            .instance
             .lease(Some((gui_context, main_thread)))
             .ok_or_else(|| EditorError("the instance has no bridge".into()))?;
-        lease
-            .bridge()
-            .set_resize_handler(host.clone().map(|host| resize_handler(host, &self.size)));
-        let own_window =
-            parent.is_none() && !wait_for_parent && STANDALONE_WINDOW.load(Ordering::Relaxed);
+        lease.bridge().set_resize_handler(
+            host.clone()
+                .map(|host| resize_handler(host, &self.size, P::EDITOR_MIN_SIZE)),
+        );
+        // Only nice-plug's standalone wrapper spawns with no parent and waits for none.
+        let standalone = parent.is_none() && !wait_for_parent && !self.instance.in_host();
+        let window = Window {
+            title: P::NAME.to_owned(),
+            size: P::EDITOR_SIZE,
+            min_size: P::EDITOR_MIN_SIZE,
+        };
         Ok(handle::spawn(
             lease,
             parent,
-            own_window,
+            standalone,
+            standalone && STANDALONE_WINDOW.load(Ordering::Relaxed),
+            handle::Page {
+                window,
+                assets: P::UI,
+            },
             self.size.clone(),
             host,
         )?)
     }
 
     fn track_info_updated(&self, info: TrackInfo) {
-        self.link.set_track_name(info.name());
+        self.instance.set_track_name(info.name());
     }
 
     fn size(&self) -> NativeSize<u32> {
@@ -139,7 +148,10 @@ impl Editor for WebstripEditor {
 
     fn resize_hint(&self) -> ResizeHint {
         ResizeHint::resizable().with_min_max_physical_size(
-            Some(PhysicalSize::new(EDITOR_MIN_SIZE.0, EDITOR_MIN_SIZE.1)),
+            Some(PhysicalSize::new(
+                P::EDITOR_MIN_SIZE.0,
+                P::EDITOR_MIN_SIZE.1,
+            )),
             Some(PhysicalSize::new(
                 bridge::MAX_EDITOR_SIDE,
                 bridge::MAX_EDITOR_SIDE,
@@ -203,11 +215,11 @@ impl HostAccess {
 
 /// `requestResize` from the editor's page: asks the host, which then resizes its window (the
 /// helper follows) and calls `set_size`.
-fn resize_handler(host: HostAccess, size: &SharedSize) -> ResizeHandler {
+fn resize_handler(host: HostAccess, size: &SharedSize, min: (u32, u32)) -> ResizeHandler {
     let size = size.clone();
     Box::new(move |width, height| {
-        let width = width.max(EDITOR_MIN_SIZE.0);
-        let height = height.max(EDITOR_MIN_SIZE.1);
+        let width = width.max(min.0);
+        let height = height.max(min.1);
         let accepted = host.request_resize(width, height);
         if accepted {
             size.set(width, height);

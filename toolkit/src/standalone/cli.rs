@@ -1,4 +1,4 @@
-//! Webstrip's own command-line flags. Everything else passes through to nice-plug's standalone
+//! The standalone app's own command-line flags. Everything else passes through to nice-plug's standalone
 //! wrapper (`-b dummy`, `-r 48000`, `-p 512`, …).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -6,13 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use bridge_ws::ServerConfig;
 use clap::Parser;
 
-/// Webstrip's flags.
+/// The app's flags (program name, version and description: [`command`]).
 #[derive(Debug, Parser)]
 #[command(
-    name = "webstrip",
-    version,
-    about = "Webstrip standalone: the plugin on JACK/ALSA/dummy audio, with its UI served over \
-             WebSocket and HTTP on one port",
     after_help = "Every other option is nice-plug's standalone option and passes through \
                   unchanged: -b/--backend auto|jack|alsa|dummy, -r/--sample-rate, \
                   -p/--period-size, … (listed below)."
@@ -46,13 +42,34 @@ impl Cli {
             allowed_origins: self.allow_origins.clone(),
             close_grace: bridge_ws::DEFAULT_CLOSE_GRACE,
             limits: bridge_ws::Limits::default(),
+            assets: ui_assets::Assets::new(&[], ""),
         }
     }
 }
 
-/// The command line split into Webstrip's flags and nice-plug's.
+/// The flags as `program` (the plugin `name`, `version`) presents them.
+pub fn command(program: &str, name: &str, version: &'static str) -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command()
+        .name(program.to_owned())
+        .version(version)
+        .about(format!(
+            "{name} standalone: the plugin on JACK/ALSA/dummy audio, with its UI served over \
+             WebSocket and HTTP on one port"
+        ))
+}
+
+/// Parses `ours` ([`Split::ours`]) or exits with clap's message.
+pub fn parse(ours: &[String], name: &str, version: &'static str) -> Cli {
+    use clap::FromArgMatches;
+    let program = ours.first().map_or("standalone", String::as_str);
+    let matches = command(program, name, version).get_matches_from(ours);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
+/// The command line split into the app's flags and nice-plug's.
 pub struct Split {
-    /// Program name and Webstrip's flags, for [`Cli`].
+    /// Program name and the app's flags, for [`Cli`].
     pub ours: Vec<String>,
     /// Program name and everything else, for nice-plug.
     pub theirs: Vec<String>,
@@ -68,7 +85,7 @@ const SWITCHES: [&str; 2] = ["--dev-server", "--version"];
 /// Splits `args` (program name first) into ours and nice-plug's.
 pub fn split(args: impl IntoIterator<Item = String>) -> Split {
     let mut args = args.into_iter();
-    let program = args.next().unwrap_or_else(|| "webstrip".into());
+    let program = args.next().unwrap_or_else(|| "standalone".into());
     let mut split = Split {
         ours: vec![program.clone()],
         theirs: vec![program],
@@ -104,7 +121,7 @@ mod tests {
     #[test]
     fn splits_ours_from_nice_plugs() {
         let split = split(strings(&[
-            "webstrip",
+            "app",
             "-b",
             "dummy",
             "--dev-server",
@@ -119,7 +136,7 @@ mod tests {
         assert_eq!(
             split.ours,
             strings(&[
-                "webstrip",
+                "app",
                 "--dev-server",
                 "--port",
                 "9100",
@@ -128,10 +145,7 @@ mod tests {
                 "t"
             ])
         );
-        assert_eq!(
-            split.theirs,
-            strings(&["webstrip", "-b", "dummy", "-p", "128"])
-        );
+        assert_eq!(split.theirs, strings(&["app", "-b", "dummy", "-p", "128"]));
         let cli = Cli::try_parse_from(split.ours).unwrap();
         assert!(cli.dev_server);
         assert_eq!(cli.server_config().addr.to_string(), "127.0.0.1:9100");

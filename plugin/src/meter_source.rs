@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use bridge::MeterSource;
-use bridge::protocol::{ChannelMeter, MeterFrame};
+use webui_toolkit::MeterSource;
+use webui_toolkit::{ChannelMeter, MeterFrame};
 
 use crate::meters::{ChannelReading, Meters};
 

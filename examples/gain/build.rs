@@ -1,0 +1,3 @@
+fn main() {
+    ui_assets::build::plugin("ui/dist");
+}

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    webui_toolkit::standalone::main::<gain::Gain>()
+}
