@@ -100,9 +100,17 @@ pub fn check() -> Result<()> {
     Ok(())
 }
 
+/// The example plugin's bundle, beside Webstrip's in `target/bundled/` (`cargo xtask test`
+/// bundles both).
+const EXAMPLE_CLAP: &str = "Gain.clap";
+/// The example plugin's page (its end-to-end test lives there).
+const EXAMPLE_PAGE: &str = "examples/gain/ui";
+
 /// The end-to-end tests in Debian's Chromium: the page served by the standalone `binary`, then
 /// the page served by the browser bridge of a Webstrip instance (bundle `clap`) inside
-/// `clap-test-host run` (built here, in debug). Both run; either failing fails.
+/// `clap-test-host run` (built here, in debug), then the example plugin's page served by the
+/// browser bridge of its instance (`Gain.clap` beside `clap`) in the same host. All run; any
+/// failing fails.
 pub fn e2e(binary: &Path, clap: &Path) -> Result<()> {
     deps::ensure(&["chromium"])?;
     if !binary.is_file() {
@@ -116,10 +124,23 @@ pub fn e2e(binary: &Path, clap: &Path) -> Result<()> {
     let standalone = cmd::run(npm(&["run", "e2e"]).env("WEBSTRIP_BIN", binary));
     let in_host = cmd::run(
         npm(&["run", "e2e:in-host"])
-            .env("CLAP_TEST_HOST_BIN", host)
-            .env("WEBSTRIP_CLAP", clap),
+            .env("CLAP_TEST_HOST_BIN", &host)
+            .env("WEBSTRIP_CLAP", &clap),
     );
-    standalone.and(in_host)
+    let example = clap.with_file_name(EXAMPLE_CLAP);
+    let example = if example.is_file() {
+        cmd::run(
+            npm_in(EXAMPLE_PAGE, &["run", "e2e"])
+                .env("CLAP_TEST_HOST_BIN", &host)
+                .env("GAIN_CLAP", &example),
+        )
+    } else {
+        Err(anyhow::anyhow!(
+            "the example plugin's bundle {} was not built (cargo xtask bundle gain)",
+            example.display()
+        ))
+    };
+    standalone.and(in_host).and(example)
 }
 
 /// The newest modification time of `path` or, for a folder, of anything below it.
