@@ -26,7 +26,10 @@ SR = 48_000
 TIMEOUT = 120  # seconds for one Ardour run (a run takes a few seconds)
 # Ardour 7.3 (Debian) crashes now and then in its own export code, with no plugin loaded at all
 # (heap corruption found in PortExportChannel's destructor): a run killed by a signal is retried.
-ATTEMPTS = 5
+# Measured: about a third of the runs crash once (11 of 31 in one tier, more on a loaded machine,
+# where one render crashed 5 times in a row); 10 attempts make a red tier from it unlikely
+# (0.3^10 per run).
+ATTEMPTS = 10
 PRESET_ID = "5e1f0c1e-7e57-4a1b-9c0d-3b2f6c9a1f01"
 # 32-bit float WAV at the session rate, no dither, no normalization ("BWAV 32float Export", one of
 # Ardour's own formats), named by the export's name.
