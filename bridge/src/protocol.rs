@@ -4,7 +4,7 @@
 //! The tables are the single source of the dispatcher's routing (`dispatch.rs` implements
 //! `Handler`, whose functions the method table declares), of [`METHODS`] and [`NOTIFICATIONS`]
 //! (names and a check of a message against its type, e.g. for the examples in
-//! `docs/PROTOCOL.md`), of the TypeScript in `ui/src/protocol/` (`typescript.rs`) and of the
+//! `docs/PROTOCOL.md`), of the TypeScript in `toolkit-ui/src/protocol/` (`typescript.rs`) and of the
 //! method and notification tables in `docs/PROTOCOL.md` (`protocol_doc.rs`). Field names are
 //! camelCase on the wire.
 
