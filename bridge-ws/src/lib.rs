@@ -1,4 +1,4 @@
-//! Webstrip's WebSocket + HTTP transport for the UI bridge.
+//! The toolkit's WebSocket + HTTP transport for the UI bridge.
 //!
 //! One port serves `ws://HOST:PORT/ws` (one bridge [`bridge::Client`] per connection, one JSON-RPC
 //! message per text frame) and the built UI at `/` (embedded at build time). It runs on a tokio

@@ -67,7 +67,7 @@ impl Listener {
         let socket = self.socket;
         let grace = self.config.close_grace;
         let thread = std::thread::Builder::new()
-            .name(format!("webstrip-ws:{}", self.local.port()))
+            .name(format!("webui-ws:{}", self.local.port()))
             .spawn(move || {
                 let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     runtime.block_on(accept_loop(socket, context, stopped, grace));

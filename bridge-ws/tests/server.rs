@@ -59,7 +59,7 @@ fn server_threads() -> usize {
         .flatten()
         .filter(|task| {
             std::fs::read_to_string(task.path().join("comm"))
-                .is_ok_and(|name| name.starts_with("webstrip-ws:"))
+                .is_ok_and(|name| name.starts_with("webui-ws:"))
         })
         .count()
 }

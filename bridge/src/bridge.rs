@@ -14,7 +14,7 @@ use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::Params;
 use parking_lot::Mutex;
 
-use crate::host_link::{HostLink, HostOp};
+use crate::host_calls::{HostCalls, HostOp};
 use crate::jsonrpc::notification;
 use crate::outbox::{Next, Outbox, Waker};
 use crate::param_table::ParamTable;
@@ -38,10 +38,10 @@ pub type MainThreadRequest = Box<dyn Fn() + Send + Sync>;
 /// Asks the host for a new editor size (physical pixels); returns whether it was accepted.
 pub type ResizeHandler = Box<dyn Fn(u32, u32) -> bool + Send + Sync>;
 
-/// Starts (or finds running) the instance's browser bridge; returns where a browser reaches it, or
+/// Starts (or finds running) the instance's browser server; returns where a browser reaches it, or
 /// why it could not start. Called for `openInBrowser`, on the calling client's thread.
 pub type BrowserHandler =
-    Box<dyn Fn() -> Result<crate::protocol::BrowserLink, String> + Send + Sync>;
+    Box<dyn Fn() -> Result<crate::protocol::BrowserAddress, String> + Send + Sync>;
 
 /// What `getInfo` reports about the plugin.
 #[derive(Clone, Debug)]
@@ -82,7 +82,7 @@ pub(crate) struct Shared {
     /// The instance's GUI context (closed after shutdown). Also serializes every command.
     /// Lock order: `gui`, then `registry`, then an outbox; host callbacks take only `registry`,
     /// so a callback arriving while a command runs cannot deadlock.
-    pub gui: Mutex<HostLink>,
+    pub gui: Mutex<HostCalls>,
     pub main_thread: Option<MainThreadRequest>,
     pub registry: Mutex<Registry>,
     pub sampler: Sampler,
@@ -123,7 +123,7 @@ impl Bridge {
         }
         let shared = Arc::new(Shared {
             params,
-            gui: Mutex::new(HostLink::new(gui, main_thread.is_some())),
+            gui: Mutex::new(HostCalls::new(gui, main_thread.is_some())),
             main_thread,
             registry: Mutex::new(registry),
             sampler: Sampler::new(meters),
@@ -375,7 +375,7 @@ impl Shared {
         registry.broadcast(&text, seq);
     }
 
-    /// Asks the host for a main-thread call (after a [`HostLink::send`] said so).
+    /// Asks the host for a main-thread call (after a [`HostCalls::send`] said so).
     pub fn request_main_thread(&self) {
         if let Some(request) = &self.main_thread {
             request();

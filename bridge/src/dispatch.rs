@@ -9,10 +9,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::bridge::Shared;
-use crate::host_link::HostOp;
+use crate::host_calls::HostOp;
 use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
 use crate::protocol::{
-    self, AllParameters, BrowserLink, Empty, Handler, Info, MeterFrame, MeterSubscription,
+    self, AllParameters, BrowserAddress, Empty, Handler, Info, MeterFrame, MeterSubscription,
     NoParams, PROTOCOL_VERSION, ParamRef, ParamValue, Pong, ResizeRequest, ResizeResult,
     SetParameter, Transport,
 };
@@ -276,22 +276,22 @@ impl Handler for Served<'_> {
 
     /// Only the editor's own page may ask (a browser client is already there), and only where the
     /// plugin glue installed a handler (inside a host).
-    fn open_in_browser(&mut self, _: NoParams) -> Result<BrowserLink, RpcError> {
+    fn open_in_browser(&mut self, _: NoParams) -> Result<BrowserAddress, RpcError> {
         if !self.is_editor_page() {
             return Err(RpcError::new(
                 ErrorCode::Unavailable,
-                "only the editor's own page can open the browser bridge",
+                "only the editor's own page can open the browser server",
             ));
         }
         let browser = self.shared.browser.lock();
         let Some(open) = browser.as_ref() else {
             return Err(RpcError::new(
                 ErrorCode::Unavailable,
-                "no browser bridge here (the standalone serves its own WebSocket port)",
+                "no browser server here (the standalone serves its own WebSocket port)",
             ));
         };
         open().map_err(|reason| {
-            RpcError::new(ErrorCode::Unavailable, "the browser bridge did not start")
+            RpcError::new(ErrorCode::Unavailable, "the browser server did not start")
                 .with_data(Value::String(reason))
         })
     }

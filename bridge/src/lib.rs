@@ -1,11 +1,11 @@
-//! Webstrip's UI bridge: one JSON-RPC 2.0 protocol for every UI transport (native editor, Linux
+//! The UI bridge: one JSON-RPC 2.0 protocol for every UI transport (native editor, Linux
 //! editor helper pipe, WebSocket), independent of any of them.
 //!
 //! Module map, in the order a message travels:
 //! - [`Client::handle`] (in `bridge.rs`) takes raw text from a transport;
 //! - `dispatch.rs` decodes it (JSON, envelope and batches via `jsonrpc.rs`, params via
 //!   [`protocol`]), checks it and acts through nice-plug's `GuiContext` (`param_table.rs` maps ids
-//!   and values; `host_link.rs` makes those calls on the host's main thread);
+//!   and values; `host_calls.rs` makes those calls on the host's main thread);
 //! - the host's echo arrives at [`Bridge::param_value_changed`], which numbers the change (`seq`)
 //!   and queues one `parameterChanged` per client in `registry.rs` → `outbox.rs`;
 //! - `watcher.rs` (bridges in a host without an open editor) notices changes nobody reported;
@@ -16,7 +16,7 @@
 
 mod bridge;
 mod dispatch;
-mod host_link;
+mod host_calls;
 mod jsonrpc;
 mod outbox;
 mod param_table;

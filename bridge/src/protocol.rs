@@ -75,7 +75,7 @@ pub enum Transport {
     /// The Linux editor helper's pipe: the editor's own page in the plugin's window.
     Pipe,
     /// A WebSocket connection: a browser on the standalone's server or on an instance's in-host
-    /// browser bridge.
+    /// browser server.
     Websocket,
     /// A client in the plugin's own process that hands the bridge its messages itself (tests,
     /// benchmarks).
@@ -265,11 +265,11 @@ pub struct Info {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub struct BrowserLink {
+pub struct BrowserAddress {
     /// The page's address with the instance's token, e.g. `http://127.0.0.1:43121/?token=…`.
     pub url: String,
     /// The UI's dev server page pointed at this instance (hot reload in the browser), when the
-    /// host's environment names one (`WEBSTRIP_UI_URL`), e.g.
+    /// host's environment names one (`WEBUI_DEV_URL`), e.g.
     /// `http://localhost:5173/?ws=ws://127.0.0.1:43121/ws&token=…`; else `null`.
     pub dev_url: Option<String>,
 }
@@ -281,7 +281,7 @@ pub struct BrowserLink {
 pub struct ChannelMeter {
     /// Largest `|x|` since the previous frame.
     pub peak: f32,
-    /// RMS over the plugin's window (300 ms for Webstrip).
+    /// RMS over the plugin's own window (e.g. 300 ms).
     pub rms: f32,
     /// Whether the signal reached full scale since the previous frame.
     pub clip: bool,
@@ -527,9 +527,9 @@ methods! {
     "getInfo" => get_info(NoParams) -> Info;
     /// Asks the host for a new editor size (the editor's own page only).
     "requestResize" => request_resize(ResizeRequest) -> ResizeResult;
-    /// Starts (or finds running) the instance's browser bridge and returns its address (the
+    /// Starts (or finds running) the instance's browser server and returns its address (the
     /// editor's own page in a host only).
-    "openInBrowser" => open_in_browser(NoParams) -> BrowserLink;
+    "openInBrowser" => open_in_browser(NoParams) -> BrowserAddress;
 }
 
 // The notifications (plugin → client). Each row: the name on the wire => the params type.

@@ -3,7 +3,7 @@
 //! holds them. Each generated part stands between `<!-- generated:NAME -->` and
 //! `<!-- /generated:NAME -->`; the prose around them is the document's own.
 //!
-//! Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.
+//! Regenerate with `WEBUI_BLESS=1 cargo test -p bridge generated`.
 
 use std::fmt::Write;
 

@@ -59,7 +59,7 @@ impl Sampler {
     /// Starts the sampling thread; it ends after [`Sampler::stop`] or once the bridge is gone.
     pub fn spawn_thread(shared: &Arc<Shared>) {
         let weak = Arc::downgrade(shared);
-        let spawned = crate::supervise::spawn("webstrip-meter-sampler", move || run(&weak));
+        let spawned = crate::supervise::spawn("webui-meter-sampler", move || run(&weak));
         // Without the thread, subscriptions get no frames; requests still work.
         *shared.sampler.thread.lock() = spawned.ok();
     }

@@ -1,7 +1,7 @@
 //! Generates the TypeScript protocol types (`toolkit-ui/src/protocol/index.ts`) from the Rust
 //! types, and checks in `cargo test` that the committed file is current.
 //!
-//! Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.
+//! Regenerate with `WEBUI_BLESS=1 cargo test -p bridge generated`.
 
 use std::any::TypeId;
 use std::collections::HashSet;
@@ -82,7 +82,7 @@ impl TypeVisitor for Dependencies {
 fn generate() -> String {
     let mut out = String::from(
         "// Generated from bridge/src/protocol.rs by bridge/src/typescript.rs: do not edit.\n\
-         // Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.\n\n",
+         // Regenerate with `WEBUI_BLESS=1 cargo test -p bridge generated`.\n\n",
     );
     let methods = method_types();
     let notifications = notification_types();
@@ -168,17 +168,17 @@ export type AnyNotification = { [N in keyof Notifications]: Notification<N> }[ke
 "#;
 
 /// Checks that the committed `path` (relative to the bridge crate) holds `generated`; with
-/// `WEBSTRIP_BLESS` set, writes it first.
+/// `WEBUI_BLESS` set, writes it first.
 pub(crate) fn check_generated(path: &str, generated: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path);
-    if std::env::var_os("WEBSTRIP_BLESS").is_some() {
+    if std::env::var_os("WEBUI_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{} is stale: regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`",
+        "{} is stale: regenerate with `WEBUI_BLESS=1 cargo test -p bridge generated`",
         path.display()
     );
 }

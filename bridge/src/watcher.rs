@@ -35,7 +35,7 @@ impl Watcher {
         }
         let weak = Arc::downgrade(shared);
         // Without the thread, host automation reaches clients only while the editor is open.
-        *thread = crate::supervise::spawn("webstrip-param-watcher", move || run(&weak)).ok();
+        *thread = crate::supervise::spawn("webui-param-watcher", move || run(&weak)).ok();
     }
 
     /// Stops the thread and waits for it to end. Call it with no bridge lock held.

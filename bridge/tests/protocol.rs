@@ -587,7 +587,7 @@ fn open_in_browser_only_for_the_editors_page_and_only_with_a_handler() {
     let dev =
         "http://localhost:5173/?ws=ws://127.0.0.1:40000/ws&token=00112233445566778899aabbccddeeff";
     bridge.set_browser_handler(Some(Box::new(move || {
-        Ok(bridge::protocol::BrowserLink {
+        Ok(bridge::protocol::BrowserAddress {
             url: url.to_owned(),
             dev_url: Some(dev.to_owned()),
         })

@@ -1,5 +1,5 @@
 //! The plugin's UI, as the plugin handed it over the pipe (`ui_assets::helper_pipe`), served to
-//! the webview through the `webstrip://` scheme: no network, no loose files, and no UI of the
+//! the webview through the `webui://` scheme: no network, no loose files, and no UI of the
 //! helper's own, so one helper build serves whichever plugin started it.
 
 use std::borrow::Cow;
@@ -10,10 +10,10 @@ use ui_assets::helper_pipe::Page;
 use wry::http::{Request, Response, StatusCode, header};
 
 /// The scheme the page is served from.
-pub const SCHEME: &str = "webstrip";
+pub const SCHEME: &str = "webui";
 
 /// The page the webview opens.
-pub const START_URL: &str = "webstrip://localhost/index.html";
+pub const START_URL: &str = "webui://localhost/index.html";
 
 static PAGE: OnceLock<Page> = OnceLock::new();
 

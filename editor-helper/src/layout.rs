@@ -1,4 +1,4 @@
-//! `WEBSTRIP_EDITOR_LAYOUT=<file>`: the page's control boxes as the webview lays them out, kept in
+//! `WEBUI_EDITOR_LAYOUT=<file>`: the page's control boxes as the webview lays them out, kept in
 //! a file while the editor runs, so GUI automation (the project's window tests, a user's test
 //! rig) clicks a control where the page put it instead of at coordinates that break with every
 //! layout change. Unset (the normal case), nothing runs.
@@ -66,7 +66,7 @@ pub fn start(view: WithView) {
                     changed
                 });
                 if changed && let Err(e) = write(&path, &json) {
-                    eprintln!("webstrip-editor: {VAR}: {}: {e}", path.display());
+                    eprintln!("webui-editor: {VAR}: {}: {e}", path.display());
                 }
             });
         });

@@ -1,7 +1,7 @@
 //! Where the page may go. The webview stays on the origin it started on (the embedded UI's
-//! `webstrip://localhost`, or the dev server's): only a page from there gets the native IPC, so a
+//! `webui://localhost`, or the dev server's): only a page from there gets the native IPC, so a
 //! navigation anywhere else is refused, and only that origin's messages are relayed. Links to the
-//! loopback web pages the UI offers (the instance's browser bridge, the dev server's page) open in
+//! loopback web pages the UI offers (the instance's browser server, the dev server's page) open in
 //! the user's browser (`xdg-open`) instead, as "Open in browser" promises.
 
 use std::process::{Command, Stdio};
@@ -23,7 +23,7 @@ pub fn may_navigate(home: &str, url: &str) -> bool {
 }
 
 /// Whether `url` is one of the links the page offers to open outside: an `http://` page on the
-/// loopback host (the browser bridge, the dev server).
+/// loopback host (the browser server, the dev server).
 pub fn opens_outside(url: &str) -> bool {
     let Some(origin) = origin(url) else {
         return false;
@@ -46,7 +46,7 @@ pub fn opens_outside(url: &str) -> bool {
 /// missing) says why on stderr. Never waits for the browser.
 pub fn open_outside(url: &str) {
     if !opens_outside(url) {
-        eprintln!("webstrip-editor: not opening {url:?}: only http:// pages on this machine open");
+        eprintln!("webui-editor: not opening {url:?}: only http:// pages on this machine open");
         return;
     }
     match Command::new("xdg-open")
@@ -60,7 +60,7 @@ pub fn open_outside(url: &str) {
             std::thread::spawn(move || child.wait());
         }
         Err(err) => eprintln!(
-            "webstrip-editor: cannot open {url:?} in a browser: xdg-open: {err} (install \
+            "webui-editor: cannot open {url:?} in a browser: xdg-open: {err} (install \
              xdg-utils, or copy the address)"
         ),
     }
@@ -70,11 +70,11 @@ pub fn open_outside(url: &str) {
 mod tests {
     use super::*;
 
-    const HOME: &str = "webstrip://localhost/index.html";
+    const HOME: &str = "webui://localhost/index.html";
 
     #[test]
     fn origins() {
-        assert_eq!(origin(HOME).as_deref(), Some("webstrip://localhost"));
+        assert_eq!(origin(HOME).as_deref(), Some("webui://localhost"));
         assert_eq!(
             origin("http://LOCALHOST:5173/?ws=x#y").as_deref(),
             Some("http://localhost:5173")
@@ -92,15 +92,15 @@ mod tests {
 
     #[test]
     fn the_page_stays_on_its_origin() {
-        assert!(may_navigate(HOME, "webstrip://localhost/index.html"));
-        assert!(may_navigate(HOME, "webstrip://localhost/other.html?x"));
+        assert!(may_navigate(HOME, "webui://localhost/index.html"));
+        assert!(may_navigate(HOME, "webui://localhost/other.html?x"));
         let dev = "http://localhost:5173/";
         assert!(may_navigate(dev, "http://localhost:5173/?reload"));
         for elsewhere in [
             "http://localhost:5174/",
             "http://127.0.0.1:5173/",
             "https://example.com/",
-            "webstrip://evil/index.html",
+            "webui://evil/index.html",
             "about:blank",
             "javascript:alert(1)",
         ] {
@@ -123,7 +123,7 @@ mod tests {
             "http://example.com/",
             "http://10.0.0.1/",
             "file:///etc/passwd",
-            "webstrip://localhost/index.html",
+            "webui://localhost/index.html",
             "javascript:alert(1)",
             "http://user@127.0.0.1/",
         ] {

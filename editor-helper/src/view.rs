@@ -87,7 +87,7 @@ pub fn run() -> Result<(), String> {
     let dev_url = std::env::var(dev_server::UI_URL_VAR).ok();
     let (url, refused) = dev_server::start_url(dev_url.as_deref(), assets::START_URL);
     if let Some(warning) = refused {
-        eprintln!("webstrip-editor: {warning}");
+        eprintln!("webui-editor: {warning}");
     }
     let builder = WebViewBuilder::new()
         .with_custom_protocol(assets::SCHEME.into(), |_id, request| {
@@ -122,7 +122,7 @@ pub fn run() -> Result<(), String> {
                 // Only the page of the origin it started on speaks for the plugin.
                 let from = request.uri().to_string();
                 if !links::may_navigate(&home, &from) {
-                    eprintln!("webstrip-editor: ignoring a message from {from:?}");
+                    eprintln!("webui-editor: ignoring a message from {from:?}");
                     return;
                 }
                 // JSON has no raw line breaks outside strings: replacing them keeps one per line.
@@ -249,7 +249,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<c_ulong>,
             }
             other => {
                 return Err(format!(
-                    "unknown argument '{other}' (usage: webstrip-editor [--parent <XID>])"
+                    "unknown argument '{other}' (usage: webui-editor [--parent <XID>])"
                 ));
             }
         }
@@ -281,7 +281,7 @@ fn on_event(event: Event) {
         Event::Line(text) => VIEW.with(|view| {
             if let Some(view) = view.borrow().as_ref() {
                 let literal = serde_json::to_string(&text).unwrap_or_default();
-                let _ = view.evaluate_script(&format!("window.__webstrip_receive?.({literal})"));
+                let _ = view.evaluate_script(&format!("window.__webui_receive?.({literal})"));
             }
         }),
         Event::Parent(ParentEvent::Resized(width, height)) => VIEW.with(|view| {

@@ -5,7 +5,7 @@
 //!
 //! The plugin comes from `$WEBSTRIP_CLAP`, else `<workspace>/target/bundled/Webstrip.clap`
 //! (`cargo xtask bundle webstrip`). Needs `Xvfb`, `xdotool`, `xclip` and ImageMagick's `import`
-//! (`cargo xtask test` installs them). The test removes `WEBSTRIP_BRIDGE` from its environment:
+//! (`cargo xtask test` installs them). The test removes `WEBUI_BROWSER_PORT` from its environment:
 //! nothing may listen until the page's "Open in browser" asks.
 
 use std::io::{BufRead, BufReader, Write};
@@ -184,8 +184,8 @@ fn fixture() -> Fixture {
     unsafe {
         std::env::set_var("DISPLAY", &xvfb.display);
         std::env::set_var(LAYOUT_VAR, layout.path());
-        // Else every instance would start its browser bridge when its editor opens.
-        std::env::remove_var("WEBSTRIP_BRIDGE");
+        // Else every instance would start its browser server when its editor opens.
+        std::env::remove_var("WEBUI_BROWSER_PORT");
         // The user's browser, as the helper starts it: recorded instead.
         let path = std::env::var_os("PATH").unwrap_or_default();
         if !std::env::split_paths(&path).any(|dir| dir == fake_bin) {
@@ -719,7 +719,7 @@ fn open_in_browser_starts_a_guarded_server_that_outlives_the_editor() {
     assert_eq!(
         listening_sockets(),
         [(inode, addr)],
-        "the browser bridge outlives the editor"
+        "the browser server outlives the editor"
     );
     assert_eq!(ws_handshake_status(addr, ""), 401, "still served");
     // The instance goes: so does its port.
@@ -816,8 +816,8 @@ fn the_pipe_with_a_scripted_helper() {
         &scripted,
         format!(
             "#!/bin/sh\nread hello\necho \"$hello\"\n\
-             while read line && [ \"$line\" != 'webstrip-editor page-end' ]; do :; done\n\
-             echo 'webstrip-editor page-started'\necho 'webstrip-editor ready'\n\
+             while read line && [ \"$line\" != 'webui-editor page-end' ]; do :; done\n\
+             echo 'webui-editor page-started'\necho 'webui-editor ready'\n\
              echo '{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getInfo\"}}'\n\
              echo '{{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"requestResize\",\
              \"params\":{{\"width\":800,\"height\":500}}}}'\n\

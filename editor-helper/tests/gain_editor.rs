@@ -50,9 +50,9 @@ fn the_example_opens_its_own_editor_beside_webstrip() {
     unsafe {
         std::env::set_var("DISPLAY", &xvfb.display);
         std::env::set_var(LAYOUT_VAR, layout.path());
-        std::env::remove_var("WEBSTRIP_BRIDGE");
-        std::env::remove_var("WEBSTRIP_EDITOR_HELPER");
-        std::env::remove_var("WEBSTRIP_UI_URL");
+        std::env::remove_var("WEBUI_BROWSER_PORT");
+        std::env::remove_var("WEBUI_EDITOR_HELPER");
+        std::env::remove_var("WEBUI_DEV_URL");
     }
     // Both plugins in one folder, each with its helper under its own name.
     let webstrip = install("two-plugins", &helper_binary());

@@ -1,7 +1,7 @@
 //! The pipe's version handshake (`ui_assets::helper_pipe`) with real peers, both ways: the real
 //! helper refuses a plugin of another build, and the real bundle refuses a helper of an older
 //! build, one that greets as the helpers before the handshake did (its first line was
-//! `webstrip-editor ready`). Either way the error says so.
+//! `webui-editor ready`). Either way the error says so.
 
 // Shared with the other editor tests; this one uses a few.
 #[allow(dead_code)]
@@ -30,7 +30,7 @@ fn the_helper_refuses_a_plugin_of_another_build() {
         .spawn()
         .expect("start the helper");
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"webstrip-editor hello 1 0.2.0\n").unwrap();
+    stdin.write_all(b"webui-editor hello 1 0.2.0\n").unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -40,7 +40,7 @@ fn the_helper_refuses_a_plugin_of_another_build() {
     assert_eq!(stdout.lines().next(), Some(helper_pipe::hello().as_str()));
     assert!(
         stderr.contains("refusing to serve a plugin of another build")
-            && stderr.contains("webstrip-editor hello 1 0.2.0"),
+            && stderr.contains("webui-editor hello 1 0.2.0"),
         "{stderr}"
     );
 }
@@ -82,7 +82,7 @@ fn open_with_the_old_helper() {
     let old = Path::new(env!("CARGO_TARGET_TMPDIR")).join("old-helper.sh");
     std::fs::write(
         &old,
-        "#!/bin/sh\necho 'webstrip-editor ready'\nexec cat > /dev/null\n",
+        "#!/bin/sh\necho 'webui-editor ready'\nexec cat > /dev/null\n",
     )
     .unwrap();
     Command::new("chmod").arg("+x").arg(&old).status().unwrap();

@@ -1,11 +1,11 @@
-//! `WEBSTRIP_UI_URL` against the real Vite dev server: the editor inside the CLAP test host loads
+//! `WEBUI_DEV_URL` against the real Vite dev server: the editor inside the CLAP test host loads
 //! the UI from Vite, still talks over the native IPC, and follows edits of the UI's sources (hot
 //! module replacement of a style sheet keeps the page's state; an edit of the entry module reloads
 //! the page, which reconnects on its own).
 //!
 //! Vite serves a copy of `ui/` (under the test's temp dir, with `ui/node_modules` linked in), so
 //! the test edits the copy and never the sources. Needs `npm ci` in `ui/` (`cargo xtask test` runs
-//! it), Node.js, `Xvfb` and `xdotool`. Its own test binary: it sets `WEBSTRIP_UI_URL` and
+//! it), Node.js, `Xvfb` and `xdotool`. Its own test binary: it sets `WEBUI_DEV_URL` and
 //! `DISPLAY` for the whole process, which the helper inherits.
 
 use std::net::{IpAddr, Ipv4Addr, TcpStream};
@@ -86,7 +86,7 @@ fn ui_copy() -> PathBuf {
     }
     std::os::unix::fs::symlink(
         "../../toolkit-ui",
-        workspace.join("node_modules/@webstrip/toolkit-ui"),
+        workspace.join("node_modules/webui-toolkit"),
     )
     .unwrap();
     std::os::unix::fs::symlink("../node_modules", copy.join("node_modules")).unwrap();
@@ -219,11 +219,8 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
     unsafe {
         std::env::set_var("DISPLAY", &display);
         std::env::set_var(LAYOUT_VAR, layout.path());
-        std::env::set_var(
-            "WEBSTRIP_UI_URL",
-            format!("http://127.0.0.1:{}/", vite.port),
-        );
-        std::env::remove_var("WEBSTRIP_BRIDGE");
+        std::env::set_var("WEBUI_DEV_URL", format!("http://127.0.0.1:{}/", vite.port));
+        std::env::remove_var("WEBUI_BROWSER_PORT");
     }
     let clap = install("hot-reload-install", &helper_binary());
     let mut host = Host::new(&clap);
@@ -255,7 +252,7 @@ fn the_editor_hot_reloads_from_the_vite_dev_server() {
         !sockets.is_empty()
     });
     let [(_, addr)] = sockets[..] else {
-        panic!("the page's click did not start one browser bridge: {sockets:?}");
+        panic!("the page's click did not start one browser server: {sockets:?}");
     };
     assert_eq!(addr.ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
     let opened = settled(&mut host, &window);

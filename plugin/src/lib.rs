@@ -7,7 +7,7 @@
 //! - [`state`]: checks a saved state before it is applied.
 //! - [`meter_source`]: the meters as the UI toolkit reads them.
 //!
-//! The editor, the browser bridge and the standalone app come from the UI toolkit
+//! The editor, the browser server and the standalone app come from the UI toolkit
 //! (`webui-toolkit`): [`WebUi`] and the few `Plugin` calls forwarded to its [`Instance`].
 
 pub mod dsp;

@@ -761,7 +761,7 @@ fn ws_call(
 }
 
 #[test]
-fn the_editor_page_opens_a_browser_bridge_that_outlives_the_editor() {
+fn the_editor_page_opens_a_browser_server_that_outlives_the_editor() {
     let (_serial, entry) = entry();
     let mut host = Host::new(entry);
     let width_id = host.param_id("Width");

@@ -15,7 +15,7 @@
 //! The helper is `$WEBSTRIP_EDITOR_TEST_HELPER`, else `webstrip-editor` in this test's target
 //! directory (`target/debug/`): `cargo test --workspace` builds it (the editor helper's own tests
 //! need it); with `cargo test -p webstrip` alone, build it first
-//! (`cargo build -p webstrip-editor-helper`). Needs `Xvfb`, `xdotool` and ImageMagick's `import`
+//! (`cargo build -p webui-editor-helper`). Needs `Xvfb`, `xdotool` and ImageMagick's `import`
 //! (`cargo xtask test` installs them).
 
 #![cfg(target_os = "linux")]
@@ -58,22 +58,28 @@ fn view_size(view: &ComPtr<IPlugView>) -> (u32, u32) {
 
 /// The helper the editor starts.
 fn helper_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("WEBSTRIP_EDITOR_TEST_HELPER") {
-        return PathBuf::from(path);
-    }
-    // This test runs as `<target>/debug/deps/editor_vst3-<hash>`.
-    let exe = std::env::current_exe().unwrap();
-    let path = exe
-        .parent()
-        .and_then(Path::parent)
-        .unwrap()
-        .join("webstrip-editor");
+    let built = match std::env::var_os("WEBSTRIP_EDITOR_TEST_HELPER") {
+        Some(path) => PathBuf::from(path),
+        // This test runs as `<target>/debug/deps/editor_vst3-<hash>`.
+        None => std::env::current_exe()
+            .unwrap()
+            .parent()
+            .and_then(Path::parent)
+            .unwrap()
+            .join(ui_assets::helper_pipe::HELPER_BINARY),
+    };
     assert!(
-        path.is_file(),
-        "{} does not exist: build it with `cargo build -p webstrip-editor-helper` (`cargo test \
+        built.is_file(),
+        "{} does not exist: build it with `cargo build -p webui-editor-helper` (`cargo test \
          --workspace` does), or point WEBSTRIP_EDITOR_TEST_HELPER at one",
-        path.display()
+        built.display()
     );
+    // Under the name Webstrip's bundle gives it, so its processes are found by that name.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("editor_vst3");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("webstrip-editor");
+    let _ = std::fs::remove_file(&path);
+    std::fs::copy(&built, &path).unwrap();
     path
 }
 

@@ -295,9 +295,9 @@ fn process_ticks(pid: u32) -> u64 {
     stat_ticks(&format!("/proc/{pid}/stat")).unwrap_or(0)
 }
 
-/// CPU ticks of the server's thread (named `webstrip-ws:PORT`, truncated to 15 bytes).
+/// CPU ticks of the server's thread (named `webui-ws:PORT`, truncated to 15 bytes).
 fn server_ticks(pid: u32, port: u16) -> u64 {
-    let name: String = format!("webstrip-ws:{port}").chars().take(15).collect();
+    let name: String = format!("webui-ws:{port}").chars().take(15).collect();
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
         return 0;
     };

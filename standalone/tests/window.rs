@@ -1,7 +1,7 @@
 //! The app's own editor window (no `--dev-server`), under a private Xvfb: the real `webstrip`
 //! binary starts the real editor helper as a top-level window beside its WebSocket server.
 //!
-//! The helper is built here (`cargo build -p webstrip-editor-helper` into the target directory of
+//! The helper is built here (`cargo build -p webui-editor-helper` into the target directory of
 //! the `webstrip` under test: a dev-dependency does not build another package's binary) unless
 //! `$WEBSTRIP_EDITOR_TEST_HELPER` names one. Needs `Xvfb`, `xdotool` and ImageMagick's `import`
 //! (`cargo xtask test` installs them).
@@ -37,7 +37,7 @@ fn helper_binary() -> PathBuf {
     let target_dir = profile_dir.parent().unwrap();
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo
-        .args(["build", "-p", "webstrip-editor-helper"])
+        .args(["build", "-p", "webui-editor-helper"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("CARGO_TARGET_DIR", target_dir);
     match profile_dir.file_name().and_then(|name| name.to_str()) {
@@ -51,8 +51,15 @@ fn helper_binary() -> PathBuf {
         None => panic!("unexpected binary path {}", profile_dir.display()),
     }
     let status = cargo.status().expect("run cargo");
-    assert!(status.success(), "cargo build -p webstrip-editor-helper");
-    profile_dir.join("webstrip-editor")
+    assert!(status.success(), "cargo build -p webui-editor-helper");
+    // Installed beside the app under the app's helper name, as `cargo xtask run` does.
+    let helper = profile_dir.join("webstrip-editor");
+    std::fs::copy(
+        profile_dir.join(ui_assets::helper_pipe::HELPER_BINARY),
+        &helper,
+    )
+    .unwrap();
+    helper
 }
 
 /// The workspace's `target/` (where screenshots go).
@@ -208,7 +215,7 @@ fn start(display: &str, helper: &Path, env: &[(&str, &str)]) -> App {
     let port = free_port();
     let port_text = port.to_string();
     let helper = helper.to_str().unwrap();
-    let mut vars = vec![("DISPLAY", display), ("WEBSTRIP_EDITOR_HELPER", helper)];
+    let mut vars = vec![("DISPLAY", display), ("WEBUI_EDITOR_HELPER", helper)];
     vars.extend_from_slice(env);
     let app = App::spawn_with(&["--port", &port_text, "-b", "dummy"], port, &vars);
     app.wait_listening();
@@ -380,7 +387,7 @@ fn no_display_runs_headless_with_one_warning() {
     headless_with_warning(app, "$DISPLAY is not set");
 }
 
-/// `WEBSTRIP_UI_URL`: the window loads the UI from a dev server (here a plain HTTP server on
+/// `WEBUI_DEV_URL`: the window loads the UI from a dev server (here a plain HTTP server on
 /// `ui/dist`, standing in for Vite) instead of the embedded build, and still talks over the native
 /// IPC: a WebSocket client's change shows in that page.
 #[test]
@@ -409,7 +416,7 @@ fn the_window_loads_the_ui_from_a_dev_server() {
     let display = xvfb.display.clone();
     let screen = Screen::connect(&display);
     let url = format!("http://127.0.0.1:{dev_port}/");
-    let mut app = start(&display, &helper_binary(), &[("WEBSTRIP_UI_URL", &url)]);
+    let mut app = start(&display, &helper_binary(), &[("WEBUI_DEV_URL", &url)]);
     let window = screen.wait_window(&app);
     let shown = screen.settled();
     assert!(shown.distinct_colors() > 40, "the UI is not drawn");

@@ -50,7 +50,7 @@ PLUGIN_ENTRY_COLOUR = (102, 48, 48)
 PLUGIN_WINDOW = "Strip: Webstrip (by Webstrip) [VST3]"
 HELPER = "webstrip-editor"
 MULTI_CLICK_SECONDS = 0.6
-LAYOUT_VAR = "WEBSTRIP_EDITOR_LAYOUT"
+LAYOUT_VAR = "WEBUI_EDITOR_LAYOUT"
 
 
 def engine_state() -> str:
@@ -181,7 +181,7 @@ class Gui:
             # The helper keeps the page's control boxes there (editor-helper/src/layout.rs).
             LAYOUT_VAR: str(work / "layout.json"),
         }
-        for var in ("WEBSTRIP_BRIDGE", "WEBSTRIP_UI_URL", "NICE_LOG", "WAYLAND_DISPLAY"):
+        for var in ("WEBUI_BROWSER_PORT", "WEBUI_DEV_URL", "NICE_LOG", "WAYLAND_DISPLAY"):
             env.pop(var, None)
         with open(work / "stdout.txt", "w") as out, open(work / "stderr.txt", "w") as err:
             # The `ardour` script execs the binary: this process is Ardour's.

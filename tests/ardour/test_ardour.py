@@ -23,7 +23,7 @@ import websocket  # websocket-client
 import ardour_host as host
 
 sys.path.insert(0, str(host.REPO / "tests" / "vst3"))
-from bridge_probe import Rpc  # noqa: E402  (the WebSocket JSON-RPC client of the VST3 tests)
+from browser_probe import Rpc  # noqa: E402  (the WebSocket JSON-RPC client of the VST3 tests)
 
 SR = host.SR
 SECONDS = 1
@@ -336,9 +336,9 @@ def test_automation_written_in_ardour_changes_the_render(ardour):
         assert level_db(y[ch, after]) - level_db(x[ch, after]) == pytest.approx(-12, abs=0.1)
 
 
-# --- the in-host browser bridge while Ardour plays -------------------------------------------
+# --- the in-host browser server while Ardour plays -------------------------------------------
 
-URL_LINE = re.compile(r"Webstrip instance \d+[^:]*: browser bridge at http://127\.0\.0\.1:(\d+)/\?token=(\w+)")
+URL_LINE = re.compile(r"Webstrip instance \d+[^:]*: browser server at http://127\.0\.0\.1:(\d+)/\?token=(\w+)")
 # Output automation for the bridge test: a line from 0 dB down to −12 dB over one second.
 RAMP = [(0, 0.0), (SR, -12.0)]
 
@@ -369,7 +369,7 @@ def test_bridge_client_sees_automation_while_ardour_plays(ardour):
         "finish (false)",
     ]
     proc, result = ardour.start("bridge", "\n".join(body) + "\n",
-                                {"WEBSTRIP_BRIDGE": "0", "NICE_LOG": str(log)})
+                                {"WEBUI_BROWSER_PORT": "0", "NICE_LOG": str(log)})
     try:
         port, token = wait_for(
             lambda: (m := URL_LINE.search(log.read_text() if log.exists() else "")) and

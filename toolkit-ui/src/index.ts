@@ -25,25 +25,25 @@ export {
 } from "./ipc/transport";
 export { Backoff, type BackoffOptions } from "./ipc/backoff";
 export {
-  IpcBridge,
+  BridgeClient,
   Edit,
   estimate,
   type BridgeStats,
   type ConnectionSnapshot,
-  type IpcBridgeOptions,
+  type BridgeClientOptions,
   type ParameterState,
   type ResyncNotice as ResyncSummary,
   type SetResult,
   type SetTarget,
-} from "./ipc/bridge";
+} from "./ipc/client";
 // `RpcError` is the error class (the protocol's error body is `RpcErrorBody`).
 export { RpcError, DisconnectedError, RequestTimeoutError } from "./ipc/errors";
 export type { RpcError as RpcErrorBody } from "./protocol";
 
 // React hooks on the bridge.
 export {
-  BridgeContext,
-  useBridge,
+  BridgeClientContext,
+  useBridgeClient,
   useAllParameters,
   useParameterIds,
   useParameter,

@@ -17,7 +17,7 @@ describe("resolveWebSocketUrl", () => {
     expect(resolveWebSocketUrl({ href: "http://localhost:5173/", dev: true })).toBe(DEV_DEFAULT_WS);
   });
 
-  it("prefers ?ws= over VITE_WEBSTRIP_WS over the default", () => {
+  it("prefers ?ws= over VITE_WEBUI_WS over the default", () => {
     const env = "ws://10.0.0.1:9100/ws";
     expect(resolveWebSocketUrl({ href: "http://localhost:5173/", dev: true, envUrl: env })).toBe(env);
     expect(

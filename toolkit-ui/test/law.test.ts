@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromNormalized, originNormalized, snap, stepBy, toNormalized, type LawInfo } from "../src/lib/law";
-import { estimate } from "../src/ipc/bridge";
+import { estimate } from "../src/ipc/client";
 import { floatParam } from "../testing";
 
 const lin = (min: number, max: number, extra: Partial<LawInfo> = {}): LawInfo => ({

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CorrelationMeter, LevelMeter, METER_MAX_DB, METER_MIN_DB } from "../src/components/Meters";
 import { meterPosition } from "../src/lib/meterMath";
 import type { MeterFrame } from "../src/protocol";
-import { IpcBridge } from "../src/ipc/bridge";
-import { BridgeContext } from "../src/ipc/hooks";
+import { BridgeClient } from "../src/ipc/client";
+import { BridgeClientContext } from "../src/ipc/hooks";
 import { FakePlugin, FakeTransport, flush } from "../testing";
 
 afterEach(() => {
@@ -22,16 +22,16 @@ describe("Meters", () => {
   it("draw 60 Hz frames through refs without re-rendering React", async () => {
     const transport = new FakeTransport();
     const plugin = new FakePlugin(transport, []);
-    const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
+    const bridge = new BridgeClient(transport, { onError: () => undefined }).start();
     let renders = 0;
     const { container } = render(
-      <BridgeContext.Provider value={bridge}>
+      <BridgeClientContext.Provider value={bridge}>
         <Profiler id="meters" onRender={() => (renders += 1)}>
           <LevelMeter label="Out" pick={(f: MeterFrame) => f.channels} />
           <LevelMeter label="In" pick={(f: MeterFrame) => f.input} />
           <CorrelationMeter pick={(f: MeterFrame) => f.correlation} />
         </Profiler>
-      </BridgeContext.Provider>,
+      </BridgeClientContext.Provider>,
     );
     await act(async () => {
       transport.connect();

@@ -1,6 +1,6 @@
 // Test doubles for pages built on the package: a fake DOM WebSocket, a fake transport, a fake
 // plugin that answers the protocol for the parameters a test gives it, and builders for those
-// parameters. For tests only (`@webstrip/toolkit-ui/testing`); never imported by a page.
+// parameters. For tests only (`webui-toolkit/testing`); never imported by a page.
 import { ErrorCode, type AllParameters, type Info, type MeterFrame, type ParamInfo, type RpcError } from "../src/protocol";
 import { TransportBase } from "../src/ipc/transport";
 import type { WebSocketLike } from "../src/ipc/websocket";
@@ -281,7 +281,7 @@ export class FakePlugin {
         break;
       }
       case "openInBrowser": {
-        const outcome = this.browser ?? { error: { code: ErrorCode.Unavailable, message: "no browser bridge here" } };
+        const outcome = this.browser ?? { error: { code: ErrorCode.Unavailable, message: "no browser server here" } };
         if ("url" in outcome) this.answer(id, { url: outcome.url, devUrl: outcome.devUrl ?? null });
         else this.transport.deliver({ jsonrpc: "2.0", id, error: outcome.error });
         break;

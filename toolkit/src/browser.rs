@@ -1,4 +1,4 @@
-//! The in-host browser bridge: the standalone's WebSocket + HTTP server (`bridge-ws`), run by one
+//! The in-host browser server: the standalone's WebSocket + HTTP server (`bridge-ws`), run by one
 //! plugin instance inside a host so that a browser (e.g. the Vite dev server's page, with hot
 //! reload) drives the instance that processes the DAW's audio. Opt-in only: started for every
 //! instance when the host's environment has [`BRIDGE_ENV`], or by the editor's "Open in browser".
@@ -10,14 +10,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bridge::protocol::BrowserLink;
+use bridge::protocol::BrowserAddress;
 use bridge_ws::{ServerConfig, ServerHandle, StartError};
 use ui_assets::dev_server;
 
 use crate::instance::BridgeLease;
 
-/// `WEBSTRIP_BRIDGE=PORT`: start a browser bridge for every instance; `0` takes any free port.
-pub const BRIDGE_ENV: &str = "WEBSTRIP_BRIDGE";
+/// `WEBUI_BROWSER_PORT=PORT`: start a browser server for every instance; `0` takes any free port.
+pub const BRIDGE_ENV: &str = "WEBUI_BROWSER_PORT";
 
 /// With a fixed `PORT`, instances after the first take the next free ports: this many in all.
 pub const PORT_RANGE: u16 = 64;
@@ -37,15 +37,15 @@ pub fn requested_port(value: Option<&str>) -> Result<Option<u16>, String> {
     }
 }
 
-/// One instance's running browser bridge.
-pub struct BrowserBridge {
-    link: BrowserLink,
+/// One instance's running browser server.
+pub struct BrowserServer {
+    address: BrowserAddress,
     // Dropped first: the port closes and the server's thread ends before the lease goes.
     _server: ServerHandle,
     _lease: Arc<BridgeLease>,
 }
 
-impl BrowserBridge {
+impl BrowserServer {
     /// Serves `lease`'s bridge and the plugin's UI `assets` on 127.0.0.1: on `port` or the next
     /// free one of [`PORT_RANGE`] ports, or on any free port for `None` / `Some(0)`.
     pub fn start(
@@ -81,12 +81,12 @@ impl BrowserBridge {
                 Ok(server) => {
                     let addr = server.local_addr();
                     let ws_url = format!("ws://{addr}{}", bridge_ws::WS_PATH);
-                    let link = BrowserLink {
+                    let address = BrowserAddress {
                         url: format!("http://{addr}/?token={token}"),
                         dev_url: dev_server::browser_page(dev_url.as_deref(), &ws_url, &token),
                     };
                     return Ok(Self {
-                        link,
+                        address,
                         _server: server,
                         _lease: lease,
                     });
@@ -104,28 +104,28 @@ impl BrowserBridge {
     }
 
     /// Where a browser reaches the instance: the served page's address with the token, and the
-    /// dev server's page when `WEBSTRIP_UI_URL` names one.
-    pub fn link(&self) -> &BrowserLink {
-        &self.link
+    /// dev server's page when `WEBUI_DEV_URL` names one.
+    pub fn address(&self) -> &BrowserAddress {
+        &self.address
     }
 }
 
 /// Logs where a browser reaches instance `number` of plugin `name` (on track `track`, when the
-/// host named it): `Gain instance 2 on track "Bass": browser bridge at
+/// host named it): `Gain instance 2 on track "Bass": browser server at
 /// http://127.0.0.1:PORT/?token=…`, plus the dev server's page when there is one.
-pub fn log_link(name: &str, number: u32, track: Option<&str>, link: &BrowserLink) {
+pub fn log_address(name: &str, number: u32, track: Option<&str>, address: &BrowserAddress) {
     let on_track = track
         .map(|name| format!(" on track {name:?}"))
         .unwrap_or_default();
-    match &link.dev_url {
+    match &address.dev_url {
         None => nice_plug::nice_log!(
-            "{name} instance {number}{on_track}: browser bridge at {}",
-            link.url
+            "{name} instance {number}{on_track}: browser server at {}",
+            address.url
         ),
         Some(dev_url) => nice_plug::nice_log!(
-            "{name} instance {number}{on_track}: browser bridge at {} (with the UI dev server: \
+            "{name} instance {number}{on_track}: browser server at {} (with the UI dev server: \
              {dev_url})",
-            link.url
+            address.url
         ),
     }
 }

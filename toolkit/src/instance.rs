@@ -1,5 +1,5 @@
 //! One instance's UI bridge, shared by every transport that serves the UI: the open editor's
-//! helper pipe, inside a host the browser bridge ([`crate::browser`]), in the standalone app its
+//! helper pipe, inside a host the browser server ([`crate::browser`]), in the standalone app its
 //! WebSocket server. Each attaches the same way: it holds a [`BridgeLease`]. The bridge starts when the first of them needs
 //! it and shuts down when the last lets go (a [`BridgeLease`] each), so there is one meter reader,
 //! one change counter and one gesture owner per parameter per instance.
@@ -11,13 +11,13 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use bridge::protocol::BrowserLink;
+use bridge::protocol::BrowserAddress;
 use bridge::{Bridge, MainThreadRequest, MeterSource, PluginInfo};
 use nice_plug::context::gui::{AsyncExecutor, GuiContext};
 use nice_plug::prelude::{Params, Plugin, TaskExecutor};
 
 use crate::WebUi;
-use crate::browser::{self, BrowserBridge};
+use crate::browser::{self, BrowserServer};
 use crate::editor::Editor;
 
 /// Numbers the instances of this process, for the log.
@@ -61,7 +61,7 @@ pub struct Instance<P: WebUi> {
     meters: Arc<dyn MeterSource>,
     host: Mutex<HostSide<P>>,
     bridge: Mutex<Weak<BridgeLease>>,
-    browser: Mutex<Option<BrowserBridge>>,
+    browser: Mutex<Option<BrowserServer>>,
     /// The host's name for the instance's track, once it gave one.
     track_name: Mutex<Option<String>>,
     number: u32,
@@ -99,7 +99,7 @@ impl<P: WebUi> Instance<P> {
     }
 
     /// `Plugin::editor`: the instance's editor. In a host it also keeps the wrapper's executor
-    /// (the way to the host's main thread) and starts the browser bridge when the environment
+    /// (the way to the host's main thread) and starts the browser server when the environment
     /// asks for it ([`browser::BRIDGE_ENV`]).
     pub fn editor(self: &Arc<Self>, executor: AsyncExecutor<P>) -> Editor<P> {
         if self.in_host() {
@@ -118,7 +118,7 @@ impl<P: WebUi> Instance<P> {
         self.set_context(context);
     }
 
-    /// Starts the browser bridge when the host's environment asks for it; logs its URL, or why
+    /// Starts the browser server when the host's environment asks for it; logs its URL, or why
     /// not.
     fn start_browser_from_env(self: &Arc<Self>) {
         let value = std::env::var(browser::BRIDGE_ENV).ok();
@@ -126,15 +126,17 @@ impl<P: WebUi> Instance<P> {
             Ok(Some(port)) => port,
             Ok(None) => return,
             Err(err) => {
-                nice_plug::nice_error!("{err}: no browser bridge");
+                nice_plug::nice_error!("{err}: no browser server");
                 return;
             }
         };
         let number = self.number;
         match self.open_browser(Some(port)) {
-            Ok(link) => browser::log_link(P::NAME, number, self.track_name().as_deref(), &link),
+            Ok(address) => {
+                browser::log_address(P::NAME, number, self.track_name().as_deref(), &address)
+            }
             Err(err) => {
-                nice_plug::nice_error!("{} instance {number}: no browser bridge: {err}", P::NAME)
+                nice_plug::nice_error!("{} instance {number}: no browser server: {err}", P::NAME)
             }
         }
     }
@@ -150,7 +152,7 @@ impl<P: WebUi> Instance<P> {
     }
 
     /// The host named (or renamed) the instance's track (nice-plug's `track_info_updated`; an
-    /// empty name is none): the bridge's clients hear it, and with the browser bridge running the
+    /// empty name is none): the bridge's clients hear it, and with the browser server running the
     /// log says which track its URL now drives.
     pub fn set_track_name(&self, name: &str) {
         let name = Some(name.trim())
@@ -168,7 +170,7 @@ impl<P: WebUi> Instance<P> {
             lease.bridge.set_track_name(name.as_deref());
         }
         if let (Some(name), Some(browser)) = (&name, locked(&self.browser).as_ref()) {
-            browser::log_link(P::NAME, self.number, Some(name), browser.link());
+            browser::log_address(P::NAME, self.number, Some(name), browser.address());
         }
     }
 
@@ -228,12 +230,12 @@ impl<P: WebUi> Instance<P> {
         if in_host {
             // With no editor open, nice-plug reports host automation to no one.
             bridge.watch_parameters();
-            let link = Arc::downgrade(self);
+            let instance = Arc::downgrade(self);
             bridge.set_browser_handler(Some(Box::new(move || {
-                let link = link
+                let instance = instance
                     .upgrade()
                     .ok_or_else(|| "the instance is closing".to_owned())?;
-                link.open_browser(None)
+                instance.open_browser(None)
             })));
         }
         bridge.set_track_name(self.track_name().as_deref());
@@ -250,23 +252,23 @@ impl<P: WebUi> Instance<P> {
         }
     }
 
-    /// Starts the instance's browser bridge (or finds it running) and returns where a browser
+    /// Starts the instance's browser server (or finds it running) and returns where a browser
     /// reaches it. `port`: the first port to try (see [`crate::browser`]); `None` for any free one.
-    pub fn open_browser(self: &Arc<Self>, port: Option<u16>) -> Result<BrowserLink, String> {
+    pub fn open_browser(self: &Arc<Self>, port: Option<u16>) -> Result<BrowserAddress, String> {
         let mut browser = locked(&self.browser);
         if let Some(running) = browser.as_ref() {
-            return Ok(running.link().clone());
+            return Ok(running.address().clone());
         }
         if !self.in_host() {
-            return Err("the browser bridge runs only inside a host".into());
+            return Err("the browser server runs only inside a host".into());
         }
         let lease = self
             .lease(None)
             .ok_or_else(|| "the instance has no bridge".to_owned())?;
-        let started = BrowserBridge::start(lease, port, P::UI)?;
-        let link = started.link().clone();
+        let started = BrowserServer::start(lease, port, P::UI)?;
+        let address = started.address().clone();
         *browser = Some(started);
-        Ok(link)
+        Ok(address)
     }
 }
 

@@ -20,7 +20,7 @@
 //!   every transport that serves the UI;
 //! - [`editor`]: the editor; on Linux the page runs in the editor helper process (`editor-helper/`),
 //!   which gets the plugin's page over its pipe;
-//! - [`browser`]: the in-host browser bridge (crate `bridge-ws`: the WebSocket server);
+//! - [`browser`]: the in-host browser server (crate `bridge-ws`: the WebSocket server);
 //! - `standalone` (feature `standalone`): the standalone app, `standalone::main::<P>()`.
 
 pub mod browser;

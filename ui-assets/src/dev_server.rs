@@ -1,15 +1,15 @@
-//! The UI's Vite dev server, for UI development inside a DAW: `WEBSTRIP_UI_URL` names it.
+//! The UI's Vite dev server, for UI development inside a DAW: `WEBUI_DEV_URL` names it.
 //!
 //! - The editor helper's webview opens it instead of the embedded UI ([`start_url`]; hot reload,
 //!   still on the native IPC).
-//! - The in-host browser bridge offers the same dev server's page pointed at itself
+//! - The in-host browser server offers the same dev server's page pointed at itself
 //!   ([`browser_page`]), so a browser gets hot reload against the instance too.
 //!
 //! Only `http://` on the loopback host is accepted: a page from anywhere else would get native
 //! control of the plugin.
 
 /// The environment variable naming the dev server, e.g. `http://localhost:5173`.
-pub const UI_URL_VAR: &str = "WEBSTRIP_UI_URL";
+pub const UI_URL_VAR: &str = "WEBUI_DEV_URL";
 
 /// The URL to open for `dev_url` (the variable's value, if set), and a warning when it was refused.
 pub fn start_url(dev_url: Option<&str>, embedded: &str) -> (String, Option<String>) {
@@ -26,7 +26,7 @@ pub fn start_url(dev_url: Option<&str>, embedded: &str) -> (String, Option<Strin
     }
 }
 
-/// The dev server's page driving the browser bridge at `ws_url` with `token`
+/// The dev server's page driving the browser server at `ws_url` with `token`
 /// (`http://localhost:5173/?ws=ws://127.0.0.1:PORT/ws&token=…`), when `dev_url` (the variable's
 /// value) names an accepted dev server; its path is kept, its query and fragment dropped.
 pub fn browser_page(dev_url: Option<&str>, ws_url: &str, token: &str) -> Option<String> {
@@ -38,7 +38,7 @@ pub fn browser_page(dev_url: Option<&str>, ws_url: &str, token: &str) -> Option<
 
 /// The browser `Origin` of the pages `dev_url` (the variable's value) serves, e.g.
 /// `http://localhost:5174` for `http://LOCALHOST:5174/app/`, when it names an accepted dev server:
-/// the in-host browser bridge lets that origin in, whatever port Vite ended up on.
+/// the in-host browser server lets that origin in, whatever port Vite ended up on.
 pub fn origin(dev_url: Option<&str>) -> Option<String> {
     let url = dev_url.map(str::trim).filter(|url| is_loopback_http(url))?;
     let authority = url["http://".len()..]
@@ -84,7 +84,7 @@ fn is_loopback_http(url: &str) -> bool {
 mod tests {
     use super::*;
 
-    const EMBEDDED: &str = "webstrip://localhost/index.html";
+    const EMBEDDED: &str = "webui://localhost/index.html";
 
     #[test]
     fn without_the_variable_the_embedded_ui_opens() {

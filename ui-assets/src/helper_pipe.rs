@@ -22,30 +22,34 @@ use crate::Assets;
 /// The pipe's version: bumped whenever a line of this contract changes.
 pub const PIPE_VERSION: u32 = 2;
 
-const HELLO: &str = "webstrip-editor hello";
-const WINDOW: &str = "webstrip-editor window";
-const ASSET: &str = "webstrip-editor asset";
-const PAGE_END: &str = "webstrip-editor page-end";
+const HELLO: &str = "webui-editor hello";
+const WINDOW: &str = "webui-editor window";
+const ASSET: &str = "webui-editor asset";
+const PAGE_END: &str = "webui-editor page-end";
 
 /// The helper's line once its webview exists.
-pub const READY: &str = "webstrip-editor ready";
+pub const READY: &str = "webui-editor ready";
 
 /// A page started loading in the webview (the first one, or a reload: e.g. the Vite dev server
 /// reloading the page after an edit). What the previous page had under way is void: its gestures
 /// are ended and its meter subscription dropped, as if it had disconnected.
-pub const PAGE_STARTED: &str = "webstrip-editor page-started";
+pub const PAGE_STARTED: &str = "webui-editor page-started";
+
+/// The helper's binary as cargo builds it (`editor-helper/Cargo.toml`); each plugin installs a
+/// copy under [`helper_file_name`].
+pub const HELPER_BINARY: &str = "webui-editor";
 
 /// Names a file the helper keeps the page's control boxes in, for GUI automation
 /// (`editor-helper/src/layout.rs` writes it, `gui_test::PageLayout` reads it).
-pub const LAYOUT_VAR: &str = "WEBSTRIP_EDITOR_LAYOUT";
+pub const LAYOUT_VAR: &str = "WEBUI_EDITOR_LAYOUT";
 
 /// The first line each side writes: the pipe's version and the build's (both must match).
 pub fn hello() -> String {
     format!("{HELLO} {PIPE_VERSION} {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The helper's file name for a plugin whose binary is called `stem` (`Webstrip.clap`,
-/// `Webstrip.so`, the standalone `webstrip` → `webstrip-editor`; `My Gain.clap` →
+/// The helper's file name for a plugin whose binary is called `stem` (`Synth.clap`,
+/// `Synth.so`, the standalone `synth` → `synth-editor`; `My Gain.clap` →
 /// `my-gain-editor`): each plugin its own copy, so two plugins in one folder never share one.
 pub fn helper_file_name(stem: &str) -> String {
     let slug: String = stem
@@ -266,7 +270,7 @@ mod tests {
     fn each_side_refuses_another_build() {
         assert_eq!(check_plugin_hello(&hello()), Ok(()));
         assert_eq!(check_helper_hello(&format!("{}\n", hello())), Ok(()));
-        let old = "webstrip-editor hello 1 0.2.0";
+        let old = "webui-editor hello 1 0.2.0";
         assert!(
             check_plugin_hello(old)
                 .unwrap_err()
@@ -286,8 +290,8 @@ mod tests {
 
     #[test]
     fn helper_names_follow_the_plugin_binary() {
-        assert_eq!(helper_file_name("Webstrip"), "webstrip-editor");
-        assert_eq!(helper_file_name("webstrip"), "webstrip-editor");
+        assert_eq!(helper_file_name("Synth"), "synth-editor");
+        assert_eq!(helper_file_name("synth"), "synth-editor");
         assert_eq!(helper_file_name("My Gain"), "my-gain-editor");
     }
 }

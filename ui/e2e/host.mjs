@@ -9,7 +9,7 @@ import { assert, until } from "./harness.mjs";
 
 /**
  * `clap-test-host run BUNDLE PLUGIN_ID`: one instance processing a quiet sine in real time, with
- * its browser bridge on a free port (`WEBSTRIP_BRIDGE=0`); its stdout as lines, its stdin for
+ * its browser server on a free port (`WEBUI_BROWSER_PORT=0`); its stdout as lines, its stdin for
  * commands (`set <key> <value>`), the plugin's log file (`NICE_LOG`).
  */
 export class Host {
@@ -21,7 +21,7 @@ export class Host {
     this.logPath = path.join(dir, `${name}.log`);
     this.lines = [];
     this.stderr = "";
-    const environment = { ...process.env, WEBSTRIP_BRIDGE: "0", NICE_LOG: this.logPath, ...env };
+    const environment = { ...process.env, WEBUI_BROWSER_PORT: "0", NICE_LOG: this.logPath, ...env };
     this.child = spawn(bin, ["run", bundle, pluginId], { env: environment, stdio: ["pipe", "pipe", "pipe"] });
     createInterface({ input: this.child.stdout }).on("line", (line) => this.lines.push(line));
     this.child.stderr.on("data", (chunk) => {
@@ -34,9 +34,9 @@ export class Host {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** The instance's browser bridge URL, once the plugin logged it. */
+  /** The instance's browser server URL, once the plugin logged it. */
   async url() {
-    return this.logged("its browser bridge URL", /browser bridge at (\S+)/);
+    return this.logged("its browser server URL", /browser server at (\S+)/);
   }
 
   /** The dev server's page pointed at the instance, once the plugin logged it. */

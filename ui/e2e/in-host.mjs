@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// End-to-end test of the in-host browser bridge: the real UI, in Debian's Chromium
+// End-to-end test of the in-host browser server: the real UI, in Debian's Chromium
 // (playwright-core), against a Webstrip instance inside a real CLAP host.
 //
 //   CLAP_TEST_HOST_BIN=/path/to/clap-test-host WEBSTRIP_CLAP=/path/to/Webstrip.clap npm run e2e:in-host
 //
 // Spawns `$CLAP_TEST_HOST_BIN run $WEBSTRIP_CLAP org.webstrip.webstrip` (one instance processing a
 // quiet sine in real time; it prints the parameter events the plugin emits and takes
-// `set <key> <value>` on stdin) with WEBSTRIP_BRIDGE=0 and NICE_LOG=<temp file>, reads the
-// instance's `browser bridge at http://127.0.0.1:PORT/?token=…` line from that log, opens it and
+// `set <key> <value>` on stdin) with WEBUI_BROWSER_PORT=0 and NICE_LOG=<temp file>, reads the
+// instance's `browser server at http://127.0.0.1:PORT/?token=…` line from that log, opens it and
 // checks the page against the host. Prints one line per check and a final `N passed, M failed`;
 // exits non-zero on any failure. Saves a screenshot to <repo>/target/ui-e2e-in-host.png.
 //
-// Then the UI developer's loop: a second host with WEBSTRIP_UI_URL naming a real Vite dev server
+// Then the UI developer's loop: a second host with WEBUI_DEV_URL naming a real Vite dev server
 // (Vite's JS API, serving a copy of ui/ on a free port, so the test may edit it), whose page (the
 // logged `devUrl`) drives that instance, and a style edit reaches the open page by hot reload.
 // Env: CHROMIUM (default /usr/bin/chromium).
@@ -155,7 +155,7 @@ async function main() {
   const address = new URL(url);
   const port = Number(address.port);
   const token = address.searchParams.get("token");
-  log(`# ${path.basename(hostBin)} run ${bundle}: browser bridge at ${url} (${Date.now() - started} ms)`);
+  log(`# ${path.basename(hostBin)} run ${bundle}: browser server at ${url} (${Date.now() - started} ms)`);
 
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 760, height: 330 } });
@@ -382,7 +382,7 @@ async function devServerLoop() {
   });
   await vite.listen();
   const devServer = `http://127.0.0.1:${vitePort}`;
-  devHost = startHost("dev-plugin", { WEBSTRIP_UI_URL: devServer });
+  devHost = startHost("dev-plugin", { WEBUI_DEV_URL: devServer });
   const devUrl = await devHost.devUrl();
   await devHost.line("the second host to process", (line) => line.startsWith("ready "));
   const token = new URL(devUrl).searchParams.get("token");

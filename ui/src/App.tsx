@@ -9,14 +9,14 @@ import {
   ResyncNotice,
   Selector,
   Toggle,
-  useBridge,
+  useBridgeClient,
   useConnectionStatus,
   useOffline,
   useParameter,
   useParameterIds,
   type Accent,
   type MeterFrame,
-} from "@webstrip/toolkit-ui";
+} from "webui-toolkit";
 
 // The Webstrip layout: the only file that knows Webstrip's parameter ids. Everything is sized in
 // `em` of the root font size, which follows the window (styles.css, "scale"): the strip is one
@@ -56,7 +56,7 @@ const PLACED = new Set([
 
 /** The right control for a parameter's kind (for parameters the layout does not know). */
 const Control = memo(function Control({ id }: { id: string }) {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   switch (bridge.getParameter(id)?.kind) {
     case "float":
     case "int":

@@ -1,11 +1,11 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { BridgeContext, IpcBridge, getTransport } from "@webstrip/toolkit-ui";
-import "@webstrip/toolkit-ui/styles.css";
+import { BridgeClientContext, BridgeClient, getTransport } from "webui-toolkit";
+import "webui-toolkit/styles.css";
 import { App } from "./App";
 import "./styles.css";
 
-const bridge = new IpcBridge(getTransport()).start();
+const bridge = new BridgeClient(getTransport()).start();
 
 // Diagnostics for developers and the end-to-end test: counters only, no control.
 Object.defineProperty(window, "__webstrip", {
@@ -17,8 +17,8 @@ const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing");
 createRoot(root).render(
   <StrictMode>
-    <BridgeContext.Provider value={bridge}>
+    <BridgeClientContext.Provider value={bridge}>
       <App />
-    </BridgeContext.Provider>
+    </BridgeClientContext.Provider>
   </StrictMode>,
 );

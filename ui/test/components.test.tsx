@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { stepBy } from "@webstrip/toolkit-ui";
-import { flush } from "@webstrip/toolkit-ui/testing";
+import { stepBy } from "webui-toolkit";
+import { flush } from "webui-toolkit/testing";
 import { mountApp } from "./mountApp";
 
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { act, render } from "@testing-library/react";
 import { App } from "../src/App";
-import { BridgeContext, IpcBridge, type Info } from "@webstrip/toolkit-ui";
-import { FakeTransport, flush, type FakePlugin } from "@webstrip/toolkit-ui/testing";
+import { BridgeClientContext, BridgeClient, type Info } from "webui-toolkit";
+import { FakeTransport, flush, type FakePlugin } from "webui-toolkit/testing";
 import { fakeWebstrip } from "./webstrip";
 
 /**
@@ -13,11 +13,11 @@ export async function mountApp(info: Partial<Info> = {}, prepare: (plugin: FakeP
   const plugin = fakeWebstrip(transport);
   plugin.info = info;
   prepare(plugin);
-  const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
+  const bridge = new BridgeClient(transport, { onError: () => undefined }).start();
   render(
-    <BridgeContext.Provider value={bridge}>
+    <BridgeClientContext.Provider value={bridge}>
       <App />
-    </BridgeContext.Provider>,
+    </BridgeClientContext.Provider>,
   );
   await act(async () => {
     transport.connect();

@@ -2,17 +2,17 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../src/App";
-import { BridgeContext, IpcBridge, NativeTransport, hasNativeIpc } from "@webstrip/toolkit-ui";
-import { flush } from "@webstrip/toolkit-ui/testing";
+import { BridgeClientContext, BridgeClient, NativeTransport, hasNativeIpc } from "webui-toolkit";
+import { flush } from "webui-toolkit/testing";
 import { webstripParams } from "./webstrip";
 
 afterEach(() => {
   cleanup();
   delete window.ipc;
-  delete window.__webstrip_receive;
+  delete window.__webui_receive;
 });
 
-/** A host on the other side of wry's IPC: answers through window.__webstrip_receive. */
+/** A host on the other side of wry's IPC: answers through window.__webui_receive. */
 function installHost() {
   const posted: string[] = [];
   window.ipc = {
@@ -25,7 +25,7 @@ function installHost() {
         subscribeMeters: { hz: 60 },
       };
       queueMicrotask(() => {
-        window.__webstrip_receive?.(JSON.stringify({ jsonrpc: "2.0", id: request.id, result: results[request.method] ?? {} }));
+        window.__webui_receive?.(JSON.stringify({ jsonrpc: "2.0", id: request.id, result: results[request.method] ?? {} }));
       });
     },
   };
@@ -40,10 +40,10 @@ describe("NativeTransport", () => {
     const transport = new NativeTransport(window);
     const received: string[] = [];
     transport.onMessage((m) => received.push(m));
-    expect(window.__webstrip_receive).toBeUndefined();
+    expect(window.__webui_receive).toBeUndefined();
     transport.start();
     expect(transport.state.phase).toBe("connected");
-    expect(typeof window.__webstrip_receive).toBe("function");
+    expect(typeof window.__webui_receive).toBe("function");
     expect(transport.send('{"jsonrpc":"2.0","id":1,"method":"ping"}')).toBe(true);
     expect(posted).toEqual(['{"jsonrpc":"2.0","id":1,"method":"ping"}']);
     await flush();
@@ -61,11 +61,11 @@ describe("NativeTransport", () => {
 
   it("runs the strip with the connection status hidden", async () => {
     installHost();
-    const bridge = new IpcBridge(new NativeTransport(window));
+    const bridge = new BridgeClient(new NativeTransport(window));
     render(
-      <BridgeContext.Provider value={bridge}>
+      <BridgeClientContext.Provider value={bridge}>
         <App />
-      </BridgeContext.Provider>,
+      </BridgeClientContext.Provider>,
     );
     await act(async () => {
       bridge.start();

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ErrorCode, RpcError, describeFailure } from "@webstrip/toolkit-ui";
-import { type FakeTransport, flush } from "@webstrip/toolkit-ui/testing";
+import { ErrorCode, RpcError, describeFailure } from "webui-toolkit";
+import { type FakeTransport, flush } from "webui-toolkit/testing";
 import { mountApp } from "./mountApp";
 
 const URL = "http://127.0.0.1:43121/?token=0123456789abcdef0123456789abcdef";
@@ -99,12 +99,12 @@ describe("Open in browser", () => {
   it("shows the plugin's error and its reason in the status, keeps the strip, and can try again", async () => {
     const { transport, plugin } = await mount({ canOpenInBrowser: true }, (p) => {
       p.browser = {
-        error: { code: ErrorCode.Unavailable, message: "the browser bridge did not start", data: "port 43121 is taken" },
+        error: { code: ErrorCode.Unavailable, message: "the browser server did not start", data: "port 43121 is taken" },
       };
     });
     fireEvent.click(openButton());
     await settle();
-    expect(status().textContent).toBe("the browser bridge did not start: port 43121 is taken");
+    expect(status().textContent).toBe("the browser server did not start: port 43121 is taken");
     expect(status().getAttribute("aria-live")).toBe("polite");
     expect(within(control()).queryByRole("textbox")).toBeNull();
     expect((openButton() as HTMLButtonElement).disabled).toBe(false);
@@ -123,11 +123,11 @@ describe("Open in browser", () => {
 
   it("shows an error without a reason, and a lost connection, as they come", async () => {
     await mount({ canOpenInBrowser: true }, (p) => {
-      p.browser = { error: { code: ErrorCode.Unavailable, message: "only the editor's own page can open the browser bridge" } };
+      p.browser = { error: { code: ErrorCode.Unavailable, message: "only the editor's own page can open the browser server" } };
     });
     fireEvent.click(openButton());
     await settle();
-    expect(status().textContent).toBe("only the editor's own page can open the browser bridge");
+    expect(status().textContent).toBe("only the editor's own page can open the browser server");
     expect(status().className).toContain("is-error");
     expect(describeFailure(new Error("openInBrowser: not connected yet"))).toBe("openInBrowser: not connected yet");
     expect(describeFailure(new RpcError("openInBrowser", { code: -32003, message: "no", data: { port: 1 } }))).toBe("no");

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { flush } from "@webstrip/toolkit-ui/testing";
+import { flush } from "webui-toolkit/testing";
 import { mountApp } from "./mountApp";
 
 afterEach(cleanup);

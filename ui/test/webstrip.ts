@@ -1,6 +1,6 @@
-// Webstrip's parameters and texts, for the fakes of `@webstrip/toolkit-ui/testing`.
-import type { ParamInfo } from "@webstrip/toolkit-ui";
-import { FakePlugin, boolParam, enumParam, floatParam, plainTexts, type FakeTransport, type Texts } from "@webstrip/toolkit-ui/testing";
+// Webstrip's parameters and texts, for the fakes of `webui-toolkit/testing`.
+import type { ParamInfo } from "webui-toolkit";
+import { FakePlugin, boolParam, enumParam, floatParam, plainTexts, type FakeTransport, type Texts } from "webui-toolkit/testing";
 
 /** As Webstrip writes and reads them: plain texts, and Pan as 30L/C/30R, Width's "mono". */
 export const webstripTexts: Texts = {

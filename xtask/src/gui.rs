@@ -13,7 +13,7 @@ pub const TEST: &[&str] = &["xvfb", "xdotool", "xclip", "imagemagick"];
 
 /// The helper's binary name as cargo builds it (one generic program; each bundle gets a copy
 /// named after the bundle).
-const HELPER: &str = "webstrip-editor";
+const HELPER: &str = ui_assets::helper_pipe::HELPER_BINARY;
 
 /// Installs what the editor tests need (building it: [`deps::BUILD`]).
 pub fn ensure_test() -> Result<()> {
@@ -28,7 +28,7 @@ pub fn bundle_helper(args: &[String]) -> Result<()> {
         return Ok(());
     }
     let mut profile = "debug".to_owned();
-    let mut build = cmd::cargo(["build", "-p", "webstrip-editor-helper"]);
+    let mut build = cmd::cargo(["build", "-p", "webui-editor-helper"]);
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         if arg == "--release" {

@@ -36,14 +36,15 @@ pub fn run(args: &[String]) -> Result<()> {
         "-p",
         package,
         "-p",
-        "webstrip-editor-helper",
+        "webui-editor-helper",
     ]))?;
     let release = cmd::target_dir().join("release");
     let binary = release.join(name);
     let helper = ui_assets::helper_pipe::helper_file_name(name);
-    if helper != "webstrip-editor" {
-        std::fs::copy(release.join("webstrip-editor"), release.join(&helper))?;
-    }
+    std::fs::copy(
+        release.join(ui_assets::helper_pipe::HELPER_BINARY),
+        release.join(&helper),
+    )?;
 
     let mut args = args.to_vec();
     if !args.iter().any(|a| a == "--dev-server") && !display_usable() {

@@ -39,7 +39,7 @@ enum Tier {
     Vst3,
     /// The VST3 bundle in Ardour.
     Ardour,
-    /// The page in Chromium against the standalone and an instance's browser bridge.
+    /// The page in Chromium against the standalone and an instance's browser server.
     E2e,
 }
 

@@ -107,9 +107,9 @@ const EXAMPLE_CLAP: &str = "Gain.clap";
 const EXAMPLE_PAGE: &str = "examples/gain/ui";
 
 /// The end-to-end tests in Debian's Chromium: the page served by the standalone `binary`, then
-/// the page served by the browser bridge of a Webstrip instance (bundle `clap`) inside
+/// the page served by the browser server of a Webstrip instance (bundle `clap`) inside
 /// `clap-test-host run` (built here, in debug), then the example plugin's page served by the
-/// browser bridge of its instance (`Gain.clap` beside `clap`) in the same host. All run; any
+/// browser server of its instance (`Gain.clap` beside `clap`) in the same host. All run; any
 /// failing fails.
 pub fn e2e(binary: &Path, clap: &Path) -> Result<()> {
     deps::ensure(&["chromium"])?;

@@ -31,7 +31,7 @@ pub fn install(name: &str, helper: &Path) -> PathBuf {
 pub fn helper_binary() -> PathBuf {
     std::env::var_os("WEBSTRIP_EDITOR_TEST_HELPER")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_webstrip-editor")))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_webui-editor")))
 }
 
 /// The instance, active and processing.

@@ -1,5 +1,5 @@
 //! Where the page put its controls, read from the file the editor helper keeps while
-//! `WEBSTRIP_EDITOR_LAYOUT` names it (`editor-helper/src/layout.rs`), so a test clicks a control
+//! `WEBUI_EDITOR_LAYOUT` names it (`editor-helper/src/layout.rs`), so a test clicks a control
 //! where the real page laid it out, not at coordinates copied from a browser.
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { useBridge, useConnectionStatus } from "../ipc/hooks";
+import { useBridgeClient, useConnectionStatus } from "../ipc/hooks";
 
 /** Technical details for a tooltip: where the page connects and why it is not connected. */
 function details(connection: ReturnType<typeof useConnectionStatus>): string {
@@ -32,7 +32,7 @@ export function ConnectionStatus() {
  * try is, "Try now", and the technical details in a tooltip. `show` is decided by the caller.
  */
 export function OfflineOverlay() {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   const connection = useConnectionStatus();
   const { phase, retryInSeconds } = connection;
   // The plugin's own name once it has answered `getInfo` (kept over a reconnect).

@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
-import type { Edit } from "../ipc/bridge";
+import type { Edit } from "../ipc/client";
 import { RpcError } from "../ipc/errors";
 import { useParameter } from "../ipc/hooks";
 import { originNormalized, stepBy, toNormalized, type ParamInfoWithLaw, type StepSize } from "../lib/law";

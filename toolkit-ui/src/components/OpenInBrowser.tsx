@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { RpcError } from "../ipc/errors";
-import { useBridge } from "../ipc/hooks";
+import { useBridgeClient } from "../ipc/hooks";
 
 type State =
   | { phase: "idle" }
@@ -22,13 +22,13 @@ export function describeFailure(error: unknown): string {
 
 /**
  * "Open in browser", for the editor's own page inside a host (App shows it only where `getInfo`
- * says `canOpenInBrowser`): starts the instance's browser bridge on demand (`openInBrowser`) and
+ * says `canOpenInBrowser`): starts the instance's browser server on demand (`openInBrowser`) and
  * shows the page's URL, token included, to copy into a browser — the UI dev server's page instead
- * when the host's environment names one (`WEBSTRIP_UI_URL`). The editor is a webview (WebKitGTK
+ * when the host's environment names one (`WEBUI_DEV_URL`). The editor is a webview (WebKitGTK
  * on Linux) that opens no browser windows: the link is a bonus, the address is the point.
  */
 export function OpenInBrowser() {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   const [state, setState] = useState<State>({ phase: "idle" });
   const [note, setNote] = useState("");
   const field = useRef<HTMLInputElement>(null);
@@ -130,7 +130,7 @@ export function OpenInBrowser() {
           type="button"
           className="browser-button"
           disabled={state.phase === "opening"}
-          title="Start this instance's browser bridge and show its address"
+          title="Start this instance's browser server and show its address"
           onClick={open}
         >
           {state.phase === "opening" ? "Opening…" : "Open in browser"}

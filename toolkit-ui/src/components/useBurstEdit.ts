@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef } from "react";
-import type { Edit, SetTarget } from "../ipc/bridge";
+import type { Edit, SetTarget } from "../ipc/client";
 
 /**
  * Groups discrete steps (wheel notches, held arrow keys) into one edit: the first step begins a

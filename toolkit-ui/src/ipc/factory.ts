@@ -8,7 +8,7 @@ export const DEV_DEFAULT_WS = "ws://127.0.0.1:9000/ws";
 export interface WebSocketUrlInputs {
   /** The page's URL. */
   href: string;
-  /** `VITE_WEBSTRIP_WS` at build time, if set. */
+  /** `VITE_WEBUI_WS` at build time, if set. */
   envUrl?: string;
   /** Whether this is Vite's dev server (`npm run dev`). */
   dev: boolean;
@@ -17,7 +17,7 @@ export interface WebSocketUrlInputs {
 /**
  * Which WebSocket the page talks to:
  * 1. `?ws=` in the page URL;
- * 2. `VITE_WEBSTRIP_WS`;
+ * 2. `VITE_WEBUI_WS`;
  * 3. in `npm run dev`, {@link DEV_DEFAULT_WS};
  * 4. otherwise the page's own origin, path `/ws` (the standalone serves the page and the socket).
  * A `?token=` in the page URL is passed on unless the chosen URL already has one.
@@ -54,11 +54,11 @@ export function getTransport(): Transport {
   if (hasNativeIpc(window)) {
     chosen = new NativeTransport(window);
   } else {
-    const env = import.meta.env as ImportMetaEnv & { VITE_WEBSTRIP_WS?: string };
+    const env = import.meta.env as ImportMetaEnv & { VITE_WEBUI_WS?: string };
     chosen = new WebSocketTransport(
       resolveWebSocketUrl({
         href: window.location.href,
-        envUrl: env.VITE_WEBSTRIP_WS,
+        envUrl: env.VITE_WEBUI_WS,
         dev: env.DEV,
       }),
     );

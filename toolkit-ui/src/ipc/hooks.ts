@@ -1,24 +1,24 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import type { MeterFrame } from "../protocol";
-import type { ConnectionSnapshot, Edit, IpcBridge, ParameterState, SetResult, SetTarget } from "./bridge";
+import type { ConnectionSnapshot, Edit, BridgeClient, ParameterState, SetResult, SetTarget } from "./client";
 
-export const BridgeContext = createContext<IpcBridge | null>(null);
+export const BridgeClientContext = createContext<BridgeClient | null>(null);
 
-export function useBridge(): IpcBridge {
-  const bridge = useContext(BridgeContext);
-  if (!bridge) throw new Error("useBridge: no <BridgeContext.Provider> above this component");
+export function useBridgeClient(): BridgeClient {
+  const bridge = useContext(BridgeClientContext);
+  if (!bridge) throw new Error("useBridgeClient: no <BridgeClientContext.Provider> above this component");
   return bridge;
 }
 
 /** Every parameter, in the plugin's order (a new array whenever any value changes). */
 export function useAllParameters(): readonly ParameterState[] {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   return useSyncExternalStore(bridge.subscribe, bridge.getParameters);
 }
 
 /** The parameter ids, in the plugin's order (changes only when the set of parameters does). */
 export function useParameterIds(): readonly string[] {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   return useSyncExternalStore(bridge.subscribe, bridge.getParameterIds);
 }
 
@@ -45,7 +45,7 @@ export interface ParameterHandle {
 
 /** One parameter: its value and the setters that edit it. */
 export function useParameter(id: string): ParameterHandle {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   const getSnapshot = useCallback(() => bridge.getParameter(id), [bridge, id]);
   const param = useSyncExternalStore(bridge.subscribe, getSnapshot);
   const set = useCallback(
@@ -116,7 +116,7 @@ function useSecondsUntil(deadline: number | null): number | null {
  * kind, endpoint, plugin info. Re-renders every 200 ms only while a reconnect countdown runs.
  */
 export function useConnectionStatus(): ConnectionStatus {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   const connection = useSyncExternalStore(bridge.subscribe, bridge.getConnection);
   const { state } = connection;
   const retryInSeconds = useSecondsUntil(state.phase === "reconnecting" ? state.retryAt : null);
@@ -136,7 +136,7 @@ export function useConnectionStatus(): ConnectionStatus {
  * it; nothing re-renders. Subscribes to the plugin's meters while mounted.
  */
 export function useMeters(onFrame: (frame: MeterFrame) => void): void {
-  const bridge = useBridge();
+  const bridge = useBridgeClient();
   const callback = useRef(onFrame);
   useEffect(() => {
     callback.current = onFrame;

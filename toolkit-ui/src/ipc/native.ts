@@ -5,10 +5,10 @@ import { TransportBase } from "./transport";
  *
  * - page → plugin: `window.ipc.postMessage(text)`, one JSON-RPC message per call (wry's IPC
  *   handler receives the text unchanged).
- * - plugin → page: the host runs `window.__webstrip_receive(text)` with `evaluate_script`, one
+ * - plugin → page: the host runs `window.__webui_receive(text)` with `evaluate_script`, one
  *   JSON-RPC message (or batch) per call, `text` being a JS string literal holding the JSON.
  *
- * The page defines `__webstrip_receive` before it sends its first request, so every answer finds
+ * The page defines `__webui_receive` before it sends its first request, so every answer finds
  * it; the host may drop what it has to send before that (nothing has been asked yet).
  */
 export interface NativeIpc {
@@ -22,7 +22,7 @@ declare global {
     /** Injected by wry in the native editor. */
     ipc?: NativeIpc;
     /** Defined by this page; the native host calls it with each message for the page. */
-    __webstrip_receive?: NativeReceiver;
+    __webui_receive?: NativeReceiver;
   }
 }
 
@@ -48,7 +48,7 @@ export class NativeTransport extends TransportBase {
       this.setState({ phase: "disconnected", reason: "window.ipc is missing" });
       return;
     }
-    this.target.__webstrip_receive = (text: string) => {
+    this.target.__webui_receive = (text: string) => {
       if (typeof text === "string") this.receive(text);
     };
     this.setState({ phase: "connected" });
@@ -66,7 +66,7 @@ export class NativeTransport extends TransportBase {
 
   close(): void {
     if (this.state.phase === "disconnected") return;
-    delete this.target.__webstrip_receive;
+    delete this.target.__webui_receive;
     this.setState({ phase: "disconnected", reason: "closed by the page" });
   }
 

@@ -1,6 +1,6 @@
 /**
  * A transport carries JSON-RPC text between this page and the plugin. It never interprets the
- * messages: the {@link IpcBridge} does. Implementations: {@link WebSocketTransport} (browser,
+ * messages: the {@link BridgeClient} does. Implementations: {@link WebSocketTransport} (browser,
  * `npm run dev`, the standalone's dev server) and {@link NativeTransport} (the plugin's webview).
  */
 

@@ -32,7 +32,7 @@ const OPEN = 1;
 
 /**
  * JSON-RPC over one WebSocket, one message per text frame. Reconnects with capped exponential
- * backoff for as long as the page is open; the {@link IpcBridge} resynchronises after each
+ * backoff for as long as the page is open; the {@link BridgeClient} resynchronises after each
  * reconnect.
  */
 export class WebSocketTransport extends TransportBase {

@@ -1,5 +1,5 @@
 // Generated from bridge/src/protocol.rs by bridge/src/typescript.rs: do not edit.
-// Regenerate with `WEBSTRIP_BLESS=1 cargo test -p bridge generated`.
+// Regenerate with `WEBUI_BLESS=1 cargo test -p bridge generated`.
 
 /**
  * Params of a method that takes none: the request's `params` absent, `{}` or `[]`.
@@ -195,7 +195,7 @@ export type ChannelMeter = {
  */
 peak: number, 
 /**
- * RMS over the plugin's window (300 ms for Webstrip).
+ * RMS over the plugin's own window (e.g. 300 ms).
  */
 rms: number, 
 /**
@@ -308,14 +308,14 @@ accepted: boolean, };
 /**
  * Result of `openInBrowser`: where a browser reaches this instance.
  */
-export type BrowserLink = { 
+export type BrowserAddress = { 
 /**
  * The page's address with the instance's token, e.g. `http://127.0.0.1:43121/?token=…`.
  */
 url: string, 
 /**
  * The UI's dev server page pointed at this instance (hot reload in the browser), when the
- * host's environment names one (`WEBSTRIP_UI_URL`), e.g.
+ * host's environment names one (`WEBUI_DEV_URL`), e.g.
  * `http://localhost:5173/?ws=ws://127.0.0.1:43121/ws&token=…`; else `null`.
  */
 devUrl: string | null, };
@@ -378,7 +378,7 @@ export interface Methods {
   ping: { params: NoParams; result: Pong };
   getInfo: { params: NoParams; result: Info };
   requestResize: { params: ResizeRequest; result: ResizeResult };
-  openInBrowser: { params: NoParams; result: BrowserLink };
+  openInBrowser: { params: NoParams; result: BrowserAddress };
 }
 
 /** Every notification the plugin sends: its params. */

@@ -183,7 +183,7 @@ impl WebEditorHandle {
 impl Drop for WebEditorHandle {
     fn drop(&mut self) {
         // Let go of the bridge first: when nothing else holds it, it shuts down and clients see it
-        // close (their gestures end) before their transports stop. When the browser bridge still
+        // close (their gestures end) before their transports stop. When the browser server still
         // holds it, the helper's client goes with the helper (its gestures end) and the rest stay.
         drop(self.lease.take());
         #[cfg(target_os = "linux")]

@@ -35,7 +35,7 @@ use super::handle::Page;
 
 /// Overrides where the helper executable is looked for (tests, development); the value
 /// [`NO_HELPER`] turns the native editor off (the bridge's other transports still serve the UI).
-pub const HELPER_ENV: &str = "WEBSTRIP_EDITOR_HELPER";
+pub const HELPER_ENV: &str = "WEBUI_EDITOR_HELPER";
 /// The value of [`HELPER_ENV`] that turns the native editor off.
 pub const NO_HELPER: &str = "none";
 /// How long the helper may take to create its webview.
@@ -43,7 +43,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the helper may take to exit once its pipe closed, before it is killed.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Whether `$WEBSTRIP_EDITOR_HELPER` turns the native editor off.
+/// Whether `$WEBUI_EDITOR_HELPER` turns the native editor off.
 pub fn disabled() -> bool {
     std::env::var_os(HELPER_ENV).is_some_and(|value| value == NO_HELPER)
 }
@@ -278,7 +278,7 @@ pub fn locate_helper() -> Result<PathBuf, String> {
     }
 }
 
-/// Where the helper is: `$WEBSTRIP_EDITOR_HELPER`, else next to the binary holding this code
+/// Where the helper is: `$WEBUI_EDITOR_HELPER`, else next to the binary holding this code
 /// (`Gain.vst3/Contents/x86_64-linux/`, the directory of `Gain.clap`, or the standalone's
 /// executable directory), named after that binary (`gain-editor`).
 fn locate() -> Result<PathBuf, String> {

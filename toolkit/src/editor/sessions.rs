@@ -3,7 +3,7 @@
 //! - The standalone app's transports (its WebSocket server and signal watcher): nice-plug's
 //!   standalone wrapper creates the instance itself, so the app ([`crate::standalone`]) leaves
 //!   them in one slot of this process ([`set_app`]) and each standalone session starts them on
-//!   its lease of the bridge, as the browser bridge does in a host. Hosts never use the slot.
+//!   its lease of the bridge, as the browser server does in a host. Hosts never use the slot.
 //! - Observers ([`on_open`]): tests and tools that want each session's bridge; they start no
 //!   transport of the product.
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // End-to-end test of the example plugin's page: the built page of examples/gain/ui, in Debian's
-// Chromium (playwright-core), over the WebSocket of the browser bridge of a gain instance inside
+// Chromium (playwright-core), over the WebSocket of the browser server of a gain instance inside
 // a real CLAP host.
 //
 //   CLAP_TEST_HOST_BIN=/path/to/clap-test-host GAIN_CLAP=/path/to/Gain.clap npm run e2e
 //
 // Runs `$CLAP_TEST_HOST_BIN run $GAIN_CLAP <its plugin id>` (one instance processing a quiet sine
-// in real time) with WEBSTRIP_BRIDGE=0, opens the URL the instance logs and checks the page against
+// in real time) with WEBUI_BROWSER_PORT=0, opens the URL the instance logs and checks the page against
 // the host. The parameters come from the plugin (`getAllParameters`), never from this file. Prints
 // one line per check and `N passed, M failed`; exits non-zero on any failure. Saves a screenshot
 // to <repo>/target/ui-e2e-gain.png. Env: CHROMIUM (default /usr/bin/chromium).
@@ -64,7 +64,7 @@ async function main() {
   await host.line("the host to process", (line) => line.startsWith("ready "));
   const address = new URL(url);
   const wsUrl = `ws://${address.host}/ws?token=${address.searchParams.get("token")}`;
-  log(`# ${path.basename(hostBin)} run ${bundle} ${id}: browser bridge at ${url}`);
+  log(`# ${path.basename(hostBin)} run ${bundle} ${id}: browser server at ${url}`);
 
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 480, height: 360 } });

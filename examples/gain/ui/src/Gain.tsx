@@ -7,7 +7,7 @@ import {
   useOffline,
   useParameterIds,
   type MeterFrame,
-} from "@webstrip/toolkit-ui";
+} from "webui-toolkit";
 
 /** The plugin's one parameter (its id in the plugin's `Params`). */
 export const GAIN = "gain";

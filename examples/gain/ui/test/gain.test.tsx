@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, expect, it } from "vitest";
-import { BridgeContext, IpcBridge, typeset } from "@webstrip/toolkit-ui";
-import { FakePlugin, FakeTransport, floatParam, flush } from "@webstrip/toolkit-ui/testing";
+import { BridgeClientContext, BridgeClient, typeset } from "webui-toolkit";
+import { FakePlugin, FakeTransport, floatParam, flush } from "webui-toolkit/testing";
 import { GAIN, Gain } from "../src/Gain";
 
 afterEach(cleanup);
@@ -11,11 +11,11 @@ async function mount() {
   const transport = new FakeTransport();
   const plugin = new FakePlugin(transport, [floatParam(GAIN, "Gain", 0, -30, 30, "dB")]);
   plugin.identity = { name: "Gain", version: "0.3.0", vendor: "Example" };
-  const bridge = new IpcBridge(transport, { onError: () => undefined }).start();
+  const bridge = new BridgeClient(transport, { onError: () => undefined }).start();
   render(
-    <BridgeContext.Provider value={bridge}>
+    <BridgeClientContext.Provider value={bridge}>
       <Gain />
-    </BridgeContext.Provider>,
+    </BridgeClientContext.Provider>,
   );
   await act(async () => {
     transport.connect();

@@ -1,11 +1,11 @@
-"""Runs one browser-bridge scenario on real Webstrip instances in pedalboard and reports what it
-saw, as JSON on stdout. The probe only observes; test_browser_bridge.py judges.
+"""Runs one browser-server scenario on real Webstrip instances in pedalboard and reports what it
+saw, as JSON on stdout. The probe only observes; test_browser_server.py judges.
 
-Run by test_browser_bridge.py in a fresh subprocess per scenario, because the plugin reads
-`WEBSTRIP_BRIDGE` when an instance is created and nice-plug reads `NICE_LOG` once per process
+Run by test_browser_server.py in a fresh subprocess per scenario, because the plugin reads
+`WEBUI_BROWSER_PORT` when an instance is created and nice-plug reads `NICE_LOG` once per process
 (and a crash then fails one test instead of killing pytest):
 
-    WEBSTRIP_BRIDGE=0 NICE_LOG=/tmp/log python bridge_probe.py SCENARIO
+    WEBUI_BROWSER_PORT=0 NICE_LOG=/tmp/log python browser_probe.py SCENARIO
 
 Host fact (pedalboard 0.9.26, measured): every `load_plugin` creates two Webstrip instances. JUCE
 creates a first one to read the plugin's description and destroys it before creating the one it
@@ -35,7 +35,7 @@ SR = 48_000
 SKIP = 2_400  # 50 ms: past every 20 ms ramp
 
 URL_LINE = re.compile(
-    r"Webstrip instance (\d+): browser bridge at (http://([^/:\s]+):(\d+)/\?token=(\S*))"
+    r"Webstrip instance (\d+): browser server at (http://([^/:\s]+):(\d+)/\?token=(\S*))"
 )
 PARAM_IDS = ["input", "output", "pan", "width", "invert_l", "invert_r", "mute", "bypass", "tone",
              "tone_level", "mono", "swap", "dc_filter"]
@@ -50,7 +50,7 @@ def log_text() -> str:
 
 
 def bridges(text: str | None = None) -> list[dict]:
-    """Every browser bridge the log announced, in order."""
+    """Every browser server the log announced, in order."""
     found = []
     for m in URL_LINE.finditer(log_text() if text is None else text):
         found.append({"instance": int(m.group(1)), "url": m.group(2), "host": m.group(3),
@@ -354,12 +354,12 @@ def two_instances() -> dict:
 
 
 def fixed_port() -> dict:
-    """`WEBSTRIP_BRIDGE=PORT` with PORT taken: the instances take the next free ports."""
+    """`WEBUI_BROWSER_PORT=PORT` with PORT taken: the instances take the next free ports."""
     blocker = socket.socket()
     blocker.bind(("127.0.0.1", 0))
     blocker.listen()
     port = blocker.getsockname()[1]
-    os.environ["WEBSTRIP_BRIDGE"] = str(port)  # read by the plugin when an instance is created
+    os.environ["WEBUI_BROWSER_PORT"] = str(port)  # read by the plugin when an instance is created
     a, announced_a = load_announced()
     b, announced_b = load_announced()
     live_a, live_b = announced_a[-1], announced_b[-1]
@@ -370,24 +370,24 @@ def fixed_port() -> dict:
 
 
 def unset() -> dict:
-    """No `WEBSTRIP_BRIDGE`: no bridge, no listening socket, no log line."""
+    """No `WEBUI_BROWSER_PORT`: no bridge, no listening socket, no log line."""
     before = listening()
     plugin = host.load()
     plugin.output_db = -6.0
     gain = gain_db(plugin)
     return {"before": before, "after": listening(), "log": log_text(), "gain": gain,
-            "env": os.environ.get("WEBSTRIP_BRIDGE")}
+            "env": os.environ.get("WEBUI_BROWSER_PORT")}
 
 
 def malformed() -> dict:
-    """`WEBSTRIP_BRIDGE=abc`: an error line, no listening socket, a working plugin."""
+    """`WEBUI_BROWSER_PORT=abc`: an error line, no listening socket, a working plugin."""
     before = listening()
     plugin = host.load()
     after_load = listening()
     plugin.output_db = -6.0
     gain = gain_db(plugin)
     return {"before": before, "after": after_load, "log": log_text(), "gain": gain,
-            "env": os.environ.get("WEBSTRIP_BRIDGE")}
+            "env": os.environ.get("WEBUI_BROWSER_PORT")}
 
 
 def unload() -> dict:

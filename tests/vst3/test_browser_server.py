@@ -1,7 +1,7 @@
-"""The in-host browser bridge (`WEBSTRIP_BRIDGE`) of the real VST3 plugin in pedalboard.
+"""The in-host browser server (`WEBUI_BROWSER_PORT`) of the real VST3 plugin in pedalboard.
 
-Each scenario runs in a fresh Python subprocess (bridge_probe.py), because the plugin reads
-`WEBSTRIP_BRIDGE` when an instance is created and nice-plug reads `NICE_LOG` once per process.
+Each scenario runs in a fresh Python subprocess (browser_probe.py), because the plugin reads
+`WEBUI_BROWSER_PORT` when an instance is created and nice-plug reads `NICE_LOG` once per process.
 The probe loads the plugin, reads the bridge's URL from the `NICE_LOG` file, talks to it over
 the wire (websocket-client for JSON-RPC, raw HTTP for the handshake statuses) and reports what it
 saw as JSON; the tests below judge it.
@@ -36,7 +36,7 @@ PEDALBOARD_KEY = {
     "dc_filter": "dc_filter",
 }
 MALFORMED_LINE = (
-    'WEBSTRIP_BRIDGE must be a port number (0: any free port), not "abc": no browser bridge'
+    'WEBUI_BROWSER_PORT must be a port number (0: any free port), not "abc": no browser server'
 )
 
 
@@ -49,15 +49,15 @@ def param_ids_in_source() -> list[str]:
 
 
 def run_probe(scenario: str, bundle: Path, tmp_path: Path, bridge: str | None) -> dict:
-    """Runs one scenario with `WEBSTRIP_BRIDGE=bridge` (unset for None) and a fresh `NICE_LOG`."""
+    """Runs one scenario with `WEBUI_BROWSER_PORT=bridge` (unset for None) and a fresh `NICE_LOG`."""
     log = tmp_path / "nice.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("WEBSTRIP_BRIDGE", "NICE_LOG")}
+    env = {k: v for k, v in os.environ.items() if k not in ("WEBUI_BROWSER_PORT", "NICE_LOG")}
     env.update(WEBSTRIP_VST3=str(bundle), NICE_LOG=str(log))
     if bridge is not None:
-        env["WEBSTRIP_BRIDGE"] = bridge
+        env["WEBUI_BROWSER_PORT"] = bridge
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, str(HERE / "bridge_probe.py"), scenario],
+        [sys.executable, str(HERE / "browser_probe.py"), scenario],
         cwd=HERE, capture_output=True, text=True, timeout=120, env=env,
     )
     log_text = log.read_text(errors="replace") if log.exists() else "(no log file)"
@@ -71,7 +71,7 @@ def run_probe(scenario: str, bundle: Path, tmp_path: Path, bridge: str | None) -
 
 def assert_announced(bridges: list[dict]) -> None:
     """Every logged URL is a loopback address with its own fresh 128-bit token."""
-    assert bridges, "no 'browser bridge at' line in NICE_LOG"
+    assert bridges, "no 'browser server at' line in NICE_LOG"
     for b in bridges:
         assert b["host"] == "127.0.0.1", b
         assert TOKEN.fullmatch(b["token"]), f"token is not 32 lower-case hex digits: {b}"
@@ -85,7 +85,7 @@ def result(response: dict) -> dict:
     return response["result"]
 
 
-# --- 1. one instance, WEBSTRIP_BRIDGE=0 ------------------------------------------------------
+# --- 1. one instance, WEBUI_BROWSER_PORT=0 ------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +225,7 @@ def test_two_instances_have_their_own_bridges(bundle, tmp_path):
 
 
 def test_a_fixed_port_in_use_moves_to_the_next_free_ones(bundle, tmp_path):
-    """`WEBSTRIP_BRIDGE=PORT` with PORT held by someone else (the probe): the instances take
+    """`WEBUI_BROWSER_PORT=PORT` with PORT held by someone else (the probe): the instances take
     ports after it, within the plugin's 64-port range."""
     r = run_probe("fixed_port", bundle, tmp_path, None)
     port = r["requested"]
@@ -245,7 +245,7 @@ def test_without_the_variable_there_is_no_bridge(bundle, tmp_path):
     r = run_probe("unset", bundle, tmp_path, None)
     assert r["env"] is None
     assert r["after"] == r["before"], "loading the plugin opened a listening socket"
-    assert "browser bridge" not in r["log"] and "WEBSTRIP_BRIDGE" not in r["log"], r["log"]
+    assert "browser server" not in r["log"] and "WEBUI_BROWSER_PORT" not in r["log"], r["log"]
     assert r["gain"] == pytest.approx(-6.0, abs=0.05)
 
 
@@ -255,8 +255,8 @@ def test_a_malformed_value_is_logged_and_ignored(bundle, tmp_path):
     lines = [line for line in r["log"].splitlines() if MALFORMED_LINE in line]
     assert lines, r["log"]
     assert all("ERROR" in line for line in lines), lines
-    assert "browser bridge at" not in r["log"]
-    assert r["after"] == r["before"], "a malformed WEBSTRIP_BRIDGE opened a listening socket"
+    assert "browser server at" not in r["log"]
+    assert r["after"] == r["before"], "a malformed WEBUI_BROWSER_PORT opened a listening socket"
     assert r["gain"] == pytest.approx(-6.0, abs=0.05)
 
 

@@ -1,8 +1,8 @@
-//! The in-host browser bridge (`WEBSTRIP_BRIDGE`) of the Webstrip CLAP bundle, in a real CLAP
+//! The in-host browser server (`WEBUI_BROWSER_PORT`) of the Webstrip CLAP bundle, in a real CLAP
 //! host: a WebSocket client drives the instance with no editor open.
 //!
 //! The variable is read when an instance is created, so every scenario runs in a child process of
-//! this test binary with its own environment (`WEBSTRIP_BRIDGE`, and `NICE_LOG` naming a file
+//! this test binary with its own environment (`WEBUI_BROWSER_PORT`, and `NICE_LOG` naming a file
 //! where the plugin logs each instance's URL). The bundle comes from `$WEBSTRIP_CLAP`, else
 //! `<workspace>/target/bundled/Webstrip.clap`.
 
@@ -45,13 +45,13 @@ const BLOCK: usize = 256;
 const WORKER_ENV: &str = "CLAP_TEST_HOST_WORKER";
 const LOG_ENV: &str = "WEBSTRIP_TEST_LOG";
 
-/// Runs `worker` in a child process with `WEBSTRIP_BRIDGE=bridge` (unset for `None`); returns
+/// Runs `worker` in a child process with `WEBUI_BROWSER_PORT=bridge` (unset for `None`); returns
 /// its stdout.
 fn run_worker(worker: &str, bridge: Option<&str>) -> String {
     run_worker_with(worker, bridge, None)
 }
 
-/// [`run_worker`], with `WEBSTRIP_UI_URL=ui_url` (unset for `None`).
+/// [`run_worker`], with `WEBUI_DEV_URL=ui_url` (unset for `None`).
 fn run_worker_with(worker: &str, bridge: Option<&str>, ui_url: Option<&str>) -> String {
     let log = std::env::temp_dir().join(format!(
         "webstrip-browser-{worker}-{}.log",
@@ -65,13 +65,13 @@ fn run_worker_with(worker: &str, bridge: Option<&str>, ui_url: Option<&str>) -> 
         .env(WORKER_ENV, worker)
         .env("NICE_LOG", &log)
         .env(LOG_ENV, &log)
-        .env_remove("WEBSTRIP_BRIDGE")
-        .env_remove("WEBSTRIP_UI_URL");
+        .env_remove("WEBUI_BROWSER_PORT")
+        .env_remove("WEBUI_DEV_URL");
     if let Some(bridge) = bridge {
-        command.env("WEBSTRIP_BRIDGE", bridge);
+        command.env("WEBUI_BROWSER_PORT", bridge);
     }
     if let Some(ui_url) = ui_url {
-        command.env("WEBSTRIP_UI_URL", ui_url);
+        command.env("WEBUI_DEV_URL", ui_url);
     }
     let child = command.output().expect("run the worker");
     let stdout = String::from_utf8_lossy(&child.stdout).into_owned();
@@ -95,19 +95,19 @@ fn log_text() -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
-/// The URLs the plugin logged, one per instance with a browser bridge, in creation order.
+/// The URLs the plugin logged, one per instance with a browser server, in creation order.
 fn logged_urls() -> Vec<String> {
     let text = log_text();
     // Only whole lines: the logger may be writing the next one.
     let complete = text.rfind('\n').map_or("", |end| &text[..end]);
     complete
         .lines()
-        .filter_map(|line| line.split_once("browser bridge at ").map(|(_, url)| url))
+        .filter_map(|line| line.split_once("browser server at ").map(|(_, url)| url))
         .map(|url| url.split_whitespace().next().unwrap_or("").to_owned())
         .collect()
 }
 
-/// Opens an instance; returns it with the browser bridge URL it logged.
+/// Opens an instance; returns it with the browser server URL it logged.
 fn open_with_bridge(bundle: &Bundle) -> (Instance, Endpoint) {
     let before = logged_urls().len();
     let plugin = bundle.instantiate(PLUGIN_ID).expect("instantiate Webstrip");
@@ -506,13 +506,13 @@ fn worker_two_instances() {
 
 // ----- the host's track name ------------------------------------------------------------------
 
-/// Whole lines of the plugin's log that give a browser bridge URL.
+/// Whole lines of the plugin's log that give a browser server URL.
 fn logged_url_lines() -> Vec<String> {
     let text = log_text();
     let complete = text.rfind('\n').map_or("", |end| &text[..end]);
     complete
         .lines()
-        .filter(|line| line.contains("browser bridge at "))
+        .filter(|line| line.contains("browser server at "))
         .map(str::to_owned)
         .collect()
 }
@@ -544,7 +544,7 @@ fn worker_track_name() {
     let mut plugin = bundle.instantiate_on_track(PLUGIN_ID, "Bass").unwrap();
     let lines = wait_url_lines(2);
     assert_eq!(lines.len(), 2, "{lines:?}");
-    let url = lines[0].split_once("browser bridge at ").unwrap().1.trim();
+    let url = lines[0].split_once("browser server at ").unwrap().1.trim();
     let number = lines[0]
         .split_once("Webstrip instance ")
         .and_then(|(_, rest)| rest.split_once(':'))
@@ -552,7 +552,7 @@ fn worker_track_name() {
         .unwrap_or_else(|| panic!("an instance number: {}", lines[0]));
     assert!(
         lines[1].ends_with(&format!(
-            "Webstrip instance {number} on track \"Bass\": browser bridge at {url}"
+            "Webstrip instance {number} on track \"Bass\": browser server at {url}"
         )),
         "{lines:?}"
     );
@@ -583,7 +583,7 @@ fn worker_track_name() {
     assert!(
         lines.len() == 3
             && lines[2].ends_with(&format!(
-                "Webstrip instance {number} on track \"Drums\": browser bridge at {url}"
+                "Webstrip instance {number} on track \"Drums\": browser server at {url}"
             )),
         "{lines:?}"
     );
@@ -743,7 +743,7 @@ fn worker_bad_variable() {
     assert!(listening_sockets().is_empty(), "no listening socket");
     let log = log_text();
     assert!(
-        log.contains("WEBSTRIP_BRIDGE must be a port number") && log.contains("9100x"),
+        log.contains("WEBUI_BROWSER_PORT must be a port number") && log.contains("9100x"),
         "the error is logged: {log}"
     );
     println!("WORKER_DONE");
@@ -770,7 +770,10 @@ fn worker_fixed_port() {
     if !is_worker("worker_fixed_port") {
         return;
     }
-    let port: u16 = std::env::var("WEBSTRIP_BRIDGE").unwrap().parse().unwrap();
+    let port: u16 = std::env::var("WEBUI_BROWSER_PORT")
+        .unwrap()
+        .parse()
+        .unwrap();
     let bundle = Bundle::load(bundle_path()).unwrap();
     let (_a, endpoint_a) = open_with_bridge(&bundle);
     let (_b, endpoint_b) = open_with_bridge(&bundle);
@@ -814,7 +817,7 @@ fn worker_dev_server() {
     let bundle = Bundle::load(bundle_path()).unwrap();
     let (mut plugin, endpoint) = open_with_bridge(&bundle);
     // This worker's dev servers have no path: the URL without its slash is the page's origin.
-    let dev = std::env::var("WEBSTRIP_UI_URL").unwrap();
+    let dev = std::env::var("WEBUI_DEV_URL").unwrap();
     let origin = dev.trim_end_matches('/');
     let expected = format!(
         "(with the UI dev server: {origin}/?ws=ws://127.0.0.1:{}/ws&token={})",

@@ -1,4 +1,4 @@
-//! The bridge's link to the host: nice-plug's `GuiContext`, called only on the host's main (GUI)
+//! The bridge's calls into the host: nice-plug's `GuiContext`, called only on the host's main (GUI)
 //! thread when the host offers a way there, in the order the clients' requests were accepted.
 
 use std::collections::VecDeque;
@@ -23,15 +23,15 @@ impl HostOp {
     }
 }
 
-pub(crate) struct HostLink {
+pub(crate) struct HostCalls {
     context: Option<GuiContext>,
     /// Calls waiting for the main thread (only when `deferred`).
     pending: VecDeque<HostOp>,
-    /// Whether calls wait for [`HostLink::run_pending`] on the main thread, or run at once.
+    /// Whether calls wait for [`HostCalls::run_pending`] on the main thread, or run at once.
     deferred: bool,
 }
 
-impl HostLink {
+impl HostCalls {
     pub fn new(context: GuiContext, deferred: bool) -> Self {
         Self {
             context: Some(context),
@@ -93,7 +93,7 @@ impl HostLink {
         }
     }
 
-    /// Runs what is queued, then `last`, and closes the link: the context is not used again.
+    /// Runs what is queued, then `last`, and closes the context: the context is not used again.
     ///
     /// A wrapper that drops the editor while it is itself being destroyed (a host that destroys
     /// the plugin without closing the GUI first) panics on these calls; the panic is contained
@@ -111,8 +111,8 @@ impl HostLink {
     }
 }
 
-impl HostLink {
-    /// Closes the link without another call: the instance is being destroyed, so the host has
+impl HostCalls {
+    /// Closes the context without another call: the instance is being destroyed, so the host has
     /// nothing left to hear (and nice-plug's context can no longer reach its wrapper).
     pub fn abandon(&mut self) {
         self.context = None;

@@ -69,7 +69,7 @@ export interface BridgeStats {
   seqGaps: number;
 }
 
-export interface IpcBridgeOptions {
+export interface BridgeClientOptions {
   /** Rejects a request with no answer after this long (default 5000 ms). */
   requestTimeoutMs?: number;
   /** Meter rate asked for while anything listens (default 60). */
@@ -108,7 +108,7 @@ const METER_HZ_DEFAULT = 60;
  * read with `useSyncExternalStore`. Meter frames bypass the store: they go straight to
  * {@link onMeterFrame} listeners so 60 Hz meters never re-render React.
  */
-export class IpcBridge {
+export class BridgeClient {
   readonly transport: Transport;
   readonly stats: BridgeStats = {
     meterFrames: 0,
@@ -150,7 +150,7 @@ export class IpcBridge {
   epoch = 0;
   private disposed = false;
 
-  constructor(transport: Transport, options: IpcBridgeOptions = {}) {
+  constructor(transport: Transport, options: BridgeClientOptions = {}) {
     this.transport = transport;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     this.meterHz = options.meterHz ?? METER_HZ_DEFAULT;
@@ -662,21 +662,21 @@ export class IpcBridge {
 
 /**
  * One continuous edit of a parameter (a drag, a burst of wheel or key steps): exactly one
- * `beginGesture`/`endGesture` pair around its sets. Created by {@link IpcBridge.beginEdit}.
+ * `beginGesture`/`endGesture` pair around its sets. Created by {@link BridgeClient.beginEdit}.
  */
 export class Edit {
   readonly id: string;
   /** How many inputs hold this edit (pointer and wheel may overlap); it ends at 0. */
   holders = 1;
   ended = false;
-  private readonly bridge: IpcBridge;
+  private readonly bridge: BridgeClient;
   private gestureEpoch = -1;
   private inFlight = false;
   private next: SetTarget | null = null;
   private finished: Promise<void> | null = null;
   private resolveFinished: (() => void) | null = null;
 
-  constructor(bridge: IpcBridge, id: string) {
+  constructor(bridge: BridgeClient, id: string) {
     this.bridge = bridge;
     this.id = id;
     this.ensureGesture();

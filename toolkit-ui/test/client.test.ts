@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { IpcBridge } from "../src/ipc/bridge";
+import { BridgeClient } from "../src/ipc/client";
 import { DisconnectedError, RequestTimeoutError, RpcError } from "../src/ipc/errors";
 import type { ParamInfo } from "../src/protocol";
 import { FakePlugin, FakeTransport, boolParam, enumParam, floatParam, flush } from "../testing";
@@ -18,23 +18,23 @@ function params(): ParamInfo[] {
   ];
 }
 
-function setup(options: ConstructorParameters<typeof IpcBridge>[1] = {}) {
+function setup(options: ConstructorParameters<typeof BridgeClient>[1] = {}) {
   const transport = new FakeTransport();
   const plugin = new FakePlugin(transport, params());
   plugin.identity = { name: "Test", version: "2.1.0", vendor: "Tests" };
   const errors: unknown[] = [];
-  const bridge = new IpcBridge(transport, { onError: (e) => errors.push(e), ...options }).start();
+  const bridge = new BridgeClient(transport, { onError: (e) => errors.push(e), ...options }).start();
   return { transport, plugin, bridge, errors };
 }
 
-async function connected(options: ConstructorParameters<typeof IpcBridge>[1] = {}) {
+async function connected(options: ConstructorParameters<typeof BridgeClient>[1] = {}) {
   const s = setup(options);
   s.transport.connect();
   await flush();
   return s;
 }
 
-describe("IpcBridge sync and store", () => {
+describe("BridgeClient sync and store", () => {
   it("fetches every parameter and the info once connected", async () => {
     const { bridge, transport } = await connected();
     expect(transport.methods()).toEqual(["getAllParameters", "getInfo"]);
@@ -153,7 +153,7 @@ describe("IpcBridge sync and store", () => {
   });
 });
 
-describe("IpcBridge requests", () => {
+describe("BridgeClient requests", () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -215,7 +215,7 @@ describe("IpcBridge requests", () => {
   });
 });
 
-describe("IpcBridge edits", () => {
+describe("BridgeClient edits", () => {
   it("wraps a drag in exactly one beginGesture/endGesture pair", async () => {
     const { bridge, plugin } = await connected();
     const edit = bridge.beginEdit("balance");
