@@ -17,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{App, free_port};
-use gui_test::{LAYOUT_VAR, PageLayout, Xvfb, alive, children_named, write_broken_helper, xdotool};
+use gui_test::{LAYOUT_VAR, PageLayout, Xvfb, alive, children_named, drag_up, write_broken_helper};
 use serde_json::json;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
@@ -52,13 +52,16 @@ fn helper_binary() -> PathBuf {
     }
     let status = cargo.status().expect("run cargo");
     assert!(status.success(), "cargo build -p webui-editor-helper");
-    // Installed beside the app under the app's helper name, as `cargo xtask run` does.
+    // Installed beside the app under the app's helper name, as `cargo xtask run` does: copied,
+    // then renamed into place (another test may be running the old copy).
     let helper = profile_dir.join("webstrip-editor");
+    let fresh = profile_dir.join(format!("webstrip-editor.{}", std::process::id()));
     std::fs::copy(
         profile_dir.join(ui_assets::helper_pipe::HELPER_BINARY),
-        &helper,
+        &fresh,
     )
     .unwrap();
+    std::fs::rename(&fresh, &helper).unwrap();
     helper
 }
 
@@ -306,18 +309,7 @@ fn the_standalone_window() {
         &mut || thread::sleep(Duration::from_millis(50)),
     );
     let (kx, ky) = (i32::from(x) + knob.0, i32::from(y) + knob.1);
-    xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
-    thread::sleep(Duration::from_millis(100));
-    xdotool(&display, &["mousedown", "1"]);
-    for step in 1..=8 {
-        thread::sleep(Duration::from_millis(40));
-        xdotool(
-            &display,
-            &["mousemove", &kx.to_string(), &(ky - step * 8).to_string()],
-        );
-    }
-    thread::sleep(Duration::from_millis(100));
-    xdotool(&display, &["mouseup", "1"]);
+    drag_up(&display, (kx, ky), 8, 8, thread::sleep);
     let dragged = loop {
         let changed = ws.notification("parameterChanged");
         let value = changed["params"]["value"].as_f64().unwrap_or(f64::NAN);

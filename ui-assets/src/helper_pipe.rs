@@ -86,10 +86,18 @@ pub fn check_helper_hello(line: &str) -> Result<(), String> {
             "it is from another build (it speaks {theirs:?}, this plugin {ours:?}); install the \
              editor helper that came with this plugin"
         )),
-        theirs if theirs == READY || theirs == PAGE_STARTED => Err(format!(
-            "it is from an older build (it answered {theirs:?}, not the version handshake \
+        // Helpers before the handshake, or before these lines were renamed (`<x>-editor ready`).
+        theirs
+            if [READY, PAGE_STARTED, "-editor ready", "-editor page-started"]
+                .iter()
+                .any(|line| theirs.ends_with(line))
+                || theirs.contains("-editor hello ") =>
+        {
+            Err(format!(
+                "it is from an older build (it answered {theirs:?}, not the version handshake \
              {ours:?}); install the editor helper that came with this plugin"
-        )),
+            ))
+        }
         theirs => Err(format!("unexpected first line {theirs:?}")),
     }
 }
@@ -282,7 +290,12 @@ mod tests {
                 .contains("another build")
         );
         // The helper before the handshake greeted nobody: its first line was one of these.
-        for first in [READY, PAGE_STARTED] {
+        for first in [
+            READY,
+            PAGE_STARTED,
+            "synth-editor ready",
+            "synth-editor hello 1 0.3.0",
+        ] {
             let err = check_helper_hello(first).unwrap_err();
             assert!(err.contains("older build"), "{err}");
         }

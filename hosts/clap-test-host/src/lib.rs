@@ -4,9 +4,9 @@
 //! ```no_run
 //! use clap_test_host::{Bundle, ParamEvent};
 //!
-//! let bundle = Bundle::load("target/bundled/Webstrip.clap")?;
-//! let mut plugin = bundle.instantiate("org.webstrip.webstrip")?;
-//! let input = plugin.param_by_name("Input").expect("an Input parameter");
+//! let bundle = Bundle::load("target/bundled/Gain.clap")?;
+//! let mut plugin = bundle.instantiate("com.example.gain")?;
+//! let input = plugin.param_by_name("Gain").expect("a Gain parameter");
 //! plugin.activate(48_000.0, 1, 512)?;
 //! plugin.start_processing()?;
 //! let (left, right) = (vec![0.5f32; 512], vec![0.5f32; 512]);
@@ -129,7 +129,7 @@ impl Bundle {
     ///
     /// Why pinned: a Rust plugin's own copy of `std` registers pthread TSD destructors in every
     /// thread that runs plugin code; if the library is unloaded while such a thread still lives,
-    /// that thread crashes when it exits (seen with Webstrip: SIGSEGV in
+    /// that thread crashes when it exits (seen with a nice-plug plugin: SIGSEGV in
     /// `__nptl_deallocate_tsd` when tests load and unload the bundle in parallel). Use
     /// [`load_transient`](Self::load_transient) to test unloading on purpose.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
@@ -230,8 +230,8 @@ impl Instance {
     fn new(entry: &PluginEntry, plugin_id: &str, track_name: Option<&str>) -> Result<Self, Error> {
         let host_info = HostInfo::new(
             "clap-test-host",
-            "Webstrip",
-            "https://github.com/webstrip",
+            "webui-toolkit",
+            "https://crates.io/crates/nice-plug",
             env!("CARGO_PKG_VERSION"),
         )
         .map_err(|err| usage(err.to_string()))?;

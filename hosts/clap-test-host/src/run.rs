@@ -5,8 +5,8 @@
 //! The instance is activated at 48 kHz for blocks of 512 frames and processes one block of a
 //! quiet stereo 1 kHz sine every 512/48000 s (≈ 10.7 ms), sleeping in between; the host runs
 //! the plugin's main-thread callbacks each turn. Parameters are named by their key: the display
-//! name in lower case with `_` for spaces (`output`, `tone_level`), which is also Webstrip's
-//! string id.
+//! name in lower case with `_` for spaces (`output`, `tone_level`), which is also the
+//! string id of a nice-plug plugin whose ids are its names.
 //!
 //! stdout, one line each, flushed:
 //! - `ready <count> parameters` once processing runs;

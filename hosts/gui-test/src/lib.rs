@@ -12,5 +12,5 @@ mod xvfb;
 pub use page_layout::{LAYOUT_VAR, PageLayout};
 pub use procs::{alive, children_named, listening_sockets, write_broken_helper};
 pub use window::{Capture, ParentWindow};
-pub use x_tools::{screenshot, xdotool};
+pub use x_tools::{drag_up, screenshot, xdotool};
 pub use xvfb::Xvfb;

@@ -32,7 +32,7 @@ pub fn alive(pid: u32) -> bool {
 pub fn write_broken_helper(path: &Path) {
     std::fs::write(
         path,
-        "#!/bin/sh\necho 'webstrip-editor: error while loading shared libraries: \
+        "#!/bin/sh\necho 'plugin-editor: error while loading shared libraries: \
          libwebkit2gtk-4.1.so.0: cannot open shared object file' >&2\nexit 127\n",
     )
     .expect("write the broken helper");

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 /// Runs `xdotool args…` on `display`; panics when it fails.
 pub fn xdotool(display: &str, args: &[&str]) {
@@ -24,4 +25,29 @@ pub fn screenshot(display: &str, window: impl std::fmt::Display, path: &Path) {
         .status()
         .expect("import (apt-get install imagemagick)");
     assert!(status.success(), "import {}", path.display());
+}
+
+/// Drags upwards with the left button as a hand does, from `(x, y)` (screen pixels) by `steps`
+/// moves of `step` pixels, 40 ms apart; `wait(d)` lets the peer run meanwhile (a host's event
+/// loop, or a plain sleep when the peer runs on its own). Ends with the button up.
+pub fn drag_up(
+    display: &str,
+    (x, y): (i32, i32),
+    steps: i32,
+    step: i32,
+    mut wait: impl FnMut(Duration),
+) {
+    let x_text = x.to_string();
+    xdotool(display, &["mousemove", &x_text, &y.to_string()]);
+    wait(Duration::from_millis(100));
+    xdotool(display, &["mousedown", "1"]);
+    for n in 1..=steps {
+        wait(Duration::from_millis(40));
+        xdotool(
+            display,
+            &["mousemove", &x_text, &(y - n * step).to_string()],
+        );
+    }
+    wait(Duration::from_millis(100));
+    xdotool(display, &["mouseup", "1"]);
 }

@@ -4,15 +4,13 @@
 //! (`cargo xtask bundle webstrip --features assert_process_allocs`, a debug build: the
 //! allocation test requires both).
 
-mod common;
-
 use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_4, TAU};
 use std::path::Path;
-use std::process::Command;
 
 use clap_test_host::{Bundle, Instance, LogSeverity, ParamEvent, ParamInfo, ParamRescanFlags};
-use common::{PLUGIN_ID, bundle_path};
+use webstrip_tests::paths::{PLUGIN_ID, bundle_path};
+use webstrip_tests::worker;
 
 const RAMP_SECONDS: f64 = 0.02;
 
@@ -1051,31 +1049,11 @@ fn out_of_range_floats_in_a_state_are_kept_in_range() {
     }
 }
 
-/// Runs `worker` (one of the `worker_*` tests) in a child process of this test binary, so that
-/// an abort there fails the calling test instead of killing the whole run. Returns its stdout.
+/// Runs `worker` (one of the `worker_*` tests) in a child process (`worker`): returns its stdout.
 fn run_worker(worker: &str) -> String {
-    let child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", worker, "--nocapture", "--test-threads=1"])
-        .env("WEBSTRIP_CLAP", bundle_path())
-        .env(WORKER_ENV, worker)
-        .output()
-        .expect("run the worker");
-    let stdout = String::from_utf8_lossy(&child.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&child.stderr);
-    assert!(
-        child.status.success() && stdout.contains("1 passed") && stdout.contains("WORKER_DONE"),
-        "{worker} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-        child.status
-    );
-    stdout
-}
-
-/// Set to a worker's name in the child process that should run it.
-const WORKER_ENV: &str = "CLAP_TEST_HOST_WORKER";
-
-/// Whether this process is the child started for `worker`; workers do nothing otherwise.
-fn is_worker(worker: &str) -> bool {
-    std::env::var(WORKER_ENV).is_ok_and(|w| w == worker)
+    let mut command = worker::command(worker);
+    command.env("WEBSTRIP_CLAP", bundle_path());
+    worker::run(worker, command, String::new)
 }
 
 #[test]
@@ -1085,14 +1063,14 @@ fn out_of_range_enum_in_a_state_does_not_crash_the_host() {
 
 #[test]
 fn worker_out_of_range_enum() {
-    if !is_worker("worker_out_of_range_enum") {
+    if !worker::is_worker("worker_out_of_range_enum") {
         return;
     }
     for index in [3, 7, -1] {
         let entry = format!(r#""tone": {{"i32": {index}}}"#);
         assert_sanitized(&entry, "tone", &[TONE_OFF, TONE_PINK]);
     }
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 #[test]
@@ -1102,7 +1080,7 @@ fn survives_being_unloaded_while_threads_that_used_it_exit() {
 
 #[test]
 fn worker_parallel_unload() {
-    if !is_worker("worker_parallel_unload") {
+    if !worker::is_worker("worker_parallel_unload") {
         return;
     }
     // Hosts and validators that scan or test plugins on worker threads load and unload the
@@ -1129,7 +1107,7 @@ fn worker_parallel_unload() {
             thread.join().unwrap();
         }
     }
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 // ----- no allocation on the audio thread ------------------------------------------------------
@@ -1160,7 +1138,7 @@ fn process_does_not_allocate() {
 
 #[test]
 fn worker_no_alloc() {
-    if !is_worker("worker_no_alloc") {
+    if !worker::is_worker("worker_no_alloc") {
         return;
     }
     let sample_rate = 48_000.0;
@@ -1225,7 +1203,7 @@ fn worker_no_alloc() {
         }
     }
     println!("WORKER_BLOCKS={blocks}");
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 // ----- layouts ----------------------------------------------------------------------------------

@@ -6,8 +6,6 @@
 
 // Shared with the Webstrip tests; this one needs only the workspace root.
 #[allow(dead_code)]
-mod common;
-
 use std::path::PathBuf;
 
 use clap_test_host::{Bundle, Instance, ParamEvent};
@@ -19,7 +17,9 @@ const BLOCK: usize = 256;
 fn bundle_path() -> PathBuf {
     let path = std::env::var_os("GAIN_CLAP")
         .map(PathBuf::from)
-        .unwrap_or_else(|| common::workspace_root().join("target/bundled/Gain.clap"));
+        .unwrap_or_else(|| {
+            webstrip_tests::paths::workspace_root().join("target/bundled/Gain.clap")
+        });
     assert!(
         path.is_file(),
         "{} does not exist: run `cargo xtask bundle gain --features assert_process_allocs` \

@@ -1,10 +1,7 @@
-//! The VST3 host the in-process tests play (`bridge_vst3.rs`, `editor_vst3.rs`, `bypass_vst3.rs`):
-//! this crate's own `GetPluginFactory` → IComponent + IEditController, the host's
+//! The VST3 host the in-process tests play (`tests/vst3/{bridge,editor,bypass}.rs`): Webstrip's
+//! own `GetPluginFactory` → IComponent + IEditController, the host's
 //! IComponentHandler recording the edits, an IPlugFrame with the IRunLoop Linux hosts provide, and
 //! an audio side (IAudioProcessor with stereo buffers and IParameterChanges).
-
-// Each test file uses part of it.
-#![allow(dead_code)]
 
 use std::ffi::c_void;
 use std::sync::Mutex;

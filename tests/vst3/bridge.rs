@@ -15,7 +15,7 @@ use std::thread;
 use std::time::Duration;
 
 use bridge::protocol::Transport;
-use bridge::{Bridge, Client, ClientOptions, Next};
+use bridge::{Bridge, ClientOptions, Next};
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::ChannelContext::{
     IInfoListener, IInfoListenerTrait, kChannelNameKey,
 };
@@ -29,10 +29,10 @@ use nice_plug::wrapper::vst3::vst3::Steinberg::{
     kResultFalse, kResultOk, tresult,
 };
 use nice_plug::wrapper::vst3::vst3::{Class, ComPtr, ComWrapper};
-use serde_json::{Value, json};
+use serde_json::json;
 
-mod vst3_host;
-use vst3_host::{Edit, Plugin, param_id};
+use webstrip_tests::rpc::{changed, notifications_within, ok};
+use webstrip_tests::vst3_host::{Edit, Plugin, param_id};
 
 /// The host's channel context for `setChannelContextInfos`: a channel name only.
 struct ChannelInfo {
@@ -97,36 +97,6 @@ fn name_channel(controller: &ComPtr<IEditController>, name: &str) {
 
 /// Bridges the editor started, newest last.
 static OPENED: Mutex<Vec<Bridge>> = Mutex::new(Vec::new());
-
-fn ok(client: &Client, method: &str, params: Value) -> Value {
-    let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-    let response: Value =
-        serde_json::from_str(&client.handle(&request.to_string()).unwrap()).unwrap();
-    assert!(response.get("error").is_none(), "{method}: {response}");
-    response["result"].clone()
-}
-
-/// Parameter notifications for a client, waiting up to `wait` for the first.
-fn notifications(client: &Client, wait: Duration) -> Vec<Value> {
-    let mut out = Vec::new();
-    if let Next::Message(m) = client.next_timeout(wait) {
-        out.push(serde_json::from_str::<Value>(&m).unwrap());
-    }
-    out.extend(std::iter::from_fn(|| client.try_next()).map(|m| serde_json::from_str(&m).unwrap()));
-    out
-}
-
-fn changed(note: &Value, id: &str, seq: u64) {
-    assert_eq!(note["method"], "parameterChanged", "{note}");
-    assert_eq!(
-        (
-            note["params"]["id"].as_str(),
-            note["params"]["seq"].as_u64()
-        ),
-        (Some(id), Some(seq)),
-        "{note}"
-    );
-}
 
 #[test]
 fn the_bridge_on_nice_plugs_vst3_wrapper() {
@@ -206,7 +176,7 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
         ]
     );
     for client in [&a, &b] {
-        let notes = notifications(client, Duration::from_millis(500));
+        let notes = notifications_within(client, Duration::from_millis(500));
         assert_eq!(notes.len(), 1, "{notes:?}");
         changed(&notes[0], "output", 1);
     }
@@ -218,7 +188,7 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
     });
     frame.run_loop();
     for client in [&a, &b] {
-        let notes = notifications(client, Duration::from_secs(2));
+        let notes = notifications_within(client, Duration::from_secs(2));
         assert_eq!(notes.len(), 1, "{notes:?}");
         changed(&notes[0], "width", 2);
     }
@@ -241,7 +211,7 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
         kResultOk
     );
     for client in [&a, &b] {
-        let notes = notifications(client, Duration::from_millis(500));
+        let notes = notifications_within(client, Duration::from_millis(500));
         assert_eq!(notes.len(), 1, "{notes:?}");
         changed(&notes[0], "input", 3);
         // 0.25 on the skewed law: a sixteenth of the lower half, −6 dB.
@@ -261,14 +231,14 @@ fn the_bridge_on_nice_plugs_vst3_wrapper() {
         handler.take(),
         [Edit::Begin(pan), Edit::Perform(pan, 0.75), Edit::End(pan)]
     );
-    let notes = notifications(&b, Duration::from_millis(500));
+    let notes = notifications_within(&b, Duration::from_millis(500));
     assert_eq!(notes.len(), 1, "{notes:?}");
     changed(&notes[0], "pan", 4);
 
     // The host names the channel (the track): every client hears it once, getInfo reports it.
     name_channel(controller, "Lead Vocals");
     name_channel(controller, "Lead Vocals");
-    let notes = notifications(&b, Duration::from_millis(300));
+    let notes = notifications_within(&b, Duration::from_millis(300));
     assert_eq!(
         notes,
         [

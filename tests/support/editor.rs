@@ -7,10 +7,7 @@ use std::time::{Duration, Instant};
 
 use clap_test_host::{Bundle, Capture, Instance, ParamEvent, ParentWindow};
 
-// Where the bundle under test is, and its id: the CLAP host's tests say it once.
-#[path = "../../../hosts/clap-test-host/tests/common/mod.rs"]
-pub mod bundle;
-pub use bundle::{PLUGIN_ID, bundle_path as plugin_path};
+pub use crate::paths::{PLUGIN_ID, bundle_path as plugin_path, helper_binary};
 
 /// Frames per processed block.
 pub const BLOCK: usize = 512;
@@ -19,19 +16,12 @@ pub const RATE: f64 = 48_000.0;
 
 /// A directory with `Webstrip.clap` and `helper` (as `webstrip-editor`) side by side.
 pub fn install(name: &str, helper: &Path) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let dir = crate::paths::tmp_dir().join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(plugin_path(), dir.join("Webstrip.clap")).unwrap();
     std::fs::copy(helper, dir.join("webstrip-editor")).unwrap();
     dir.join("Webstrip.clap")
-}
-
-/// This crate's helper, or `$WEBSTRIP_EDITOR_TEST_HELPER` (e.g. a release build, for numbers).
-pub fn helper_binary() -> PathBuf {
-    std::env::var_os("WEBSTRIP_EDITOR_TEST_HELPER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_webui-editor")))
 }
 
 /// The instance, active and processing.

@@ -6,21 +6,19 @@
 //! where the plugin logs each instance's URL). The bundle comes from `$WEBSTRIP_CLAP`, else
 //! `<workspace>/target/bundled/Webstrip.clap`.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::io::ErrorKind;
 use std::net::TcpStream;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap_test_host::{Bundle, Instance, ParamEvent};
-use common::{PLUGIN_ID, bundle_path};
 use gui_test::listening_sockets;
 use serde_json::{Value, json};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::{Message, WebSocket};
+use webstrip_tests::paths::{PLUGIN_ID, bundle_path};
+use webstrip_tests::worker;
 
 const PARAM_IDS: [&str; 13] = [
     "input",
@@ -42,7 +40,6 @@ const BLOCK: usize = 256;
 
 // ----- child processes ------------------------------------------------------------------------
 
-const WORKER_ENV: &str = "CLAP_TEST_HOST_WORKER";
 const LOG_ENV: &str = "WEBSTRIP_TEST_LOG";
 
 /// Runs `worker` in a child process with `WEBUI_BROWSER_PORT=bridge` (unset for `None`); returns
@@ -58,11 +55,9 @@ fn run_worker_with(worker: &str, bridge: Option<&str>, ui_url: Option<&str>) -> 
         std::process::id()
     ));
     let _ = std::fs::remove_file(&log);
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    let mut command = worker::command(worker);
     command
-        .args(["--exact", worker, "--nocapture", "--test-threads=1"])
         .env("WEBSTRIP_CLAP", bundle_path())
-        .env(WORKER_ENV, worker)
         .env("NICE_LOG", &log)
         .env(LOG_ENV, &log)
         .env_remove("WEBUI_BROWSER_PORT")
@@ -73,21 +68,11 @@ fn run_worker_with(worker: &str, bridge: Option<&str>, ui_url: Option<&str>) -> 
     if let Some(ui_url) = ui_url {
         command.env("WEBUI_DEV_URL", ui_url);
     }
-    let child = command.output().expect("run the worker");
-    let stdout = String::from_utf8_lossy(&child.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&child.stderr);
-    let logged = std::fs::read_to_string(&log).unwrap_or_default();
-    let _ = std::fs::remove_file(&log);
-    assert!(
-        child.status.success() && stdout.contains("1 passed") && stdout.contains("WORKER_DONE"),
-        "{worker} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{stderr}\n--- plugin log\n{logged}",
-        child.status
-    );
-    stdout
-}
-
-fn is_worker(worker: &str) -> bool {
-    std::env::var(WORKER_ENV).is_ok_and(|w| w == worker)
+    worker::run(worker, command, || {
+        let logged = std::fs::read_to_string(&log).unwrap_or_default();
+        let _ = std::fs::remove_file(&log);
+        format!("\n--- plugin log\n{logged}")
+    })
 }
 
 fn log_text() -> String {
@@ -343,7 +328,7 @@ fn a_browser_client_drives_an_instance_without_its_editor() {
 
 #[test]
 fn worker_one_instance() {
-    if !is_worker("worker_one_instance") {
+    if !worker::is_worker("worker_one_instance") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
@@ -440,7 +425,7 @@ fn worker_one_instance() {
 
     plugin.stop_processing().unwrap();
     plugin.deactivate().unwrap();
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 // ----- two instances --------------------------------------------------------------------------
@@ -452,7 +437,7 @@ fn two_instances_have_two_endpoints_each_for_itself() {
 
 #[test]
 fn worker_two_instances() {
-    if !is_worker("worker_two_instances") {
+    if !worker::is_worker("worker_two_instances") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
@@ -501,7 +486,7 @@ fn worker_two_instances() {
     };
     let b_width = client_b.call(&mut host, "getParameter", json!({ "id": "width" }));
     assert_eq!(b_width["value"], json!(100.0));
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 // ----- the host's track name ------------------------------------------------------------------
@@ -535,7 +520,7 @@ fn the_hosts_track_name_reaches_the_log_and_the_clients() {
 
 #[test]
 fn worker_track_name() {
-    if !is_worker("worker_track_name") {
+    if !worker::is_worker("worker_track_name") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
@@ -604,7 +589,7 @@ fn worker_track_name() {
     );
     assert_eq!(wait_url_lines(4).len(), 3, "no line without a name");
     drop(plugin);
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 // ----- lifetime -------------------------------------------------------------------------------
@@ -630,7 +615,7 @@ fn fifty_instances_loaded_and_unloaded_leave_nothing_behind() {
 
 #[test]
 fn worker_fifty_instances() {
-    if !is_worker("worker_fifty_instances") {
+    if !worker::is_worker("worker_fifty_instances") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
@@ -701,7 +686,7 @@ fn worker_fifty_instances() {
     assert_eq!(fds_after, fds, "open file descriptors");
     assert_eq!(threads_after, threads, "threads");
     println!("WORKER_INSTANCES={instances}");
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 #[test]
@@ -711,7 +696,7 @@ fn without_the_variable_nothing_listens() {
 
 #[test]
 fn worker_no_variable() {
-    if !is_worker("worker_no_variable") {
+    if !worker::is_worker("worker_no_variable") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
@@ -721,7 +706,7 @@ fn worker_no_variable() {
     process_block(&mut plugin, 0, &[]);
     assert!(listening_sockets().is_empty(), "no listening socket");
     assert!(logged_urls().is_empty(), "no URL logged: {}", log_text());
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 #[test]
@@ -731,7 +716,7 @@ fn a_malformed_variable_is_reported_and_nothing_listens() {
 
 #[test]
 fn worker_bad_variable() {
-    if !is_worker("worker_bad_variable") {
+    if !worker::is_worker("worker_bad_variable") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
@@ -746,7 +731,7 @@ fn worker_bad_variable() {
         log.contains("WEBUI_BROWSER_PORT must be a port number") && log.contains("9100x"),
         "the error is logged: {log}"
     );
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 #[test]
@@ -767,7 +752,7 @@ fn run_worker_with_port(port: u16) {
 
 #[test]
 fn worker_fixed_port() {
-    if !is_worker("worker_fixed_port") {
+    if !worker::is_worker("worker_fixed_port") {
         return;
     }
     let port: u16 = std::env::var("WEBUI_BROWSER_PORT")
@@ -783,7 +768,7 @@ fn worker_fixed_port() {
         "{endpoint_b:?}"
     );
     println!("WORKER_PORTS={},{}", endpoint_a.port, endpoint_b.port);
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 // ----- the UI's dev server --------------------------------------------------------------------
@@ -811,7 +796,7 @@ fn with_a_dev_server_the_log_names_its_page_pointed_at_the_instance() {
 
 #[test]
 fn worker_dev_server() {
-    if !is_worker("worker_dev_server") {
+    if !worker::is_worker("worker_dev_server") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
@@ -845,17 +830,17 @@ fn worker_dev_server() {
         json!({}),
     );
     assert_eq!(info["transport"], json!("websocket"));
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }
 
 #[test]
 fn worker_refused_dev_server() {
-    if !is_worker("worker_refused_dev_server") {
+    if !worker::is_worker("worker_refused_dev_server") {
         return;
     }
     let bundle = Bundle::load(bundle_path()).unwrap();
     let (_plugin, _endpoint) = open_with_bridge(&bundle);
     let log = log_text();
     assert!(!log.contains("UI dev server"), "{log}");
-    println!("WORKER_DONE");
+    println!("{}", worker::DONE);
 }

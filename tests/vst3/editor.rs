@@ -1,5 +1,5 @@
 //! The Linux editor in a VST3 host, under a private Xvfb: the test plays a Linux VST3 host in
-//! process through this crate's own `GetPluginFactory` (IComponent + IEditController, its own
+//! process through Webstrip's own `GetPluginFactory` (IComponent + IEditController, its own
 //! IComponentHandler, an IPlugFrame with the IRunLoop Linux hosts provide, polled like a host's UI
 //! loop), owns a real X11 window and attaches the plugin's view to it with
 //! `IPlugView::attached(xid, "X11EmbedWindowID")`, so nice-plug's VST3 wrapper spawns the editor
@@ -12,10 +12,8 @@
 //! `onSize`, the page fills it; `removed()` ends the helper and the view attaches again; after the
 //! helper is killed, the host's removed + attached brings the UI back.
 //!
-//! The helper is `$WEBSTRIP_EDITOR_TEST_HELPER`, else `webstrip-editor` in this test's target
-//! directory (`target/debug/`): `cargo test --workspace` builds it (the editor helper's own tests
-//! need it); with `cargo test -p webstrip` alone, build it first
-//! (`cargo build -p webui-editor-helper`). Needs `Xvfb`, `xdotool` and ImageMagick's `import`
+//! The helper is `$WEBSTRIP_EDITOR_TEST_HELPER`, else the toolkit's, built in this test's profile
+//! (`webstrip_tests::paths::helper_binary`). Needs `Xvfb`, `xdotool` and ImageMagick's `import`
 //! (`cargo xtask test` installs them).
 
 #![cfg(target_os = "linux")]
@@ -26,15 +24,14 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use gui_test::{Capture, ParentWindow, Xvfb, children_named, screenshot, xdotool};
+use gui_test::{Capture, ParentWindow, Xvfb, children_named, drag_up, screenshot};
 use nice_plug::wrapper::vst3::vst3::ComPtr;
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::IEditControllerTrait;
 use nice_plug::wrapper::vst3::vst3::Steinberg::{
     IPlugView, IPlugViewTrait, IPluginBaseTrait, ViewRect, kPlatformTypeX11EmbedWindowID, kResultOk,
 };
 
-mod vst3_host;
-use vst3_host::{Edit, Frame, Plugin, param_id};
+use webstrip_tests::vst3_host::{Edit, Frame, Plugin, param_id};
 
 fn rect(width: u32, height: u32) -> ViewRect {
     ViewRect {
@@ -58,28 +55,15 @@ fn view_size(view: &ComPtr<IPlugView>) -> (u32, u32) {
 
 /// The helper the editor starts.
 fn helper_binary() -> PathBuf {
-    let built = match std::env::var_os("WEBSTRIP_EDITOR_TEST_HELPER") {
-        Some(path) => PathBuf::from(path),
-        // This test runs as `<target>/debug/deps/editor_vst3-<hash>`.
-        None => std::env::current_exe()
-            .unwrap()
-            .parent()
-            .and_then(Path::parent)
-            .unwrap()
-            .join(ui_assets::helper_pipe::HELPER_BINARY),
-    };
-    assert!(
-        built.is_file(),
-        "{} does not exist: build it with `cargo build -p webui-editor-helper` (`cargo test \
-         --workspace` does), or point WEBSTRIP_EDITOR_TEST_HELPER at one",
-        built.display()
-    );
+    let built = webstrip_tests::paths::helper_binary();
     // Under the name Webstrip's bundle gives it, so its processes are found by that name.
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("editor_vst3");
     std::fs::create_dir_all(&dir).unwrap();
+    // Copied, then renamed into place: another test may be running the previous copy.
     let path = dir.join("webstrip-editor");
-    let _ = std::fs::remove_file(&path);
-    std::fs::copy(&built, &path).unwrap();
+    let fresh = dir.join(format!("webstrip-editor.{:?}", std::thread::current().id()));
+    std::fs::copy(&built, &fresh).unwrap();
+    std::fs::rename(&fresh, &path).unwrap();
     path
 }
 
@@ -258,18 +242,7 @@ fn the_editor_in_a_vst3_host() {
     // A drag on the Output knob (near the top of its ring) → one edit at the host.
     let (x, y) = window.screen_position().unwrap();
     let (kx, ky) = (x + spot_x as i32, y + spot_y as i32 + 12);
-    xdotool(&display, &["mousemove", &kx.to_string(), &ky.to_string()]);
-    frame.pump(Duration::from_millis(100));
-    xdotool(&display, &["mousedown", "1"]);
-    for step in 1..=8 {
-        frame.pump(Duration::from_millis(40));
-        xdotool(
-            &display,
-            &["mousemove", &kx.to_string(), &(ky - step * 8).to_string()],
-        );
-    }
-    frame.pump(Duration::from_millis(100));
-    xdotool(&display, &["mouseup", "1"]);
+    drag_up(&display, (kx, ky), 8, 8, |d| frame.pump(d));
     let mut edits = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     while !edits.contains(&Edit::End(output)) && Instant::now() < deadline {

@@ -10,18 +10,16 @@
 
 // Shared with the other editor tests; this one uses a few.
 #[allow(dead_code)]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap_test_host::{Bundle, ParamEvent, ParentWindow};
-use gui_test::{LAYOUT_VAR, PageLayout, Xvfb, children_named, xdotool};
+use gui_test::{LAYOUT_VAR, PageLayout, Xvfb, children_named, drag_up};
 
-use common::*;
+use webstrip_tests::editor::*;
 
 fn gain_bundle() -> PathBuf {
-    let root = bundle::workspace_root();
+    let root = webstrip_tests::paths::workspace_root();
     let dist = root.join("examples/gain/ui/dist/index.html");
     assert!(
         dist.is_file(),
@@ -84,19 +82,7 @@ fn the_example_opens_its_own_editor_beside_webstrip() {
     host.plugin.take_output_events();
     let (x, y) = window.screen_position().unwrap();
     let (kx, ky) = (x + knob.0, y + knob.1);
-    xdotool(
-        &xvfb.display,
-        &["mousemove", &kx.to_string(), &ky.to_string()],
-    );
-    host.run_for(Duration::from_millis(100));
-    xdotool(&xvfb.display, &["mousedown", "1"]);
-    for step in 1..=8 {
-        host.run_for(Duration::from_millis(40));
-        let to = (ky - step * 8).to_string();
-        xdotool(&xvfb.display, &["mousemove", &kx.to_string(), &to]);
-    }
-    host.run_for(Duration::from_millis(100));
-    xdotool(&xvfb.display, &["mouseup", "1"]);
+    drag_up(&xvfb.display, (kx, ky), 8, 8, |d| host.run_for(d));
     host.run_for(Duration::from_millis(500));
     let events = host.plugin.take_output_events();
     assert!(

@@ -18,8 +18,7 @@ use std::time::{Duration, Instant};
 use clap_test_host::{Capture, ParamEvent, ParentWindow};
 use gui_test::{LAYOUT_VAR, PageLayout, Xvfb, listening_sockets, screenshot, xdotool};
 
-mod common;
-use common::*;
+use webstrip_tests::editor::*;
 
 /// The colour of the square the copy's style sheet adds in the page's bottom-left corner, before
 /// and after the test edits it (0xRRGGBB, as captured).
@@ -35,7 +34,7 @@ const MARKER_SIZE: u32 = 12;
 /// copy, not in the repository). Returns the copy of `ui/` (its `node_modules` links to the
 /// copy's).
 fn ui_copy() -> PathBuf {
-    let root = common::bundle::workspace_root();
+    let root = webstrip_tests::paths::workspace_root();
     let modules = root.join("node_modules");
     assert!(
         modules.join("vite/bin/vite.js").is_file(),
@@ -46,7 +45,7 @@ fn ui_copy() -> PathBuf {
     let _ = std::fs::remove_dir_all(&workspace);
     let copy = workspace.join("ui");
     let package = workspace.join("toolkit-ui");
-    std::fs::create_dir_all(workspace.join("node_modules").join("@webstrip")).unwrap();
+    std::fs::create_dir_all(workspace.join("node_modules")).unwrap();
     std::fs::create_dir_all(&copy).unwrap();
     std::fs::create_dir_all(&package).unwrap();
     std::fs::write(
@@ -76,7 +75,7 @@ fn ui_copy() -> PathBuf {
     copy_dir(&root.join("toolkit-ui/src"), &package.join("src"));
     for entry in std::fs::read_dir(&modules).unwrap() {
         let entry = entry.unwrap();
-        if entry.file_name() != ".vite" && entry.file_name() != "@webstrip" {
+        if entry.file_name() != ".vite" && entry.file_name() != "webui-toolkit" {
             std::os::unix::fs::symlink(
                 entry.path(),
                 workspace.join("node_modules").join(entry.file_name()),
@@ -85,7 +84,7 @@ fn ui_copy() -> PathBuf {
         }
     }
     std::os::unix::fs::symlink(
-        "../../toolkit-ui",
+        "../toolkit-ui",
         workspace.join("node_modules/webui-toolkit"),
     )
     .unwrap();

@@ -9,11 +9,7 @@ use std::process::Command;
 
 fn bundled(var: &str, name: &str) -> PathBuf {
     let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .filter(|dir| dir.join("Cargo.toml").is_file())
-            .last()
-            .expect("the crate lives in a workspace")
+        webstrip_tests::paths::workspace_root()
             .join("target/bundled")
             .join(name)
     });

@@ -5,8 +5,6 @@
 
 // Shared with the other editor tests; this one uses a few.
 #[allow(dead_code)]
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -15,7 +13,7 @@ use clap_test_host::ParentWindow;
 use gui_test::Xvfb;
 use ui_assets::helper_pipe;
 
-use common::*;
+use webstrip_tests::editor::*;
 
 /// Set in the worker process (below) that hosts the bundle with its log in a file.
 const WORKER_ENV: &str = "HANDSHAKE_TEST_WORKER";
@@ -82,7 +80,7 @@ fn open_with_the_old_helper() {
     let old = Path::new(env!("CARGO_TARGET_TMPDIR")).join("old-helper.sh");
     std::fs::write(
         &old,
-        "#!/bin/sh\necho 'webui-editor ready'\nexec cat > /dev/null\n",
+        "#!/bin/sh\necho 'webstrip-editor ready'\nexec cat > /dev/null\n",
     )
     .unwrap();
     Command::new("chmod").arg("+x").arg(&old).status().unwrap();

@@ -12,8 +12,7 @@ use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::ParameterInfo_::ParameterFla
 use nice_plug::wrapper::vst3::vst3::Steinberg::Vst::{IEditControllerTrait, ParameterInfo};
 use nice_plug::wrapper::vst3::vst3::Steinberg::{IPluginBaseTrait, kResultOk};
 
-mod vst3_host;
-use vst3_host::{Audio, ParamChanges, Plugin, param_id};
+use webstrip_tests::vst3_host::{Audio, ParamChanges, Plugin, param_id};
 
 const SR: f64 = 48_000.0;
 const BLOCK: usize = 480;

@@ -18,12 +18,11 @@ use std::time::{Duration, Instant};
 
 use clap_test_host::{ParamEvent, ParentWindow};
 use gui_test::{
-    LAYOUT_VAR, PageLayout, Xvfb, alive, children_named, listening_sockets, screenshot,
+    LAYOUT_VAR, PageLayout, Xvfb, alive, children_named, drag_up, listening_sockets, screenshot,
     write_broken_helper, xdotool,
 };
 
-mod common;
-use common::*;
+use webstrip_tests::editor::*;
 
 /// Argument that makes [`child_host`] act (the test binary re-runs itself as a host to kill).
 const CHILD_ARG: &str = "webstrip-editor-child-host";
@@ -347,18 +346,7 @@ fn a_drag_is_one_gesture_and_keys_reach_the_focused_knob() {
     host.plugin.take_output_events();
     let (x, y) = window.screen_position().unwrap();
     let (kx, ky) = (x + output_knob.0, y + output_knob.1);
-    xdotool(display, &["mousemove", &kx.to_string(), &ky.to_string()]);
-    host.run_for(Duration::from_millis(100));
-    xdotool(display, &["mousedown", "1"]);
-    for step in 1..=8 {
-        host.run_for(Duration::from_millis(40));
-        xdotool(
-            display,
-            &["mousemove", &kx.to_string(), &(ky - step * 8).to_string()],
-        );
-    }
-    host.run_for(Duration::from_millis(100));
-    xdotool(display, &["mouseup", "1"]);
+    drag_up(display, (kx, ky), 8, 8, |d| host.run_for(d));
     host.run_for(Duration::from_millis(500));
     let events = host.plugin.take_output_events();
     let ours: Vec<&ParamEvent> = events.iter().filter(|e| event_id(e) == output).collect();

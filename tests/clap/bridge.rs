@@ -33,6 +33,7 @@ use clack_host::events::event_types::{
 use clack_host::events::io::EventBuffer;
 use clack_host::prelude::*;
 use serde_json::{Value, json};
+use webstrip_tests::rpc::{changed, notifications, ok};
 
 // ----- the host ------------------------------------------------------------------------------
 
@@ -379,34 +380,6 @@ fn open_bridge(host: &mut Host) -> Bridge {
 
 // ----- the clients ---------------------------------------------------------------------------
 
-fn ok(client: &Client, method: &str, params: Value) -> Value {
-    let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-    let response: Value =
-        serde_json::from_str(&client.handle(&request.to_string()).unwrap()).unwrap();
-    assert!(response.get("error").is_none(), "{method}: {response}");
-    response["result"].clone()
-}
-
-/// The `parameterChanged` / `parametersReset` notifications waiting for a client.
-fn notifications(client: &Client) -> Vec<Value> {
-    std::iter::from_fn(|| client.try_next())
-        .map(|m| serde_json::from_str::<Value>(&m).unwrap())
-        .filter(|m| m["method"] != "meterFrame")
-        .collect()
-}
-
-fn changed(id: &str, seq: u64, note: &Value) {
-    assert_eq!(note["method"], "parameterChanged", "{note}");
-    assert_eq!(
-        (
-            note["params"]["id"].as_str(),
-            note["params"]["seq"].as_u64()
-        ),
-        (Some(id), Some(seq)),
-        "{note}"
-    );
-}
-
 #[test]
 fn the_bridge_on_nice_plugs_clap_wrapper() {
     let (_serial, entry) = entry();
@@ -460,7 +433,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     for client in [&a, &b] {
         let notes = notifications(client);
         assert_eq!(notes.len(), 1, "{notes:?}");
-        changed("output", 1, &notes[0]);
+        changed(&notes[0], "output", 1);
         assert_eq!(notes[0]["params"]["value"], -6.0);
     }
 
@@ -486,7 +459,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     for client in [&a, &b] {
         let notes = notifications(client);
         assert_eq!(notes.len(), 1, "{notes:?}");
-        changed("output", 2, &notes[0]);
+        changed(&notes[0], "output", 2);
     }
 
     // Host automation: one notification per client, none for a repeated value.
@@ -495,7 +468,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     for client in [&a, &b] {
         let notes = notifications(client);
         assert_eq!(notes.len(), 1, "{notes:?}");
-        changed("input", 3, &notes[0]);
+        changed(&notes[0], "input", 3);
         // 0.25 on the skewed law: a sixteenth of the lower half, −6 dB.
         assert_eq!(notes[0]["params"]["value"], -6.0);
     }
@@ -515,7 +488,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     assert_eq!(emitted, [Event::End(output_id)]);
     let notes = notifications(&b);
     assert_eq!(notes.len(), 1, "{notes:?}");
-    changed("output", 4, &notes[0]);
+    changed(&notes[0], "output", 4);
 
     // Meters: the subscriber gets frames with the output's level.
     ok(&b, "subscribeMeters", json!({ "hz": 60 }));
@@ -544,7 +517,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
         .unwrap();
     ok(&c, "setParameter", json!({ "id": "width", "value": 50 }));
     host.flush_inactive();
-    changed("width", 5, &notifications(&c)[0]);
+    changed(&notifications(&c)[0], "width", 5);
     notifications(&b);
     host.load_state(&saved);
     for client in [&b, &c] {
