@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use bridge::Client;
+use gui_test::ParamView;
 use serde_json::{Value, json};
 use support::*;
 
@@ -33,65 +33,6 @@ impl Rng {
     }
     fn id(&mut self) -> &'static str {
         IDS[(self.next() % IDS.len() as u64) as usize]
-    }
-}
-
-/// A client's picture of the parameters: normalized values by id, and the last seq applied.
-struct View {
-    values: HashMap<String, f32>,
-    seq: u64,
-    resets: u64,
-}
-
-impl View {
-    fn fetch(client: &Client) -> Self {
-        let all = ok(client, "getAllParameters", json!({}));
-        let values = all["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| {
-                (
-                    p["id"].as_str().unwrap().to_owned(),
-                    p["normalized"].as_f64().unwrap() as f32,
-                )
-            })
-            .collect();
-        Self {
-            values,
-            seq: all["seq"].as_u64().unwrap(),
-            resets: 0,
-        }
-    }
-
-    /// Applies waiting notifications; each seq must be the next one.
-    fn update(&mut self, client: &Client) {
-        for note in param_notifications(client) {
-            let seq = note["params"]["seq"].as_u64().unwrap();
-            if seq <= self.seq {
-                continue; // already contained in the snapshot
-            }
-            let method = note["method"].as_str().unwrap();
-            // A client that fell 1024 changes behind (a starved thread on a loaded machine) gets
-            // one parametersReset instead of the backlog: it may skip seqs, and means "refetch".
-            if method != "parametersReset" {
-                assert_eq!(seq, self.seq + 1, "missed or repeated a change: {note}");
-            }
-            match method {
-                "parameterChanged" => {
-                    let id = note["params"]["id"].as_str().unwrap().to_owned();
-                    self.values
-                        .insert(id, note["params"]["normalized"].as_f64().unwrap() as f32);
-                    self.seq = seq;
-                }
-                "parametersReset" => {
-                    let resets = self.resets + 1;
-                    *self = View::fetch(client);
-                    self.resets = resets;
-                }
-                other => panic!("unexpected {other}"),
-            }
-        }
     }
 }
 
@@ -133,7 +74,7 @@ fn sixty_four_clients_converge_on_the_hosts_values() {
             let client = connect(&bridge);
             thread::spawn(move || {
                 let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1));
-                let mut view = View::fetch(&client);
+                let mut view = ParamView::new(&ok(&client, "getAllParameters", json!({})));
                 let (mut sets, mut refused) = (0u64, 0u64);
                 while Instant::now() < deadline {
                     let id = rng.id();
@@ -159,7 +100,9 @@ fn sixty_four_clients_converge_on_the_hosts_values() {
                             Some(code) => panic!("unexpected error {code}: {response}"),
                         }
                     }
-                    view.update(&client);
+                    view.apply(param_notifications(&client), || {
+                        ok(&client, "getAllParameters", json!({}))
+                    });
                     thread::sleep(Duration::from_millis(1 + rng.next() % 3));
                 }
                 (client, view, sets, refused)
@@ -175,7 +118,9 @@ fn sixty_four_clients_converge_on_the_hosts_values() {
     let host_values: HashMap<String, f32> = host.values().into_iter().collect();
     let (mut sets, mut refused, mut resets) = (0, 0, 0);
     for (client, mut view, s, r) in results {
-        view.update(&client);
+        view.apply(param_notifications(&client), || {
+            ok(&client, "getAllParameters", json!({}))
+        });
         assert_eq!(
             view.values, host_values,
             "a client's view differs from the host's"

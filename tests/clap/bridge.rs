@@ -15,7 +15,7 @@ use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use bridge::protocol::Transport;
-use bridge::{Bridge, Client, ClientOptions, Next};
+use bridge::{Bridge, ClientOptions, Next};
 use clack_extensions::gui::{
     GuiApiType, GuiConfiguration, GuiSize, HostGui, HostGuiImpl, PluginGui,
 };
@@ -32,6 +32,7 @@ use clack_host::events::event_types::{
 };
 use clack_host::events::io::EventBuffer;
 use clack_host::prelude::*;
+use gui_test::ParamView;
 use serde_json::{Value, json};
 use webstrip_tests::rpc::{changed, notifications, ok};
 
@@ -561,49 +562,6 @@ fn host_values(host: &mut Host) -> HashMap<String, f32> {
         .collect()
 }
 
-/// A client's view: normalized values by display name, built from one snapshot and the
-/// notifications, each of which must carry the next `seq`.
-struct View {
-    names: HashMap<String, String>,
-    values: HashMap<String, f32>,
-    seq: u64,
-}
-
-impl View {
-    fn fetch(client: &Client) -> Self {
-        let all = ok(client, "getAllParameters", json!({}));
-        let mut view = View {
-            names: HashMap::new(),
-            values: HashMap::new(),
-            seq: all["seq"].as_u64().unwrap(),
-        };
-        for p in all["parameters"].as_array().unwrap() {
-            let (id, name) = (p["id"].as_str().unwrap(), p["name"].as_str().unwrap());
-            view.names.insert(id.to_owned(), name.to_owned());
-            view.values
-                .insert(name.to_owned(), p["normalized"].as_f64().unwrap() as f32);
-        }
-        view
-    }
-
-    fn update(&mut self, client: &Client) {
-        for note in notifications(client) {
-            let seq = note["params"]["seq"].as_u64().unwrap();
-            if seq <= self.seq {
-                continue;
-            }
-            assert_eq!(seq, self.seq + 1, "missed or repeated change: {note}");
-            assert_eq!(note["method"], "parameterChanged", "{note}");
-            let name = &self.names[note["params"]["id"].as_str().unwrap()];
-            self.values.insert(
-                name.clone(),
-                note["params"]["normalized"].as_f64().unwrap() as f32,
-            );
-            self.seq = seq;
-        }
-    }
-}
-
 /// 64 clients set random values (plain sets and gestures) for 3 s while the host processes audio
 /// and automates: afterwards every client's view equals what the host reads from the plugin.
 #[test]
@@ -635,7 +593,7 @@ fn sixty_four_clients_converge_on_the_real_wrapper() {
                     state ^= state << 17;
                     state
                 };
-                let mut view = View::fetch(&client);
+                let mut view = ParamView::new(&ok(&client, "getAllParameters", json!({})));
                 let mut sets = 0u32;
                 while Instant::now() < deadline {
                     let id = ids[(rng() % ids.len() as u64) as usize];
@@ -656,7 +614,9 @@ fn sixty_four_clients_converge_on_the_real_wrapper() {
                             request("endGesture", json!({ "id": id }));
                         }
                     }
-                    view.update(&client);
+                    view.apply(notifications(&client), || {
+                        ok(&client, "getAllParameters", json!({}))
+                    });
                     thread::sleep(Duration::from_millis(1 + rng() % 3));
                 }
                 (client, view, sets)
@@ -679,9 +639,12 @@ fn sixty_four_clients_converge_on_the_real_wrapper() {
     let expected = host_values(&mut host);
     let mut sets = 0;
     for (client, mut view, s) in results {
-        view.update(&client);
+        view.apply(notifications(&client), || {
+            ok(&client, "getAllParameters", json!({}))
+        });
         assert_eq!(
-            view.values, expected,
+            view.by_name(),
+            expected,
             "a client's view differs from the host's"
         );
         assert_eq!(view.seq, bridge.seq());

@@ -14,10 +14,9 @@ use gui_test::Xvfb;
 use ui_assets::helper_pipe;
 
 use webstrip_tests::editor::*;
+use webstrip_tests::worker;
 
 /// Set in the worker process (below) that hosts the bundle with its log in a file.
-const WORKER_ENV: &str = "HANDSHAKE_TEST_WORKER";
-
 #[test]
 fn the_helper_refuses_a_plugin_of_another_build() {
     let mut child = Command::new(helper_binary())
@@ -45,26 +44,11 @@ fn the_helper_refuses_a_plugin_of_another_build() {
 
 #[test]
 fn the_plugin_refuses_a_helper_of_an_older_build() {
-    if std::env::var_os(WORKER_ENV).is_some() {
-        return open_with_the_old_helper();
-    }
     let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join("handshake-old-helper.log");
     let _ = std::fs::remove_file(&log);
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "the_plugin_refuses_a_helper_of_an_older_build",
-            "--nocapture",
-        ])
-        .env(WORKER_ENV, "1")
-        .env("NICE_LOG", &log)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut command = worker::command("worker_old_helper");
+    command.env("NICE_LOG", &log);
+    worker::run("worker_old_helper", command, String::new);
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         logged.contains("is from an older build") && logged.contains(&helper_pipe::hello()),
@@ -72,8 +56,13 @@ fn the_plugin_refuses_a_helper_of_an_older_build() {
     );
 }
 
-/// In the worker: the bundle with an old helper beside it; opening the editor fails, audio goes on.
-fn open_with_the_old_helper() {
+/// In the worker (its own process: `NICE_LOG` is read once per process): the bundle with an old
+/// helper beside it; opening the editor fails, audio goes on.
+#[test]
+fn worker_old_helper() {
+    if !worker::is_worker("worker_old_helper") {
+        return;
+    }
     let xvfb = Xvfb::start();
     // SAFETY: this worker process runs this one test, before any thread reads the environment.
     unsafe { std::env::set_var("DISPLAY", &xvfb.display) };
@@ -96,4 +85,5 @@ fn open_with_the_old_helper() {
     drop(host);
     drop(window);
     drop(xvfb);
+    println!("{}", worker::DONE);
 }

@@ -4,12 +4,14 @@
 //! the page put its controls.
 
 mod page_layout;
+mod param_view;
 mod procs;
 mod window;
 mod x_tools;
 mod xvfb;
 
 pub use page_layout::{LAYOUT_VAR, PageLayout};
+pub use param_view::ParamView;
 pub use procs::{alive, children_named, listening_sockets, write_broken_helper};
 pub use window::{Capture, ParentWindow};
 pub use x_tools::{drag_up, screenshot, xdotool};
