@@ -128,5 +128,44 @@ fn fan_out(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, dispatch, fan_out);
+/// A 256-point stereo scope frame (correlation, then 256 `(mid, side)` pairs) as a binary stream
+/// frame and as the JSON array of the same values; prints the bytes per second per client at 60 Hz.
+fn stream_encoding(c: &mut Criterion) {
+    use bridge::stream_frame::StreamFrame;
+    let values: Vec<f32> = std::iter::once(0.97)
+        .chain((0..512).map(|i| ((i as f32) * 0.37).sin() * 0.5))
+        .collect();
+    let frame = StreamFrame {
+        stream: 1,
+        seq: 1,
+        t: 12.345,
+        values,
+    };
+    let mut binary = Vec::new();
+    frame.encode_into(&mut binary);
+    let json = serde_json::to_string(&frame.values).unwrap();
+    let meter = serde_json::to_string(&{
+        let mut f = MeterFrame::default();
+        StereoMeters.read_into(&mut f);
+        f
+    })
+    .unwrap();
+    println!(
+        "bytes/s per client at 60 Hz: scope 256 points binary {} B/frame = {} B/s; as JSON numbers {} B/frame = {} B/s; JSON meter frame {} B/frame = {} B/s",
+        binary.len(),
+        binary.len() * 60,
+        json.len(),
+        json.len() * 60,
+        meter.len(),
+        meter.len() * 60
+    );
+    c.bench_function("stream/scope frame 256 points: binary encode", |b| {
+        b.iter(|| black_box(&frame).encode_into(&mut binary))
+    });
+    c.bench_function("stream/scope frame 256 points: JSON encode", |b| {
+        b.iter(|| serde_json::to_string(&black_box(&frame).values).unwrap())
+    });
+}
+
+criterion_group!(benches, dispatch, fan_out, stream_encoding);
 criterion_main!(benches);

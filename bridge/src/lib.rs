@@ -25,6 +25,7 @@ pub mod protocol;
 mod protocol_doc;
 mod registry;
 mod sampler;
+pub mod stream_frame;
 mod supervise;
 #[cfg(test)]
 mod typescript;

@@ -1,6 +1,8 @@
 //! A client's outgoing messages: parameter notifications in order, and one slot holding only the
 //! newest meter frame, so a slow client never accumulates a backlog of frames. Frames a client did
 //! not take are merged into the newest (peak: maximum, clip: any), so no peak or clip is lost.
+//! A frame nobody merged into is sent as the text the sampler encoded once for every subscriber;
+//! only a merged frame is encoded for its one client.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use crate::jsonrpc::notification;
-use crate::protocol::{MeterFrame, ParametersReset};
+use crate::protocol::{ChannelMeter, MeterFrame, ParametersReset};
 
 /// Called (on the bridge's thread) whenever a client has something new to send. It must be cheap
 /// and must not call back into the bridge (e.g. wake a task or notify a condition variable).
@@ -35,7 +37,10 @@ struct State {
     /// Set when the queue overflowed: the seq of the newest change dropped.
     lagged: Option<u64>,
     /// Frames since the last one taken, merged.
-    meter: Option<MeterFrame>,
+    meter: Option<Arc<MeterFrame>>,
+    /// `meter`'s notification text when it is the sampler's frame unchanged (shared by every
+    /// subscriber); `None` after a merge changed it.
+    meter_text: Option<Arc<str>>,
     /// Whether the merged frame is due for sending (the client's rate allows it).
     meter_ready: bool,
     closed: bool,
@@ -77,16 +82,26 @@ impl Outbox {
         self.wake();
     }
 
-    /// Merges `frame` into the pending meter frame; `ready` makes it available for sending.
-    pub fn put_meter(&self, frame: &MeterFrame, ready: bool) {
+    /// Merges `frame` (whose notification text is `text`) into the pending meter frame; `ready`
+    /// makes it available for sending.
+    pub fn put_meter(&self, frame: &Arc<MeterFrame>, text: &Arc<str>, ready: bool) {
         {
             let mut state = self.state.lock();
             if state.closed {
                 return;
             }
-            match &mut state.meter {
-                Some(pending) => merge(pending, frame),
-                None => state.meter = Some(frame.clone()),
+            let unchanged = match &mut state.meter {
+                Some(pending) => {
+                    merge(Arc::make_mut(pending), frame);
+                    **pending == **frame
+                }
+                None => true,
+            };
+            if unchanged {
+                state.meter = Some(frame.clone());
+                state.meter_text = Some(text.clone());
+            } else {
+                state.meter_text = None;
             }
             state.meter_ready |= ready;
             if !ready {
@@ -142,7 +157,12 @@ impl Outbox {
         }
         state.meter_ready = false;
         let frame = state.meter.take()?;
-        Some(notification(&frame).into())
+        Some(
+            state
+                .meter_text
+                .take()
+                .unwrap_or_else(|| notification(&*frame).into()),
+        )
     }
 
     fn wake(&self) {
@@ -153,16 +173,69 @@ impl Outbox {
     }
 }
 
-/// Folds a newer frame into a pending one: newest time and RMS, largest peak, any clip.
+/// Folds a newer frame into a pending one: newest time, RMS and correlation, largest peak, any
+/// clip, for the output and the input alike.
 fn merge(pending: &mut MeterFrame, newer: &MeterFrame) {
-    if pending.channels.len() != newer.channels.len() {
-        pending.channels.clone_from(&newer.channels);
+    merge_channels(&mut pending.channels, &newer.channels);
+    merge_channels(&mut pending.input, &newer.input);
+    pending.correlation = newer.correlation;
+    pending.t = newer.t;
+}
+
+fn merge_channels(pending: &mut Vec<ChannelMeter>, newer: &[ChannelMeter]) {
+    if pending.len() != newer.len() {
+        pending.clear();
+        pending.extend_from_slice(newer);
     } else {
-        for (p, n) in pending.channels.iter_mut().zip(&newer.channels) {
+        for (p, n) in pending.iter_mut().zip(newer) {
             p.peak = p.peak.max(n.peak);
             p.rms = n.rms;
             p.clip |= n.clip;
         }
     }
-    pending.t = newer.t;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(t: f64, peak: f32) -> Arc<MeterFrame> {
+        let meter = ChannelMeter {
+            peak,
+            rms: peak / 2.0,
+            clip: false,
+        };
+        Arc::new(MeterFrame {
+            t,
+            channels: vec![meter; 2],
+            input: vec![meter; 2],
+            correlation: Some(t as f32),
+        })
+    }
+
+    #[test]
+    fn an_unmerged_frame_is_the_shared_text_and_a_merged_one_its_own() {
+        let outbox = Outbox::new(None);
+        let first = frame(1.0, 0.5);
+        let shared: Arc<str> = notification(&*first).into();
+        outbox.put_meter(&first, &shared, true);
+        assert!(Arc::ptr_eq(&outbox.try_next().unwrap(), &shared));
+
+        // A louder frame not taken, then a quieter one: the peak of the first is kept.
+        let loud = frame(2.0, 0.9);
+        outbox.put_meter(&loud, &notification(&*loud).into(), false);
+        let quiet = frame(3.0, 0.1);
+        let quiet_text: Arc<str> = notification(&*quiet).into();
+        outbox.put_meter(&quiet, &quiet_text, true);
+        let sent = outbox.try_next().unwrap();
+        assert!(!Arc::ptr_eq(&sent, &quiet_text));
+        let value: serde_json::Value = serde_json::from_str(&sent).unwrap();
+        let params = &value["params"];
+        assert_eq!(params["t"], 3.0);
+        assert_eq!(params["correlation"], 3.0);
+        for side in ["channels", "input"] {
+            assert_eq!(params[side][0]["peak"].as_f64().unwrap() as f32, 0.9);
+            assert_eq!(params[side][0]["rms"].as_f64().unwrap() as f32, 0.05);
+        }
+    }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::jsonrpc::notification;
 use crate::outbox::Outbox;
 use crate::protocol::{MeterFrame, Transport};
 
@@ -171,15 +172,26 @@ impl Registry {
 
     /// Offers a frame read at `now` to every subscriber; it is sent to those whose next frame is
     /// due (all of them when `force`), and merged into the next frame for the others. `tick` is the
-    /// sampler's period, so a subscriber at the sampler's own rate gets every frame.
-    pub fn fan_out_meter(&mut self, frame: &MeterFrame, now: Instant, tick: Duration, force: bool) {
+    /// sampler's period, so a subscriber at the sampler's own rate gets every frame. The frame is
+    /// encoded once here for all of them.
+    pub fn fan_out_meter(
+        &mut self,
+        frame: &Arc<MeterFrame>,
+        now: Instant,
+        tick: Duration,
+        force: bool,
+    ) {
+        if self.clients.iter().all(|c| c.meter_hz <= 0.0) {
+            return;
+        }
+        let text: Arc<str> = notification(&**frame).into();
         for client in &mut self.clients {
             if client.meter_hz <= 0.0 {
                 continue;
             }
             let period = client.meter_period;
             let due = force || client.meter_due <= now + tick / 2;
-            client.outbox.put_meter(frame, due);
+            client.outbox.put_meter(frame, &text, due);
             if due {
                 client.meter_due = if force { now } else { client.meter_due } + period;
                 if client.meter_due + period < now {

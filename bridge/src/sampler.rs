@@ -98,7 +98,7 @@ impl Sampler {
     /// Reads the meters once and offers the frame to the subscribers (see
     /// `Registry::fan_out_meter`).
     pub fn sample(&self, shared: &Shared, tick: Duration, force: bool) {
-        let frame = self.read(shared.started);
+        let frame = Arc::new(self.read(shared.started));
         shared
             .registry
             .lock()

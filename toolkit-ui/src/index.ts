@@ -58,6 +58,7 @@ export {
 // Value laws, meter arithmetic, typesetting.
 export * from "./lib/law";
 export * from "./lib/meterMath";
+export * from "./lib/streamFrame";
 export { typeset } from "./lib/typeset";
 
 // Generic controls.

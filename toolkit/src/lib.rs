@@ -21,11 +21,13 @@
 //! - [`editor`]: the editor; on Linux the page runs in the editor helper process (`editor-helper/`),
 //!   which gets the plugin's page over its pipe;
 //! - [`browser`]: the in-host browser server (crate `bridge-ws`: the WebSocket server);
+//! - [`scope`]: the stereo scope's lock-free ring from the audio thread, decimated per reading;
 //! - `standalone` (feature `standalone`): the standalone app, `standalone::main::<P>()`.
 
 pub mod browser;
 pub mod editor;
 pub mod instance;
+pub mod scope;
 #[cfg(feature = "standalone")]
 pub mod standalone;
 
