@@ -90,18 +90,15 @@ impl Outbox {
             if state.closed {
                 return;
             }
-            let unchanged = match &mut state.meter {
-                Some(pending) => {
+            match &mut state.meter {
+                Some(pending) if !covers(frame, pending) => {
                     merge(Arc::make_mut(pending), frame);
-                    **pending == **frame
+                    state.meter_text = None;
                 }
-                None => true,
-            };
-            if unchanged {
-                state.meter = Some(frame.clone());
-                state.meter_text = Some(text.clone());
-            } else {
-                state.meter_text = None;
+                _ => {
+                    state.meter = Some(frame.clone());
+                    state.meter_text = Some(text.clone());
+                }
             }
             state.meter_ready |= ready;
             if !ready {
@@ -182,6 +179,18 @@ fn merge(pending: &mut MeterFrame, newer: &MeterFrame) {
     pending.t = newer.t;
 }
 
+/// Whether merging `pending` into `newer` would leave `newer` as it is (no larger peak, no clip it
+/// lacks): then the shared frame and its text stand for both, with no copy.
+fn covers(newer: &MeterFrame, pending: &MeterFrame) -> bool {
+    let side = |n: &[ChannelMeter], p: &[ChannelMeter]| {
+        n.len() != p.len()
+            || n.iter()
+                .zip(p)
+                .all(|(n, p)| n.peak >= p.peak && (n.clip || !p.clip))
+    };
+    side(&newer.channels, &pending.channels) && side(&newer.input, &pending.input)
+}
+
 fn merge_channels(pending: &mut Vec<ChannelMeter>, newer: &[ChannelMeter]) {
     if pending.len() != newer.len() {
         pending.clear();
@@ -237,5 +246,12 @@ mod tests {
             assert_eq!(params[side][0]["peak"].as_f64().unwrap() as f32, 0.9);
             assert_eq!(params[side][0]["rms"].as_f64().unwrap() as f32, 0.05);
         }
+
+        // A frame at least as loud as the one it replaces is still the shared text.
+        outbox.put_meter(&quiet, &quiet_text, false);
+        let louder = frame(4.0, 0.2);
+        let louder_text: Arc<str> = notification(&*louder).into();
+        outbox.put_meter(&louder, &louder_text, true);
+        assert!(Arc::ptr_eq(&outbox.try_next().unwrap(), &louder_text));
     }
 }
