@@ -18,7 +18,9 @@ use crate::host_calls::{HostCalls, HostOp};
 use crate::jsonrpc::notification;
 use crate::outbox::{Next, Outbox, Waker};
 use crate::param_table::ParamTable;
-use crate::protocol::{MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, Transport};
+use crate::protocol::{
+    LoudnessReading, MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, Transport,
+};
 use crate::registry::{ClientId, Registry};
 use crate::sampler::Sampler;
 use crate::watcher::Watcher;
@@ -29,6 +31,18 @@ pub trait MeterSource: Send + Sync + 'static {
     /// Replaces `frame`'s readings (`channels`, `input`, `correlation`) with new ones; the
     /// sampler sets `t`. Reusing the frame's vectors keeps the sampler from allocating.
     fn read_into(&self, frame: &mut MeterFrame);
+
+    /// The plugin's loudness now (`getLoudness`), if it measures any. Reading it consumes
+    /// nothing, so it may be called from any client's thread, beside the sampler.
+    fn loudness(&self) -> Option<LoudnessReading> {
+        None
+    }
+
+    /// Asks the plugin to restart its integrated loudness values (`resetLoudness`); `false` if
+    /// it measures no loudness.
+    fn reset_loudness(&self) -> bool {
+        false
+    }
 }
 
 /// Asks the host to call [`Bridge::on_main_thread`] soon on its main (GUI) thread (nice-plug's

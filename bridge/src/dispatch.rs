@@ -12,9 +12,9 @@ use crate::bridge::Shared;
 use crate::host_calls::HostOp;
 use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
 use crate::protocol::{
-    self, AllParameters, BrowserAddress, Empty, Handler, Info, MeterFrame, MeterSubscription,
-    NoParams, PROTOCOL_VERSION, ParamRef, ParamValue, Pong, ResizeRequest, ResizeResult,
-    SetParameter, Transport,
+    self, AllParameters, BrowserAddress, Empty, Handler, Info, LoudnessReading, MeterFrame,
+    MeterSubscription, NoParams, PROTOCOL_VERSION, ParamRef, ParamValue, Pong, ResizeRequest,
+    ResizeResult, SetParameter, Transport,
 };
 use crate::registry::ClientId;
 use crate::sampler::{MAX_METER_HZ, MIN_METER_HZ};
@@ -234,6 +234,18 @@ impl Handler for Served<'_> {
         Ok(MeterSubscription { hz })
     }
 
+    fn get_loudness(&mut self, _: NoParams) -> Result<LoudnessReading, RpcError> {
+        self.shared.sampler.loudness().ok_or_else(no_loudness)
+    }
+
+    fn reset_loudness(&mut self, _: NoParams) -> Result<Empty, RpcError> {
+        if self.shared.sampler.reset_loudness() {
+            Ok(Empty {})
+        } else {
+            Err(no_loudness())
+        }
+    }
+
     fn ping(&mut self, _: NoParams) -> Result<Pong, RpcError> {
         Ok(Pong { pong: true })
     }
@@ -295,6 +307,10 @@ impl Handler for Served<'_> {
                 .with_data(Value::String(reason))
         })
     }
+}
+
+fn no_loudness() -> RpcError {
+    RpcError::new(ErrorCode::Unavailable, "this plugin measures no loudness")
 }
 
 fn closed() -> RpcError {

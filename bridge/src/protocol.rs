@@ -304,6 +304,26 @@ pub struct MeterFrame {
     pub correlation: Option<f32>,
 }
 
+/// Result of `getLoudness`: the output's loudness per ITU-R BS.1770-4 / EBU R128. `null`: no
+/// value (silence, nothing above the gates yet, or a range not measured yet).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct LoudnessReading {
+    /// Momentary loudness (400 ms), LUFS.
+    pub momentary: Option<f32>,
+    /// Short-term loudness (3 s), LUFS.
+    pub short_term: Option<f32>,
+    /// Integrated loudness since the last reset (gated: −70 LUFS, −10 LU), LUFS.
+    pub integrated: Option<f32>,
+    /// Loudness range since the last reset (EBU Tech 3342), LU.
+    pub range: Option<f32>,
+    /// Per active output channel, the largest true peak since the last reset, dBTP.
+    pub true_peak: Vec<Option<f32>>,
+    /// The largest of `truePeak`, dBTP.
+    pub true_peak_max: Option<f32>,
+}
+
 /// Params of the `parameterChanged` notification.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -521,6 +541,12 @@ methods! {
     /// Starts (1…60 Hz), changes or stops (0) this client's `meterFrame` notifications; the
     /// result is the applied rate.
     "subscribeMeters" => subscribe_meters(MeterSubscription) -> MeterSubscription;
+    /// The output's loudness now (momentary, short-term, integrated, range, true peaks), when the
+    /// plugin measures it (else −32003).
+    "getLoudness" => get_loudness(NoParams) -> LoudnessReading;
+    /// Restarts the integrated loudness, the range and the true peaks (at the audio thread's next
+    /// block), when the plugin measures loudness (else −32003).
+    "resetLoudness" => reset_loudness(NoParams) -> Empty;
     /// Answers `{"pong": true}`.
     "ping" => ping(NoParams) -> Pong;
     /// The plugin, the protocol version, this client's transport, the host's track name.

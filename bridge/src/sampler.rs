@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use crate::bridge::{MeterSource, Shared};
-use crate::protocol::MeterFrame;
+use crate::protocol::{LoudnessReading, MeterFrame};
 
 /// The highest meter rate a client can subscribe to (higher rates are capped to it).
 pub const MAX_METER_HZ: f64 = 60.0;
@@ -84,6 +84,16 @@ impl Sampler {
         {
             let _ = thread.join();
         }
+    }
+
+    /// The plugin's loudness (`getLoudness`), if it measures any.
+    pub fn loudness(&self) -> Option<LoudnessReading> {
+        self.source.loudness()
+    }
+
+    /// Asks the plugin to restart its integrated loudness (`resetLoudness`); `false` without one.
+    pub fn reset_loudness(&self) -> bool {
+        self.source.reset_loudness()
     }
 
     /// The frame for `getMeterFrame`: the sampler's newest while it runs, else a fresh reading.

@@ -1,55 +1,23 @@
 //! `process()` of the real plugin on a stereo 512-sample block, every parameter off its default
-//! and a ramp running in every call, next to a plain copy of the same buffer.
+//! and a ramp running in every call, next to a plain copy of the same buffer; and the loudness
+//! analysis alone (K-weighting, windows, gating, 4× true peak), its share of every `process()`.
 //!
 //! Run with `cargo bench -p webstrip --bench process` (or `cargo xtask bench`).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use nice_plug::context::process::{SendEventError, Transport};
+use nice_plug::context::process::Transport;
 use nice_plug::prelude::*;
 use webstrip::Webstrip;
-use webui_toolkit::MainThreadTask;
+use webstrip::dsp::loudness::Analyser;
+
+#[path = "../tests/common/context.rs"]
+mod context;
+use context::Context as BenchContext;
 
 const BLOCK: usize = 512;
 const SR: f32 = 48_000.0;
-
-/// The bench's host side: no events, no transport changes.
-struct BenchContext {
-    transport: Transport,
-}
-
-impl ProcessContext<Webstrip> for BenchContext {
-    fn plugin_api(&self) -> PluginApi {
-        PluginApi::Clap
-    }
-    fn execute_background(&self, _task: MainThreadTask) {}
-    fn execute_gui(&self, _task: MainThreadTask) {}
-    fn transport(&self) -> &Transport {
-        &self.transport
-    }
-    fn next_event(&mut self) -> Option<PluginNoteEvent<Webstrip>> {
-        None
-    }
-    fn try_send_event(
-        &mut self,
-        event: PluginNoteEvent<Webstrip>,
-    ) -> Result<(), (PluginNoteEvent<Webstrip>, SendEventError)> {
-        Err((event, SendEventError::NoOutputBuffer))
-    }
-    fn set_latency_samples(&self, _samples: u32) {}
-    fn request_restart(&self) {}
-    fn set_current_voice_capacity(&self, _capacity: u32) {}
-}
-
-impl ActivateContext<Webstrip> for BenchContext {
-    fn plugin_api(&self) -> PluginApi {
-        PluginApi::Clap
-    }
-    fn execute(&self, _task: MainThreadTask) {}
-    fn set_latency_samples(&self, _samples: u32) {}
-    fn set_current_voice_capacity(&self, _capacity: u32) {}
-}
 
 /// Ids the bench moves, in the order of [`ParamPtrs::off_default`].
 const IDS: [&str; 8] = [
@@ -108,6 +76,16 @@ fn bench(c: &mut Criterion) {
                 dst.copy_from_slice(black_box(src));
             }
             black_box(&mut io);
+        })
+    });
+
+    // The analyser runs on every block of `process()` above (the output); alone here, on the
+    // same audio, over many blocks so the 100 ms gating updates count at their real rate.
+    let mut analyser = Analyser::new(SR, 2);
+    group.bench_function("loudness", |b| {
+        b.iter(|| {
+            analyser.process(black_box(&input));
+            black_box(analyser.reading());
         })
     });
 

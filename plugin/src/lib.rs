@@ -4,6 +4,7 @@
 //! - [`dsp`]: the signal path, independent of any plugin API.
 //! - [`params`]: the declarative parameters (stable ids).
 //! - [`meters`]: the atomics the audio thread writes and one reader samples.
+//! - [`loudness`]: the output's loudness (BS.1770-4 / EBU R128) as the audio thread publishes it.
 //! - [`state`]: checks a saved state before it is applied.
 //! - [`meter_source`]: the meters as the UI toolkit reads them.
 //!
@@ -11,6 +12,7 @@
 //! (`webui-toolkit`): [`WebUi`] and the few `Plugin` calls forwarded to its [`Instance`].
 
 pub mod dsp;
+pub mod loudness;
 pub mod meter_source;
 pub mod meters;
 pub mod params;
@@ -22,7 +24,9 @@ use std::sync::Arc;
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 
+use dsp::loudness::Analyser;
 use dsp::{Settings, Strip, law};
+use loudness::SharedLoudness;
 use meter_source::MeterReader;
 use meters::{MeterWriter, Meters};
 use params::WebstripParams;
@@ -32,9 +36,11 @@ use webui_toolkit::{Assets, Instance, MainThreadTask, WebUi};
 pub struct Webstrip {
     params: Arc<WebstripParams>,
     meters: Arc<Meters>,
+    loudness: Arc<SharedLoudness>,
     ui: Arc<Instance<Self>>,
     strip: Strip,
     meter_writer: MeterWriter,
+    analyser: Analyser,
     channels: usize,
     settings: Settings,
 }
@@ -44,13 +50,16 @@ impl Default for Webstrip {
         let settings = Settings::default();
         let params = Arc::new(WebstripParams::default());
         let meters = Arc::new(Meters::default());
-        let reader = Arc::new(MeterReader::new(meters.clone()));
+        let loudness = Arc::new(SharedLoudness::default());
+        let reader = Arc::new(MeterReader::new(meters.clone(), loudness.clone()));
         Self {
             ui: Instance::new(params.clone(), reader),
             params,
             meters,
+            loudness,
             strip: Strip::new(44_100.0, law::coefficients(&settings, 2)),
             meter_writer: MeterWriter::new(44_100.0),
+            analyser: Analyser::new(44_100.0, 2),
             channels: 2,
             settings,
         }
@@ -61,6 +70,11 @@ impl Webstrip {
     /// The instance's output meters, for the one meter reader.
     pub fn meters(&self) -> Arc<Meters> {
         self.meters.clone()
+    }
+
+    /// The instance's loudness, as the audio thread publishes it.
+    pub fn loudness(&self) -> Arc<SharedLoudness> {
+        self.loudness.clone()
     }
 
     /// The instance's parameters.
@@ -130,6 +144,10 @@ impl Plugin for Webstrip {
         );
         self.strip.snap_dc_filter(self.settings.dc_filter_on());
         self.meter_writer = MeterWriter::new(sample_rate);
+        // A new rate needs new filters; the histories start again (allocated here, not in
+        // `process`).
+        self.analyser = Analyser::new(sample_rate, self.channels);
+        self.loudness.publish(&self.analyser.reading());
         true
     }
 
@@ -146,6 +164,9 @@ impl Plugin for Webstrip {
         _aux: &mut AuxiliaryBuffers,
         _context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
+        if self.loudness.take_reset() {
+            self.analyser.reset_integrated();
+        }
         let settings = self.params.settings();
         if settings != self.settings {
             self.settings = settings;
@@ -157,6 +178,8 @@ impl Plugin for Webstrip {
         self.meter_writer.write_input(channels, &self.meters);
         self.strip.process(channels);
         self.meter_writer.write(channels, &self.meters);
+        self.analyser.process(channels);
+        self.loudness.publish(&self.analyser.reading());
         ProcessStatus::Normal
     }
 }

@@ -32,7 +32,7 @@ pub mod scope;
 pub mod standalone;
 
 pub use bridge::MeterSource;
-pub use bridge::protocol::{ChannelMeter, MeterFrame};
+pub use bridge::protocol::{ChannelMeter, LoudnessReading, MeterFrame};
 pub use editor::Editor;
 pub use instance::{Instance, MainThreadTask};
 pub use ui_assets::{Assets, include_ui};

@@ -9,10 +9,12 @@
 //! out_r = a[1][0]·in_l + a[1][1]·in_r + sine[1]·sin(2π·1kHz·t) + pink[1]·pink(t)
 //! ```
 //!
-//! Before the matrix, [`dc::DcFilter`] removes DC from the input when asked.
+//! Before the matrix, [`dc::DcFilter`] removes DC from the input when asked. After it,
+//! [`loudness::Analyser`] measures the output's loudness (BS.1770-4 / EBU R128).
 
 pub mod dc;
 pub mod law;
+pub mod loudness;
 mod strip;
 pub mod tone;
 

@@ -236,6 +236,36 @@ export type MeterSubscription = {
 hz: number, };
 
 /**
+ * Result of `getLoudness`: the output's loudness per ITU-R BS.1770-4 / EBU R128. `null`: no
+ * value (silence, nothing above the gates yet, or a range not measured yet).
+ */
+export type LoudnessReading = { 
+/**
+ * Momentary loudness (400 ms), LUFS.
+ */
+momentary: number | null, 
+/**
+ * Short-term loudness (3 s), LUFS.
+ */
+shortTerm: number | null, 
+/**
+ * Integrated loudness since the last reset (gated: −70 LUFS, −10 LU), LUFS.
+ */
+integrated: number | null, 
+/**
+ * Loudness range since the last reset (EBU Tech 3342), LU.
+ */
+range: number | null, 
+/**
+ * Per active output channel, the largest true peak since the last reset, dBTP.
+ */
+truePeak: Array<number | null>, 
+/**
+ * The largest of `truePeak`, dBTP.
+ */
+truePeakMax: number | null, };
+
+/**
  * Result of `ping`.
  */
 export type Pong = { 
@@ -375,6 +405,8 @@ export interface Methods {
   endGesture: { params: ParamRef; result: Empty };
   getMeterFrame: { params: NoParams; result: MeterFrame };
   subscribeMeters: { params: MeterSubscription; result: MeterSubscription };
+  getLoudness: { params: NoParams; result: LoudnessReading };
+  resetLoudness: { params: NoParams; result: Empty };
   ping: { params: NoParams; result: Pong };
   getInfo: { params: NoParams; result: Info };
   requestResize: { params: ResizeRequest; result: ResizeResult };

@@ -1,0 +1,3 @@
+//! What the plugin's tests share.
+
+pub mod context;
