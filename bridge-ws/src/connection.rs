@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bridge::protocol::Transport;
-use bridge::{Bridge, Client, ClientOptions};
+use bridge::{Bridge, Client, ClientOptions, Outgoing};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -268,7 +268,7 @@ impl Session {
             let response = client.handle(text.as_str());
             let busy = started.elapsed();
             if let Some(response) = response
-                && let Err(end) = self.feed(client, response.into()).await
+                && let Err(end) = self.feed(client, Message::Text(response.into())).await
             {
                 return (Some(end), busy);
             }
@@ -325,7 +325,12 @@ impl Session {
             if client.has_overflowed() {
                 return Some(self.too_slow());
             }
-            if let Err(end) = self.feed(client, Utf8Bytes::from(&*message)).await {
+            let message = match message {
+                Outgoing::Text(text) => Message::Text(Utf8Bytes::from(&*text)),
+                // The bytes every subscriber shares, not copied.
+                Outgoing::Binary(bytes) => Message::Binary(bytes::Bytes::from_owner(bytes)),
+            };
+            if let Err(end) = self.feed(client, message).await {
                 return Some(end);
             }
             fed = true;
@@ -342,13 +347,13 @@ impl Session {
         None
     }
 
-    /// Queues a text message for the next flush (tungstenite writes once its buffer is full).
+    /// Queues a message for the next flush (tungstenite writes once its buffer is full).
     ///
     /// While the write waits for a peer that does not read, the bridge may drop changes for the
     /// client (its queue overflowed): the session then ends with 1008 at once, not after
     /// [`WRITE_TIMEOUT`].
-    async fn feed(&mut self, client: &Client, text: Utf8Bytes) -> Result<(), End> {
-        let write = timeout(WRITE_TIMEOUT, self.sink.feed(Message::Text(text)));
+    async fn feed(&mut self, client: &Client, message: Message) -> Result<(), End> {
+        let write = timeout(WRITE_TIMEOUT, self.sink.feed(message));
         tokio::pin!(write);
         let fed = loop {
             tokio::select! {

@@ -16,13 +16,14 @@ use parking_lot::Mutex;
 
 use crate::host_calls::{HostCalls, HostOp};
 use crate::jsonrpc::notification;
-use crate::outbox::{Next, Outbox, Waker};
+use crate::outbox::{Next, Outbox, Outgoing, Waker};
 use crate::param_table::ParamTable;
 use crate::protocol::{
     LoudnessReading, MeterFrame, ParameterChanged, ParametersReset, TrackNameChanged, Transport,
 };
 use crate::registry::{ClientId, Registry};
 use crate::sampler::Sampler;
+use crate::streams::StreamSpec;
 use crate::watcher::Watcher;
 
 /// Where the meter sampler reads the instance's meters. Only the bridge's sampler calls it, so
@@ -42,6 +43,21 @@ pub trait MeterSource: Send + Sync + 'static {
     /// it measures no loudness.
     fn reset_loudness(&self) -> bool {
         false
+    }
+
+    /// The streams the plugin offers (`getStreams`), asked once when a bridge starts; a
+    /// stream's id is its index here.
+    fn streams(&self) -> Vec<StreamSpec> {
+        Vec::new()
+    }
+
+    /// Replaces `values` with a reading of stream `id` (at most its `max_values`; more are cut).
+    /// Only the sampler calls it, and only when a subscriber's frame is due, so a stream that
+    /// hands out "what arrived since the last reading" (a scope's samples) is never split between
+    /// readers. Reusing `values` keeps the sampler from allocating.
+    fn read_stream(&self, id: u16, values: &mut Vec<f32>) {
+        let _ = id;
+        values.clear();
     }
 }
 
@@ -131,7 +147,8 @@ impl Bridge {
         main_thread: Option<MainThreadRequest>,
     ) -> Self {
         let params = ParamTable::new(params);
-        let mut registry = Registry::new(params.len());
+        let sampler = Sampler::new(meters);
+        let mut registry = Registry::new(params.len(), sampler.stream_count());
         for index in 0..params.len() {
             registry.set_announced(index, params.value(index).normalized);
         }
@@ -140,7 +157,7 @@ impl Bridge {
             gui: Mutex::new(HostCalls::new(gui, main_thread.is_some())),
             main_thread,
             registry: Mutex::new(registry),
-            sampler: Sampler::new(meters),
+            sampler,
             watcher: Watcher::default(),
             info,
             resize: Mutex::new(None),
@@ -176,7 +193,10 @@ impl Bridge {
         if !gui.is_open() {
             return None;
         }
-        let outbox = Arc::new(Outbox::new(options.waker));
+        let outbox = Arc::new(Outbox::new(
+            options.waker,
+            self.shared.sampler.stream_count(),
+        ));
         let id =
             self.shared
                 .registry
@@ -319,7 +339,7 @@ impl Client {
     }
 
     /// The next message to send, if one is waiting.
-    pub fn try_next(&self) -> Option<Arc<str>> {
+    pub fn try_next(&self) -> Option<Outgoing> {
         self.outbox.try_next()
     }
 

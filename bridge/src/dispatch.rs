@@ -14,7 +14,7 @@ use crate::jsonrpc::{self, Call, ErrorCode, RpcError};
 use crate::protocol::{
     self, AllParameters, BrowserAddress, Empty, Handler, Info, LoudnessReading, MeterFrame,
     MeterSubscription, NoParams, PROTOCOL_VERSION, ParamRef, ParamValue, Pong, ResizeRequest,
-    ResizeResult, SetParameter, Transport,
+    ResizeResult, SetParameter, StreamList, StreamSubscribed, StreamSubscription, Transport,
 };
 use crate::registry::ClientId;
 use crate::sampler::{MAX_METER_HZ, MIN_METER_HZ};
@@ -219,19 +219,42 @@ impl Handler for Served<'_> {
         &mut self,
         request: MeterSubscription,
     ) -> Result<MeterSubscription, RpcError> {
-        // 0 stops; otherwise MIN..=MAX, higher rates capped. Anything else (negative, non-finite,
-        // a rate below MIN that would mean a frame every few minutes or years) changes nothing.
-        if request.hz != 0.0 && !(request.hz.is_finite() && request.hz >= MIN_METER_HZ) {
-            return Err(
-                RpcError::new(ErrorCode::OutOfRange, "value out of range").with_data(
-                    serde_json::json!({ "off": 0.0, "min": MIN_METER_HZ, "max": MAX_METER_HZ }),
-                ),
-            );
-        }
-        let hz = request.hz.min(MAX_METER_HZ);
+        let hz = checked_rate(request.hz)?;
         self.shared.registry.lock().set_meter_rate(self.client, hz);
         self.shared.sampler.rate_changed(self.shared);
         Ok(MeterSubscription { hz })
+    }
+
+    fn get_streams(&mut self, _: NoParams) -> Result<StreamList, RpcError> {
+        Ok(self.shared.sampler.stream_list().clone())
+    }
+
+    fn subscribe_stream(
+        &mut self,
+        request: StreamSubscription,
+    ) -> Result<StreamSubscribed, RpcError> {
+        let sampler = &self.shared.sampler;
+        let Some(id) = sampler.stream_id(&request.stream) else {
+            let known: Vec<&str> = sampler
+                .stream_list()
+                .streams
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
+            return Err(RpcError::new(ErrorCode::InvalidParams, "no such stream")
+                .with_data(serde_json::json!({ "stream": request.stream, "streams": known })));
+        };
+        let hz = checked_rate(request.hz)?;
+        self.shared
+            .registry
+            .lock()
+            .set_stream_rate(self.client, id, hz);
+        sampler.rate_changed(self.shared);
+        Ok(StreamSubscribed {
+            stream: request.stream,
+            id: id as u16,
+            hz,
+        })
     }
 
     fn get_loudness(&mut self, _: NoParams) -> Result<LoudnessReading, RpcError> {
@@ -307,6 +330,20 @@ impl Handler for Served<'_> {
                 .with_data(Value::String(reason))
         })
     }
+}
+
+/// A subscription's rate: 0 stops; otherwise MIN..=MAX, higher rates capped. Anything else
+/// (negative, non-finite, a rate below MIN that would mean a frame every few minutes or years) is
+/// refused and changes nothing.
+fn checked_rate(hz: f64) -> Result<f64, RpcError> {
+    if hz != 0.0 && !(hz.is_finite() && hz >= MIN_METER_HZ) {
+        return Err(
+            RpcError::new(ErrorCode::OutOfRange, "value out of range").with_data(
+                serde_json::json!({ "off": 0.0, "min": MIN_METER_HZ, "max": MAX_METER_HZ }),
+            ),
+        );
+    }
+    Ok(hz.min(MAX_METER_HZ))
 }
 
 fn no_loudness() -> RpcError {

@@ -9,8 +9,10 @@
 //! - the host's echo arrives at [`Bridge::param_value_changed`], which numbers the change (`seq`)
 //!   and queues one `parameterChanged` per client in `registry.rs` → `outbox.rs`;
 //! - `watcher.rs` (bridges in a host without an open editor) notices changes nobody reported;
-//! - `sampler.rs` reads the meters and offers the newest frame to each subscriber's outbox;
-//! - the transport takes outgoing text from [`Client::try_next`] / [`Client::next_timeout`].
+//! - `sampler.rs` reads the meters and the streams (`streams.rs`, encoded as `stream_frame.rs`
+//!   says) and offers the newest frame to each subscriber's outbox;
+//! - the transport takes outgoing messages (text, or a stream's binary frame) from
+//!   [`Client::try_next`] / [`Client::next_timeout`].
 
 #![warn(missing_docs)]
 
@@ -26,6 +28,7 @@ mod protocol_doc;
 mod registry;
 mod sampler;
 pub mod stream_frame;
+mod streams;
 mod supervise;
 #[cfg(test)]
 mod typescript;
@@ -37,7 +40,8 @@ pub use bridge::{
 };
 pub use dispatch::{MAX_BATCH, MAX_EDITOR_SIDE, MAX_MESSAGE_BYTES};
 pub use jsonrpc::{ErrorCode, RpcError};
-pub use outbox::{Next, QUEUE_LIMIT, Waker};
+pub use outbox::{Next, Outgoing, QUEUE_LIMIT, Waker};
 pub use registry::ClientId;
 pub use sampler::{MAX_METER_HZ, MIN_METER_HZ};
+pub use streams::{MAX_STREAMS, StreamSpec};
 pub use watcher::WATCH_HZ;

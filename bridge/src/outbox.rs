@@ -1,5 +1,6 @@
-//! A client's outgoing messages: parameter notifications in order, and one slot holding only the
-//! newest meter frame, so a slow client never accumulates a backlog of frames. Frames a client did
+//! A client's outgoing messages: parameter notifications in order, one slot holding only the
+//! newest meter frame and one per stream holding only its newest binary frame, so a slow client
+//! never accumulates a backlog of frames. Frames a client did
 //! not take are merged into the newest (peak: maximum, clip: any), so no peak or clip is lost.
 //! A frame nobody merged into is sent as the text the sampler encoded once for every subscriber;
 //! only a merged frame is encoded for its one client.
@@ -20,11 +21,31 @@ pub type Waker = Box<dyn Fn() + Send + Sync>;
 /// Queued notifications a client may have before the queue is replaced by one `parametersReset`.
 pub const QUEUE_LIMIT: usize = 1024;
 
+/// One message for a client: JSON-RPC text, or a binary stream frame (`stream_frame.rs`), each
+/// encoded once and shared by every client it goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outgoing {
+    /// A JSON-RPC message (a notification).
+    Text(Arc<str>),
+    /// A stream frame.
+    Binary(Arc<[u8]>),
+}
+
+impl Outgoing {
+    /// The text, if this is a JSON-RPC message.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(text) => Some(text),
+            Self::Binary(_) => None,
+        }
+    }
+}
+
 /// What [`crate::Client::next_timeout`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Next {
     /// A message to send to the client.
-    Message(Arc<str>),
+    Message(Outgoing),
     /// Nothing arrived in time.
     Timeout,
     /// The bridge shut down: the transport should close the connection.
@@ -43,6 +64,10 @@ struct State {
     meter_text: Option<Arc<str>>,
     /// Whether the merged frame is due for sending (the client's rate allows it).
     meter_ready: bool,
+    /// The newest frame of each stream not taken yet, by stream id.
+    frames: Vec<Option<Arc<[u8]>>>,
+    /// The stream whose frame is taken first next time (the streams take turns).
+    next_stream: usize,
     closed: bool,
     /// Set for good the first time the queue overflowed.
     overflowed: bool,
@@ -56,9 +81,13 @@ pub(crate) struct Outbox {
 }
 
 impl Outbox {
-    pub fn new(waker: Option<Waker>) -> Self {
+    /// An outbox for a client of a bridge with `streams` streams.
+    pub fn new(waker: Option<Waker>, streams: usize) -> Self {
         Self {
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                frames: vec![None; streams],
+                ..State::default()
+            }),
             ready: Condvar::new(),
             waker,
         }
@@ -108,13 +137,28 @@ impl Outbox {
         self.wake();
     }
 
+    /// Replaces the pending frame of `stream` with `bytes` (the newest wins).
+    pub fn put_frame(&self, stream: usize, bytes: &Arc<[u8]>) {
+        {
+            let mut state = self.state.lock();
+            if state.closed {
+                return;
+            }
+            let Some(slot) = state.frames.get_mut(stream) else {
+                return;
+            };
+            *slot = Some(bytes.clone());
+        }
+        self.wake();
+    }
+
     /// Marks the outbox closed: what is queued can still be taken, then [`Next::Closed`].
     pub fn close(&self) {
         self.state.lock().closed = true;
         self.wake();
     }
 
-    pub fn try_next(&self) -> Option<Arc<str>> {
+    pub fn try_next(&self) -> Option<Outgoing> {
         Self::take(&mut self.state.lock())
     }
 
@@ -142,24 +186,36 @@ impl Outbox {
         self.state.lock().overflowed
     }
 
-    fn take(state: &mut State) -> Option<Arc<str>> {
+    /// The next message: parameter notifications first (in order), then the meter frame, then
+    /// the streams' frames in turn.
+    fn take(state: &mut State) -> Option<Outgoing> {
         if let Some(seq) = state.lagged.take() {
-            return Some(notification(&ParametersReset { seq }).into());
+            return Some(Outgoing::Text(
+                notification(&ParametersReset { seq }).into(),
+            ));
         }
         if let Some(event) = state.queue.pop_front() {
-            return Some(event);
+            return Some(Outgoing::Text(event));
         }
-        if !state.meter_ready {
-            return None;
+        if state.meter_ready {
+            state.meter_ready = false;
+            if let Some(frame) = state.meter.take() {
+                let text = state
+                    .meter_text
+                    .take()
+                    .unwrap_or_else(|| notification(&*frame).into());
+                return Some(Outgoing::Text(text));
+            }
         }
-        state.meter_ready = false;
-        let frame = state.meter.take()?;
-        Some(
-            state
-                .meter_text
-                .take()
-                .unwrap_or_else(|| notification(&*frame).into()),
-        )
+        let streams = state.frames.len();
+        for turn in 0..streams {
+            let stream = (state.next_stream + turn) % streams;
+            if let Some(bytes) = state.frames[stream].take() {
+                state.next_stream = (stream + 1) % streams;
+                return Some(Outgoing::Binary(bytes));
+            }
+        }
+        None
     }
 
     fn wake(&self) {
@@ -222,13 +278,39 @@ mod tests {
         })
     }
 
+    fn text(message: Option<Outgoing>) -> Arc<str> {
+        match message {
+            Some(Outgoing::Text(text)) => text,
+            other => panic!("expected text, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stream_frames_keep_the_newest_come_after_text_and_take_turns() {
+        let outbox = Outbox::new(None, 2);
+        let bytes = |b: u8| -> Arc<[u8]> { Arc::from(vec![b; 3]) };
+        outbox.put_frame(0, &bytes(1));
+        outbox.put_frame(0, &bytes(2));
+        outbox.put_frame(1, &bytes(3));
+        outbox.put_frame(7, &bytes(9));
+        let event: Arc<str> = "{}".into();
+        outbox.push_event(&event, 1);
+        assert_eq!(outbox.try_next(), Some(Outgoing::Text(event)));
+        assert_eq!(outbox.try_next(), Some(Outgoing::Binary(bytes(2))));
+        outbox.put_frame(0, &bytes(4));
+        // Stream 1 waited longest: its turn comes before stream 0's newer frame.
+        assert_eq!(outbox.try_next(), Some(Outgoing::Binary(bytes(3))));
+        assert_eq!(outbox.try_next(), Some(Outgoing::Binary(bytes(4))));
+        assert_eq!(outbox.try_next(), None);
+    }
+
     #[test]
     fn an_unmerged_frame_is_the_shared_text_and_a_merged_one_its_own() {
-        let outbox = Outbox::new(None);
+        let outbox = Outbox::new(None, 0);
         let first = frame(1.0, 0.5);
         let shared: Arc<str> = notification(&*first).into();
         outbox.put_meter(&first, &shared, true);
-        assert!(Arc::ptr_eq(&outbox.try_next().unwrap(), &shared));
+        assert!(Arc::ptr_eq(&text(outbox.try_next()), &shared));
 
         // A louder frame not taken, then a quieter one: the peak of the first is kept.
         let loud = frame(2.0, 0.9);
@@ -236,7 +318,7 @@ mod tests {
         let quiet = frame(3.0, 0.1);
         let quiet_text: Arc<str> = notification(&*quiet).into();
         outbox.put_meter(&quiet, &quiet_text, true);
-        let sent = outbox.try_next().unwrap();
+        let sent = text(outbox.try_next());
         assert!(!Arc::ptr_eq(&sent, &quiet_text));
         let value: serde_json::Value = serde_json::from_str(&sent).unwrap();
         let params = &value["params"];
@@ -252,6 +334,6 @@ mod tests {
         let louder = frame(4.0, 0.2);
         let louder_text: Arc<str> = notification(&*louder).into();
         outbox.put_meter(&louder, &louder_text, true);
-        assert!(Arc::ptr_eq(&outbox.try_next().unwrap(), &louder_text));
+        assert!(Arc::ptr_eq(&text(outbox.try_next()), &louder_text));
     }
 }

@@ -205,6 +205,55 @@ pub struct MeterSubscription {
     pub hz: f64,
 }
 
+/// One stream of `getStreams`: binary frames (`docs/PROTOCOL.md`, "Stream frames") of up to
+/// `maxValues` `f32`s, laid out as `layout` says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamInfo {
+    /// The id its frames carry (its index in `getStreams`).
+    pub id: u16,
+    /// The name a client subscribes with.
+    pub name: String,
+    /// What the values are, in order.
+    pub layout: String,
+    /// The most values one frame carries.
+    pub max_values: u32,
+}
+
+/// Result of `getStreams`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamList {
+    /// The plugin's streams (none: it offers no stream).
+    pub streams: Vec<StreamInfo>,
+}
+
+/// Params of `subscribeStream`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StreamSubscription {
+    /// The stream's name (`getStreams`).
+    pub stream: String,
+    /// Frames per second: 0 stops; 1…60, higher rates capped.
+    pub hz: f64,
+}
+
+/// Result of `subscribeStream`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamSubscribed {
+    /// The stream's name.
+    pub stream: String,
+    /// The id its binary frames carry.
+    pub id: u16,
+    /// The applied rate.
+    pub hz: f64,
+}
+
 /// Params of `requestResize`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -547,6 +596,11 @@ methods! {
     /// Restarts the integrated loudness, the range and the true peaks (at the audio thread's next
     /// block), when the plugin measures loudness (else −32003).
     "resetLoudness" => reset_loudness(NoParams) -> Empty;
+    /// The plugin's streams: binary frames at a subscribed rate (e.g. a scope's points).
+    "getStreams" => get_streams(NoParams) -> StreamList;
+    /// Starts (1…60 Hz), changes or stops (0) this client's binary frames of one stream; the
+    /// result is the applied rate and the id its frames carry.
+    "subscribeStream" => subscribe_stream(StreamSubscription) -> StreamSubscribed;
     /// Answers `{"pong": true}`.
     "ping" => ping(NoParams) -> Pong;
     /// The plugin, the protocol version, this client's transport, the host's track name.

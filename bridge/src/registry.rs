@@ -1,4 +1,4 @@
-//! The client registry of one bridge: connected clients with their outboxes and meter
+//! The client registry of one bridge: connected clients with their outboxes, meter and stream
 //! subscriptions, gesture ownership per parameter, and the change counter (`seq`).
 
 use std::fmt;
@@ -25,11 +25,63 @@ pub(crate) struct ClientEntry {
     pub outbox: Arc<Outbox>,
     pub transport: Transport,
     pub editor_page: bool,
-    /// Subscribed meter rate, 0 when not subscribed.
-    meter_hz: f64,
-    /// The time between two of its frames (from `meter_hz`, when subscribed).
-    meter_period: Duration,
-    meter_due: Instant,
+    meters: Rate,
+    /// One per stream of the bridge, by stream id.
+    streams: Vec<Rate>,
+}
+
+/// A subscription's rate and schedule.
+#[derive(Clone, Copy, Debug)]
+struct Rate {
+    /// Frames per second, 0 when not subscribed.
+    hz: f64,
+    /// The time between two frames (from `hz`, when subscribed).
+    period: Duration,
+    /// When the next frame is due.
+    due: Instant,
+}
+
+impl Rate {
+    fn off() -> Self {
+        Self {
+            hz: 0.0,
+            period: Duration::ZERO,
+            due: Instant::now(),
+        }
+    }
+
+    /// 0 stops, otherwise within the sampler's range (the dispatcher checked it;
+    /// `sampler::period` clamps it anyway). The first frame is due at once.
+    fn set(&mut self, hz: f64) {
+        *self = Self {
+            hz,
+            period: crate::sampler::period(hz),
+            due: Instant::now(),
+        };
+    }
+
+    fn on(&self) -> bool {
+        self.hz > 0.0
+    }
+
+    /// Whether a frame read at `now` is due, for a sampler ticking every `tick` (so a
+    /// subscriber at the sampler's own rate gets every frame).
+    fn is_due(&self, now: Instant, tick: Duration) -> bool {
+        self.on() && self.due <= now + tick / 2
+    }
+
+    /// Takes the frame read at `now` if it is due (any frame when `force`): the next is due a
+    /// period later, on the subscriber's own grid unless that fell behind.
+    fn take(&mut self, now: Instant, tick: Duration, force: bool) -> bool {
+        if !(self.on() && (force || self.is_due(now, tick))) {
+            return false;
+        }
+        self.due = if force { now } else { self.due } + self.period;
+        if self.due + self.period < now {
+            self.due = now + self.period;
+        }
+        true
+    }
 }
 
 pub(crate) struct Registry {
@@ -40,16 +92,19 @@ pub(crate) struct Registry {
     gestures: Vec<Option<ClientId>>,
     /// The normalized value last announced per parameter (`None`: never).
     announced: Vec<Option<f32>>,
+    /// The number of streams the bridge offers.
+    streams: usize,
 }
 
 impl Registry {
-    pub fn new(params: usize) -> Self {
+    pub fn new(params: usize, streams: usize) -> Self {
         Self {
             seq: 0,
             next_id: 1,
             clients: Vec::new(),
             gestures: vec![None; params],
             announced: vec![None; params],
+            streams,
         }
     }
 
@@ -66,9 +121,8 @@ impl Registry {
             outbox,
             transport,
             editor_page,
-            meter_hz: 0.0,
-            meter_period: Duration::ZERO,
-            meter_due: Instant::now(),
+            meters: Rate::off(),
+            streams: vec![Rate::off(); self.streams],
         });
         id
     }
@@ -80,11 +134,12 @@ impl Registry {
         owned
     }
 
-    /// Voids what a client had under way, keeping it connected: its meter subscription stops;
-    /// returns the parameters whose gestures it owned (now ownerless).
+    /// Voids what a client had under way, keeping it connected: its meter and stream
+    /// subscriptions stop; returns the parameters whose gestures it owned (now ownerless).
     pub fn release(&mut self, id: ClientId) -> Vec<usize> {
         if let Some(client) = self.clients.iter_mut().find(|c| c.id == id) {
-            client.meter_hz = 0.0;
+            client.meters = Rate::off();
+            client.streams.fill(Rate::off());
         }
         let mut owned = Vec::new();
         for (index, owner) in self.gestures.iter_mut().enumerate() {
@@ -155,25 +210,43 @@ impl Registry {
         self.gestures[index] = owner;
     }
 
-    /// Sets a client's meter rate: 0 stops, otherwise within the sampler's range (the dispatcher
-    /// checked it; `sampler::period` clamps it anyway).
+    /// Sets a client's meter rate (see `Rate::set`).
     pub fn set_meter_rate(&mut self, id: ClientId, hz: f64) {
         if let Some(client) = self.clients.iter_mut().find(|c| c.id == id) {
-            client.meter_hz = hz;
-            client.meter_period = crate::sampler::period(hz);
-            client.meter_due = Instant::now();
+            client.meters.set(hz);
         }
     }
 
-    /// The highest subscribed meter rate, 0 when nobody subscribed.
-    pub fn max_meter_hz(&self) -> f64 {
-        self.clients.iter().map(|c| c.meter_hz).fold(0.0, f64::max)
+    /// Sets a client's rate for stream `stream` (an id below the bridge's stream count).
+    pub fn set_stream_rate(&mut self, id: ClientId, stream: usize, hz: f64) {
+        if let Some(rate) = self
+            .clients
+            .iter_mut()
+            .find(|c| c.id == id)
+            .and_then(|c| c.streams.get_mut(stream))
+        {
+            rate.set(hz);
+        }
     }
 
-    /// Offers a frame read at `now` to every subscriber; it is sent to those whose next frame is
-    /// due (all of them when `force`), and merged into the next frame for the others. `tick` is the
-    /// sampler's period, so a subscriber at the sampler's own rate gets every frame. The frame is
-    /// encoded once here for all of them.
+    /// Whether anybody subscribed to the meters.
+    pub fn meters_subscribed(&self) -> bool {
+        self.clients.iter().any(|c| c.meters.on())
+    }
+
+    /// The highest subscribed rate, of meters and streams alike: the sampler's; 0 when nobody
+    /// subscribed to anything.
+    pub fn max_hz(&self) -> f64 {
+        self.clients
+            .iter()
+            .flat_map(|c| std::iter::once(&c.meters).chain(&c.streams))
+            .map(|r| r.hz)
+            .fold(0.0, f64::max)
+    }
+
+    /// Offers a frame read at `now` to every meter subscriber; it is sent to those whose next
+    /// frame is due (all of them when `force`), and merged into the next frame for the others
+    /// (see `Rate::take`). The frame is encoded once here for all of them.
     pub fn fan_out_meter(
         &mut self,
         frame: &Arc<MeterFrame>,
@@ -181,22 +254,42 @@ impl Registry {
         tick: Duration,
         force: bool,
     ) {
-        if self.clients.iter().all(|c| c.meter_hz <= 0.0) {
+        if !self.meters_subscribed() {
             return;
         }
         let text: Arc<str> = notification(&**frame).into();
         for client in &mut self.clients {
-            if client.meter_hz <= 0.0 {
-                continue;
+            if client.meters.on() {
+                let due = client.meters.take(now, tick, force);
+                client.outbox.put_meter(frame, &text, due);
             }
-            let period = client.meter_period;
-            let due = force || client.meter_due <= now + tick / 2;
-            client.outbox.put_meter(frame, &text, due);
-            if due {
-                client.meter_due = if force { now } else { client.meter_due } + period;
-                if client.meter_due + period < now {
-                    client.meter_due = now + period;
-                }
+        }
+    }
+
+    /// Whether a frame of `stream` read at `now` is due for any subscriber: only then does the
+    /// sampler read the stream.
+    pub fn stream_due(&self, stream: usize, now: Instant, tick: Duration) -> bool {
+        self.clients
+            .iter()
+            .any(|c| c.streams.get(stream).is_some_and(|r| r.is_due(now, tick)))
+    }
+
+    /// Hands an encoded frame of `stream` (read at `now`) to the subscribers whose next frame is
+    /// due; the others get the one read when theirs is. Each client keeps only the newest.
+    pub fn fan_out_stream(
+        &mut self,
+        stream: usize,
+        bytes: &Arc<[u8]>,
+        now: Instant,
+        tick: Duration,
+    ) {
+        for client in &mut self.clients {
+            if client
+                .streams
+                .get_mut(stream)
+                .is_some_and(|r| r.take(now, tick, false))
+            {
+                client.outbox.put_frame(stream, bytes);
             }
         }
     }

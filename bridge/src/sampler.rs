@@ -1,6 +1,8 @@
-//! The meter sampler: the one reader of an instance's meters. A thread reads them at the highest
-//! subscribed rate (between [`MIN_METER_HZ`] and [`MAX_METER_HZ`]) and offers each frame to the
-//! subscribers whose next frame is due; each client keeps only the newest frame (see `outbox.rs`).
+//! The meter sampler: the one reader of an instance's meters and streams. A thread ticks at the
+//! highest subscribed rate (between [`MIN_METER_HZ`] and [`MAX_METER_HZ`]); each tick reads the
+//! meters and offers the frame to the subscribers whose next frame is due, and reads each stream
+//! some subscriber's frame of is due, encoded once for them all (`streams.rs`); each client keeps
+//! only the newest frame of each (see `outbox.rs`).
 //! Every subscription change wakes the thread, so a new, faster subscriber never waits for a slow
 //! one's tick; a panic in it is logged and the thread goes on (`supervise.rs`).
 
@@ -11,12 +13,14 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use crate::bridge::{MeterSource, Shared};
-use crate::protocol::{LoudnessReading, MeterFrame};
+use crate::protocol::{LoudnessReading, MeterFrame, StreamList};
+use crate::streams::Streams;
 
-/// The highest meter rate a client can subscribe to (higher rates are capped to it).
+/// The highest meter or stream rate a client can subscribe to (higher rates are capped to it).
 pub const MAX_METER_HZ: f64 = 60.0;
 
-/// The lowest meter rate a client can subscribe to (other than 0, which stops its frames).
+/// The lowest meter or stream rate a client can subscribe to (other than 0, which stops its
+/// frames).
 pub const MIN_METER_HZ: f64 = 1.0;
 
 /// The time between two frames at `hz`, a rate within [`MIN_METER_HZ`]..=[`MAX_METER_HZ`] (clamped
@@ -30,7 +34,10 @@ const IDLE_CHECK: Duration = Duration::from_millis(200);
 
 #[derive(Default)]
 struct Control {
+    /// The tick rate: the highest subscribed rate of meters and streams.
     hz: f64,
+    /// Whether anybody subscribed to the meters (else a tick reads none).
+    meters: bool,
     stopped: bool,
     /// Counts subscription changes: a change wakes the thread out of its wait.
     generation: u64,
@@ -38,6 +45,7 @@ struct Control {
 
 pub(crate) struct Sampler {
     source: Arc<dyn MeterSource>,
+    streams: Streams,
     /// The newest frame; the lock also makes reads of `source` one at a time.
     latest: Mutex<MeterFrame>,
     control: Mutex<Control>,
@@ -48,6 +56,7 @@ pub(crate) struct Sampler {
 impl Sampler {
     pub fn new(source: Arc<dyn MeterSource>) -> Self {
         Self {
+            streams: Streams::new(&*source),
             source,
             latest: Mutex::new(MeterFrame::default()),
             control: Mutex::new(Control::default()),
@@ -66,9 +75,12 @@ impl Sampler {
 
     /// Re-reads the highest subscribed rate after a subscription changed.
     pub fn rate_changed(&self, shared: &Shared) {
-        let hz = shared.registry.lock().max_meter_hz();
+        let registry = shared.registry.lock();
+        let (hz, meters) = (registry.max_hz(), registry.meters_subscribed());
+        drop(registry);
         let mut control = self.control.lock();
         control.hz = hz;
+        control.meters = meters;
         control.generation += 1;
         drop(control);
         self.wake.notify_all();
@@ -96,9 +108,25 @@ impl Sampler {
         self.source.reset_loudness()
     }
 
-    /// The frame for `getMeterFrame`: the sampler's newest while it runs, else a fresh reading.
+    /// The streams (`getStreams`).
+    pub fn stream_list(&self) -> &StreamList {
+        self.streams.list()
+    }
+
+    /// The id of the stream named `name`.
+    pub fn stream_id(&self, name: &str) -> Option<usize> {
+        self.streams.id(name)
+    }
+
+    /// The number of streams.
+    pub fn stream_count(&self) -> usize {
+        self.streams.len()
+    }
+
+    /// The frame for `getMeterFrame`: the sampler's newest while it reads meters, else a fresh
+    /// reading.
     pub fn frame(&self, started: Instant) -> MeterFrame {
-        if self.control.lock().hz > 0.0 {
+        if self.control.lock().meters {
             self.latest.lock().clone()
         } else {
             self.read(started)
@@ -106,13 +134,31 @@ impl Sampler {
     }
 
     /// Reads the meters once and offers the frame to the subscribers (see
-    /// `Registry::fan_out_meter`).
+    /// `Registry::fan_out_meter`; every one when `force`).
     pub fn sample(&self, shared: &Shared, tick: Duration, force: bool) {
         let frame = Arc::new(self.read(shared.started));
         shared
             .registry
             .lock()
             .fan_out_meter(&frame, Instant::now(), tick, force);
+    }
+
+    /// One tick: the meters if anybody subscribed, and each stream whose frame is due for a
+    /// subscriber (read outside the registry's lock: a slow source delays no request).
+    fn tick(&self, shared: &Shared, tick: Duration) {
+        if self.control.lock().meters {
+            self.sample(shared, tick, false);
+        }
+        for id in 0..self.streams.len() {
+            let now = Instant::now();
+            if !shared.registry.lock().stream_due(id, now, tick) {
+                continue;
+            }
+            let bytes =
+                self.streams
+                    .read(&*self.source, id, shared.started.elapsed().as_secs_f64());
+            shared.registry.lock().fan_out_stream(id, &bytes, now, tick);
+        }
     }
 
     fn read(&self, started: Instant) -> MeterFrame {
@@ -170,7 +216,7 @@ fn run(weak: &Weak<Shared>) {
                 continue;
             }
         }
-        sampler.sample(&shared, tick, false);
+        sampler.tick(&shared, tick);
         let next = due + tick;
         let now = Instant::now();
         pending = Some((

@@ -222,7 +222,7 @@ fn meters_at_the_subscribed_rate_newest_frame_only() {
     let mut fast_frames = 0;
     while start.elapsed() < Duration::from_secs(1) {
         if let Next::Message(m) = fast.next_timeout(Duration::from_millis(50)) {
-            assert!(m.contains("\"meterFrame\""));
+            assert!(m.as_text().unwrap().contains("\"meterFrame\""));
             fast_frames += 1;
         }
     }

@@ -17,7 +17,7 @@ fn frames_within(client: &bridge::Client, window: Duration) -> (usize, Option<Du
     let mut first = None;
     while start.elapsed() < window {
         if let Next::Message(m) = client.next_timeout(Duration::from_millis(5))
-            && m.contains("\"meterFrame\"")
+            && m.as_text().is_some_and(|m| m.contains("\"meterFrame\""))
         {
             frames += 1;
             first.get_or_insert(start.elapsed());

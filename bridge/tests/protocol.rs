@@ -175,6 +175,7 @@ fn get_parameter_set_parameter_and_echo() {
     assert!(text.contains(r#""normalized":0.5208333,"#), "{text}");
     host.flush();
     let note = client.try_next().unwrap();
+    let note = note.as_text().unwrap();
     assert!(note.contains(r#""normalized":0.5208333,"#), "{note}");
     // By normalized value, snapped for discrete parameters.
     let applied = ok(

@@ -280,8 +280,11 @@ fn on_event(event: Event) {
     match event {
         Event::Line(text) => VIEW.with(|view| {
             if let Some(view) = view.borrow().as_ref() {
-                let literal = serde_json::to_string(&text).unwrap_or_default();
-                let _ = view.evaluate_script(&format!("window.__webui_receive?.({literal})"));
+                let script = helper_pipe::frame_script(&text).unwrap_or_else(|| {
+                    let literal = serde_json::to_string(&text).unwrap_or_default();
+                    format!("window.__webui_receive?.({literal})")
+                });
+                let _ = view.evaluate_script(&script);
             }
         }),
         Event::Parent(ParentEvent::Resized(width, height)) => VIEW.with(|view| {

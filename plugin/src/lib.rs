@@ -30,7 +30,12 @@ use loudness::SharedLoudness;
 use meter_source::MeterReader;
 use meters::{MeterWriter, Meters};
 use params::WebstripParams;
+use webui_toolkit::scope::{self, ScopeWriter};
 use webui_toolkit::{Assets, Instance, MainThreadTask, WebUi};
+
+/// The scope's ring, in sample pairs: 341 ms at 48 kHz, so a 1 Hz subscriber still gets the
+/// newest half (~170 ms) and a 60 Hz one every sample.
+const SCOPE_RING: usize = 16_384;
 
 /// One Webstrip instance.
 pub struct Webstrip {
@@ -41,6 +46,7 @@ pub struct Webstrip {
     strip: Strip,
     meter_writer: MeterWriter,
     analyser: Analyser,
+    scope: ScopeWriter,
     channels: usize,
     settings: Settings,
 }
@@ -51,7 +57,12 @@ impl Default for Webstrip {
         let params = Arc::new(WebstripParams::default());
         let meters = Arc::new(Meters::default());
         let loudness = Arc::new(SharedLoudness::default());
-        let reader = Arc::new(MeterReader::new(meters.clone(), loudness.clone()));
+        let (scope, scope_reader) = scope::ring(SCOPE_RING);
+        let reader = Arc::new(MeterReader::new(
+            meters.clone(),
+            loudness.clone(),
+            scope_reader,
+        ));
         Self {
             ui: Instance::new(params.clone(), reader),
             params,
@@ -60,6 +71,7 @@ impl Default for Webstrip {
             strip: Strip::new(44_100.0, law::coefficients(&settings, 2)),
             meter_writer: MeterWriter::new(44_100.0),
             analyser: Analyser::new(44_100.0, 2),
+            scope,
             channels: 2,
             settings,
         }
@@ -180,6 +192,11 @@ impl Plugin for Webstrip {
         self.meter_writer.write(channels, &self.meters);
         self.analyser.process(channels);
         self.loudness.publish(&self.analyser.reading());
+        match channels {
+            [left, right, ..] => self.scope.write(left, right),
+            [mono] => self.scope.write(mono, mono),
+            [] => {}
+        }
         ProcessStatus::Normal
     }
 }

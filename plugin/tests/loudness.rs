@@ -410,7 +410,11 @@ fn active_plugin() -> (Webstrip, Context) {
 #[test]
 fn the_plugin_measures_its_output_and_resets_on_request() {
     let (mut plugin, mut ctx) = active_plugin();
-    let reader = MeterReader::new(plugin.meters(), plugin.loudness());
+    let reader = MeterReader::new(
+        plugin.meters(),
+        plugin.loudness(),
+        webui_toolkit::scope::ring(1024).1,
+    );
     // 3341 case 1 and 3342 case 1 through process().
     through_plugin(&mut plugin, &mut ctx, &sine(&[(Some(-23.0), 20.0)]));
     let r = plugin.loudness().snapshot();
@@ -438,7 +442,11 @@ fn the_plugin_measures_its_output_and_resets_on_request() {
 #[test]
 fn the_plugins_snapshot_before_any_audio_is_silence() {
     let (plugin, _) = active_plugin();
-    let reader = MeterReader::new(plugin.meters(), plugin.loudness());
+    let reader = MeterReader::new(
+        plugin.meters(),
+        plugin.loudness(),
+        webui_toolkit::scope::ring(1024).1,
+    );
     let wire = reader.loudness().unwrap();
     assert_eq!(wire.momentary, None);
     assert_eq!(wire.integrated, None);

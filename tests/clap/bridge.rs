@@ -498,7 +498,7 @@ fn the_bridge_on_nice_plugs_clap_wrapper() {
     while start.elapsed() < Duration::from_millis(300) {
         host.process(0.5, &[]);
         while let Some(message) = b.try_next() {
-            let frame: Value = serde_json::from_str(&message).unwrap();
+            let frame: Value = serde_json::from_str(message.as_text().unwrap()).unwrap();
             peak = frame["params"]["channels"][0]["peak"].as_f64().unwrap();
         }
         thread::sleep(Duration::from_millis(5));

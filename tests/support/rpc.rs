@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use bridge::{Client, Next};
+use bridge::{Client, Next, Outgoing};
 use serde_json::{Value, json};
 
 /// Calls `method` and returns its result; panics with the response when it is an error.
@@ -15,21 +15,28 @@ pub fn ok(client: &Client, method: &str, params: Value) -> Value {
     response["result"].clone()
 }
 
+/// A text message, parsed; `None` for a stream frame.
+fn parsed(message: &Outgoing) -> Option<Value> {
+    message
+        .as_text()
+        .map(|text| serde_json::from_str(text).unwrap())
+}
+
 /// The notifications waiting for `client` other than meter frames, without waiting.
 pub fn notifications(client: &Client) -> Vec<Value> {
     std::iter::from_fn(|| client.try_next())
-        .map(|m| serde_json::from_str::<Value>(&m).unwrap())
+        .filter_map(|m| parsed(&m))
         .filter(|m| m["method"] != "meterFrame")
         .collect()
 }
 
-/// Every notification for `client`, waiting up to `wait` for the first.
+/// Every notification for `client`, waiting up to `wait` for the first message.
 pub fn notifications_within(client: &Client, wait: Duration) -> Vec<Value> {
     let mut out = Vec::new();
     if let Next::Message(m) = client.next_timeout(wait) {
-        out.push(serde_json::from_str::<Value>(&m).unwrap());
+        out.extend(parsed(&m));
     }
-    out.extend(std::iter::from_fn(|| client.try_next()).map(|m| serde_json::from_str(&m).unwrap()));
+    out.extend(std::iter::from_fn(|| client.try_next()).filter_map(|m| parsed(&m)));
     out
 }
 

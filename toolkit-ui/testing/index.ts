@@ -5,6 +5,7 @@ import { ErrorCode, type AllParameters, type Info, type MeterFrame, type ParamIn
 import { TransportBase } from "../src/ipc/transport";
 import type { WebSocketLike } from "../src/ipc/websocket";
 import { fromNormalized, snap, toNormalized } from "../src/lib/law";
+import { STREAM_FRAME_MAGIC, STREAM_FRAME_VERSION } from "../src/protocol/streamFrame";
 
 export class FakeWebSocket implements WebSocketLike {
   static instances: FakeWebSocket[] = [];
@@ -13,6 +14,7 @@ export class FakeWebSocket implements WebSocketLike {
   onclose: ((event: { code: number; reason: string }) => void) | null = null;
   onerror: ((event: unknown) => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
+  binaryType = "blob";
   readonly sent: string[] = [];
   closedByClient = false;
 
@@ -52,6 +54,11 @@ export class FakeWebSocket implements WebSocketLike {
   receive(text: string): void {
     this.onmessage?.({ data: text });
   }
+
+  /** A binary message (as with `binaryType = "arraybuffer"`). */
+  receiveBinary(bytes: ArrayBuffer): void {
+    this.onmessage?.({ data: bytes });
+  }
 }
 
 /** A transport the test drives by hand. */
@@ -87,6 +94,10 @@ export class FakeTransport extends TransportBase {
   }
   deliver(message: unknown): void {
     this.receive(typeof message === "string" ? message : JSON.stringify(message));
+  }
+  /** A binary stream frame from the plugin. */
+  deliverFrame(bytes: Uint8Array): void {
+    this.receiveFrame(bytes);
   }
   /** The requests sent, decoded. */
   requests(): { id: number; method: string; params?: Record<string, unknown> }[] {
@@ -195,6 +206,11 @@ export class FakePlugin {
   echo = true;
   readonly log: string[] = [];
   meterHz = 0;
+  /** The streams it offers, by id (their index). */
+  streamNames: string[] = [];
+  /** The subscribed rate of each stream, by name. */
+  readonly streamHz = new Map<string, number>();
+  private readonly streamSeq = new Map<string, number>();
   /** Who `getInfo` says the plugin is. */
   identity = { name: "Fake Plugin", version: "1.0.0", vendor: "Tests" };
   /** Changes to the `getInfo` answer (e.g. `canOpenInBrowser: true`, as for the editor's page). */
@@ -254,6 +270,15 @@ export class FakePlugin {
     this.transport.deliver({ jsonrpc: "2.0", method: "meterFrame", params: frame });
   }
 
+  /** A frame of stream `name` with `values` (its `seq` counts up per stream). */
+  stream(name: string, values: ArrayLike<number>, t = 0): void {
+    const id = this.streamNames.indexOf(name);
+    if (id < 0) throw new Error(`no stream ${name}`);
+    const seq = (this.streamSeq.get(name) ?? 0) + 1;
+    this.streamSeq.set(name, seq);
+    this.transport.deliverFrame(encodeStreamFrame(id, seq, t, values));
+  }
+
   private answer(id: number, result: unknown): void {
     if (this.transport.state.phase !== "connected") return;
     this.transport.deliver({ jsonrpc: "2.0", id, result });
@@ -290,6 +315,18 @@ export class FakePlugin {
         this.meterHz = Math.min(60, Number(params?.hz));
         this.answer(id, { hz: this.meterHz });
         break;
+      case "subscribeStream": {
+        const name = String(params?.stream);
+        const streamId = this.streamNames.indexOf(name);
+        if (streamId < 0) {
+          this.transport.deliver({ jsonrpc: "2.0", id, error: { code: -32602, message: "no such stream" } });
+          break;
+        }
+        const hz = Math.min(60, Number(params?.hz));
+        this.streamHz.set(name, hz);
+        this.answer(id, { stream: name, id: streamId, hz });
+        break;
+      }
       case "beginGesture":
       case "endGesture":
         this.answer(id, {});
@@ -329,6 +366,20 @@ export class FakePlugin {
         this.transport.deliver({ jsonrpc: "2.0", id, error: { code: -32601, message: "method not found" } });
     }
   }
+}
+
+/** The bytes of a stream frame (`bridge/src/stream_frame.rs`'s encoding), for a test to deliver. */
+export function encodeStreamFrame(stream: number, seq: number, t: number, values: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(24 + 4 * values.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, STREAM_FRAME_MAGIC, true);
+  view.setUint16(4, STREAM_FRAME_VERSION, true);
+  view.setUint16(6, stream, true);
+  view.setUint32(8, seq >>> 0, true);
+  view.setUint32(12, values.length, true);
+  view.setFloat64(16, t, true);
+  for (let i = 0; i < values.length; i++) view.setFloat32(24 + 4 * i, values[i] ?? 0, true);
+  return bytes;
 }
 
 /** Lets queued microtasks (fake answers) run. */

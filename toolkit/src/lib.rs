@@ -31,8 +31,8 @@ pub mod scope;
 #[cfg(feature = "standalone")]
 pub mod standalone;
 
-pub use bridge::MeterSource;
 pub use bridge::protocol::{ChannelMeter, LoudnessReading, MeterFrame};
+pub use bridge::{MeterSource, StreamSpec};
 pub use editor::Editor;
 pub use instance::{Instance, MainThreadTask};
 pub use ui_assets::{Assets, include_ui};

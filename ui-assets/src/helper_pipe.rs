@@ -10,7 +10,8 @@
 //! 2. plugin → helper: the page ([`write_page`]): the window's title and sizes, every file of the
 //!    UI (base64, one line each), an end line.
 //! 3. helper → plugin: [`READY`] once its webview exists; then one JSON-RPC message per line each
-//!    way, and [`PAGE_STARTED`] whenever a page starts loading.
+//!    way, and [`PAGE_STARTED`] whenever a page starts loading; plugin → helper also a stream's
+//!    binary frame as a [`frame_line`], which the helper hands to the page undecoded.
 
 use std::io::{BufRead, Write};
 
@@ -20,7 +21,7 @@ use base64::engine::general_purpose::STANDARD;
 use crate::Assets;
 
 /// The pipe's version: bumped whenever a line of this contract changes.
-pub const PIPE_VERSION: u32 = 2;
+pub const PIPE_VERSION: u32 = 3;
 
 const HELLO: &str = "webui-editor hello";
 const WINDOW: &str = "webui-editor window";
@@ -34,6 +35,28 @@ pub const READY: &str = "webui-editor ready";
 /// reloading the page after an edit). What the previous page had under way is void: its gestures
 /// are ended and its meter subscription dropped, as if it had disconnected.
 pub const PAGE_STARTED: &str = "webui-editor page-started";
+
+/// Starts a line carrying a stream frame (see [`frame_line`]).
+pub const FRAME: &str = "webui-editor frame ";
+
+/// A binary stream frame as one pipe line: [`FRAME`], then the bytes in base64. The helper passes
+/// the base64 text to the page's `window.__webui_receive_frame` as it is: base64 is a JavaScript
+/// string literal's text without escaping, and `evaluate_script` carries only text.
+pub fn frame_line(bytes: &[u8], line: &mut String) {
+    line.clear();
+    line.push_str(FRAME);
+    STANDARD.encode_string(bytes, line);
+}
+
+/// The script that hands a [`frame_line`] to the page, or `None` for a line that is not one (or
+/// holds anything but base64: nothing else reaches the script).
+pub fn frame_script(line: &str) -> Option<String> {
+    let base64 = line.strip_prefix(FRAME)?;
+    base64
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .then(|| format!("window.__webui_receive_frame?.(\"{base64}\")"))
+}
 
 /// The helper's binary as cargo builds it (`editor-helper/Cargo.toml`); each plugin installs a
 /// copy under [`helper_file_name`].
@@ -306,5 +329,18 @@ mod tests {
         assert_eq!(helper_file_name("Synth"), "synth-editor");
         assert_eq!(helper_file_name("synth"), "synth-editor");
         assert_eq!(helper_file_name("My Gain"), "my-gain-editor");
+    }
+
+    #[test]
+    fn a_frame_line_becomes_a_script_with_its_base64_and_nothing_else_does() {
+        let mut line = String::new();
+        frame_line(&[0xff, 0x00, 0x10], &mut line);
+        assert_eq!(line, "webui-editor frame /wAQ");
+        assert_eq!(
+            frame_script(&line).as_deref(),
+            Some("window.__webui_receive_frame?.(\"/wAQ\")")
+        );
+        assert_eq!(frame_script(r#"{"jsonrpc":"2.0"}"#), None);
+        assert_eq!(frame_script("webui-editor frame \");alert(1);//"), None);
     }
 }

@@ -222,12 +222,15 @@ impl GuiContextInner for Context {
 }
 
 /// Meters that report a rising peak on each read, or a one-read spike on channel 0; `panics`
-/// makes that many reads panic.
+/// makes that many reads panic. Two streams: `count` (`[reading number, −1, 0.5]`) and
+/// `wide` (5000 values, declared as up to 3).
 #[derive(Default)]
 pub struct FakeMeters {
     pub reads: Mutex<u64>,
     pub spike: Mutex<Option<f32>>,
     pub panics: Mutex<u32>,
+    /// Readings of each stream.
+    pub stream_reads: Mutex<[u64; 2]>,
 }
 
 impl MeterSource for FakeMeters {
@@ -256,6 +259,31 @@ impl MeterSource for FakeMeters {
         if let Some(spike) = self.spike.lock().take() {
             channels[0].peak = spike;
             channels[0].clip = true;
+        }
+    }
+
+    fn streams(&self) -> Vec<bridge::StreamSpec> {
+        vec![
+            bridge::StreamSpec {
+                name: "count",
+                layout: "[reading number, -1, 0.5]",
+                max_values: 3,
+            },
+            bridge::StreamSpec {
+                name: "wide",
+                layout: "5000 ones, cut to 3",
+                max_values: 3,
+            },
+        ]
+    }
+
+    fn read_stream(&self, id: u16, values: &mut Vec<f32>) {
+        let mut reads = self.stream_reads.lock();
+        reads[usize::from(id)] += 1;
+        values.clear();
+        match id {
+            0 => values.extend([reads[0] as f32, -1.0, 0.5]),
+            _ => values.resize(5000, 1.0),
         }
     }
 }
@@ -329,7 +357,7 @@ pub fn err(client: &Client, method: &str, params: Value) -> i64 {
 /// Every message waiting for a client, parsed.
 pub fn drain(client: &Client) -> Vec<Value> {
     std::iter::from_fn(|| client.try_next())
-        .map(|m| serde_json::from_str(&m).unwrap())
+        .map(|m| serde_json::from_str(m.as_text().expect("a text message")).unwrap())
         .collect()
 }
 

@@ -12,6 +12,7 @@ import type {
   TrackNameChanged,
 } from "../protocol";
 import { fromNormalized, snap, toNormalized, type ParamInfoWithLaw } from "../lib/law";
+import { decodeStreamFrame, type StreamFrame } from "../lib/streamFrame";
 import { DisconnectedError, RequestTimeoutError, RpcError } from "./errors";
 import { Listeners, type Transport, type TransportKind, type TransportState, type Unsubscribe } from "./transport";
 
@@ -67,6 +68,21 @@ export interface BridgeStats {
   refetches: number;
   /** Sequence gaps seen in `parameterChanged`. */
   seqGaps: number;
+  /** Binary stream frames received (of every stream). */
+  streamFrames: number;
+  /** Stream frames skipped before reaching us (gaps in their `seq`), or undecodable. */
+  streamFramesMissed: number;
+}
+
+/** One stream's listeners, and what the plugin told us of it. */
+interface StreamEntry {
+  readonly name: string;
+  /** Each listener with the rate it asked for; the subscription is the highest. */
+  readonly listeners: Map<(frame: StreamFrame) => void, number>;
+  /** The rate asked of the plugin (0: none). */
+  hz: number;
+  /** The `seq` of the newest frame, to count gaps. */
+  lastSeq: number | null;
 }
 
 export interface BridgeClientOptions {
@@ -116,6 +132,8 @@ export class BridgeClient {
     lastMeterT: 0,
     refetches: 0,
     seqGaps: 0,
+    streamFrames: 0,
+    streamFramesMissed: 0,
   };
   private readonly requestTimeoutMs: number;
   private readonly meterHz: number;
@@ -128,6 +146,9 @@ export class BridgeClient {
   private readonly pending = new Map<number, Pending>();
   private readonly storeListeners = new Set<() => void>();
   private readonly meterListeners = new Listeners<MeterFrame>();
+  private readonly streams = new Map<string, StreamEntry>();
+  /** Streams by the id their frames carry, as `subscribeStream` answered (ids are per plugin). */
+  private readonly streamIds: (StreamEntry | undefined)[] = [];
   private readonly unsubscribeTransport: Unsubscribe[] = [];
 
   /** Plugin-side values by id, in the plugin's order. */
@@ -172,6 +193,9 @@ export class BridgeClient {
     this.unsubscribeTransport.push(
       transport.onMessage((text) => {
         this.receive(text);
+      }),
+      transport.onFrame((bytes) => {
+        this.receiveFrame(bytes);
       }),
       transport.onState((state) => {
         this.stateChanged(state);
@@ -261,6 +285,72 @@ export class BridgeClient {
     this.request("subscribeMeters", { hz }).catch((error: unknown) => {
       this.reportError(error);
     });
+  }
+
+  // ---- streams ------------------------------------------------------------------------------
+
+  /**
+   * Calls `listener` with every binary frame of the plugin's stream `name` (`getStreams`),
+   * subscribing at `hz` (1…60; the plugin caps it) while anyone listens, and again after every
+   * reconnect. Listeners of one stream share one subscription at the highest rate any asked for.
+   * `frame.values` is valid only during the call (the native transport reuses its buffer): copy
+   * what you keep.
+   */
+  onStream(name: string, hz: number, listener: (frame: StreamFrame) => void): Unsubscribe {
+    let entry = this.streams.get(name);
+    if (!entry) {
+      entry = { name, listeners: new Map(), hz: 0, lastSeq: null };
+      this.streams.set(name, entry);
+    }
+    const stream = entry;
+    stream.listeners.set(listener, hz);
+    this.resubscribeStream(stream);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      stream.listeners.delete(listener);
+      this.resubscribeStream(stream);
+    };
+  }
+
+  /** Asks the plugin for the rate `entry`'s listeners want, if it differs from the one asked. */
+  private resubscribeStream(entry: StreamEntry, force = false): void {
+    let hz = 0;
+    for (const rate of entry.listeners.values()) hz = Math.max(hz, rate);
+    if ((!force && hz === entry.hz) || this.transport.state.phase !== "connected") {
+      entry.hz = hz;
+      return;
+    }
+    entry.hz = hz;
+    if (force && hz === 0) return;
+    this.request("subscribeStream", { stream: entry.name, hz })
+      .then((result) => {
+        this.streamIds[result.id] = entry;
+      })
+      .catch((error: unknown) => {
+        this.reportError(error);
+      });
+  }
+
+  private receiveFrame(bytes: Uint8Array): void {
+    let frame: StreamFrame;
+    try {
+      frame = decodeStreamFrame(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+    } catch {
+      this.stats.streamFramesMissed += 1;
+      return;
+    }
+    this.stats.streamFrames += 1;
+    const entry = this.streamIds[frame.stream];
+    // Frames of a stream nobody here listens to any more, or before the subscription's answer.
+    if (!entry) return;
+    if (entry.lastSeq !== null) {
+      const gap = (frame.seq - entry.lastSeq - 1) >>> 0;
+      if (gap < 0x8000_0000) this.stats.streamFramesMissed += gap;
+    }
+    entry.lastSeq = frame.seq;
+    for (const listener of entry.listeners.keys()) listener(frame);
   }
 
   // ---- parameter edits ----------------------------------------------------------------------
@@ -502,6 +592,11 @@ export class BridgeClient {
       void this.refetch();
       this.fetchInfo();
       if (this.meterListeners.size > 0) this.subscribeMeters(this.meterHz);
+      this.streamIds.length = 0;
+      for (const entry of this.streams.values()) {
+        entry.lastSeq = null;
+        this.resubscribeStream(entry, true);
+      }
       this.startHeartbeat();
       return;
     }

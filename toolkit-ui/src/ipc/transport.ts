@@ -35,6 +35,11 @@ export interface Transport {
   send(text: string): boolean;
   /** Called with every received text message. */
   onMessage(listener: (text: string) => void): Unsubscribe;
+  /**
+   * Called with every received binary stream frame (see `lib/streamFrame.ts`). The bytes are
+   * valid only during the call: a transport may reuse their buffer for the next frame.
+   */
+  onFrame(listener: (bytes: Uint8Array) => void): Unsubscribe;
   /** Called on every state change. */
   onState(listener: (state: TransportState) => void): Unsubscribe;
   /** Skips the wait of a pending reconnect (e.g. the user clicked "retry now"). */
@@ -58,6 +63,14 @@ export class Listeners<T> {
     for (const listener of [...this.set]) listener(value);
   }
 
+  /**
+   * Like {@link emit} without copying the set first (no allocation: for the per-frame path). A
+   * listener added during the call may be called in it.
+   */
+  emitLive(value: T): void {
+    for (const listener of this.set) listener(value);
+  }
+
   get size(): number {
     return this.set.size;
   }
@@ -65,12 +78,14 @@ export class Listeners<T> {
 
 /**
  * What every transport keeps the same way: its state, the listeners of its states and messages.
- * Subclasses move the state with {@link setState} and hand received text to {@link receive}.
+ * Subclasses move the state with {@link setState} and hand received text to {@link receive},
+ * binary stream frames to {@link receiveFrame}.
  */
 export abstract class TransportBase implements Transport {
   abstract readonly kind: TransportKind;
   abstract readonly endpoint: string;
   private readonly messages = new Listeners<string>();
+  private readonly frames = new Listeners<Uint8Array>();
   private readonly states = new Listeners<TransportState>();
   private current: TransportState = { phase: "connecting" };
 
@@ -87,6 +102,10 @@ export abstract class TransportBase implements Transport {
     return this.messages.add(listener);
   }
 
+  onFrame(listener: (bytes: Uint8Array) => void): Unsubscribe {
+    return this.frames.add(listener);
+  }
+
   onState(listener: (state: TransportState) => void): Unsubscribe {
     return this.states.add(listener);
   }
@@ -100,5 +119,10 @@ export abstract class TransportBase implements Transport {
   /** Hands one received text message to the message listeners. */
   protected receive(text: string): void {
     this.messages.emit(text);
+  }
+
+  /** Hands one received binary frame to the frame listeners. */
+  protected receiveFrame(bytes: Uint8Array): void {
+    this.frames.emitLive(bytes);
   }
 }

@@ -8,6 +8,8 @@ export interface WebSocketLike {
   onclose: ((event: { code: number; reason: string }) => void) | null;
   onerror: ((event: unknown) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
+  /** Set to `"arraybuffer"`: binary messages (stream frames) arrive as `ArrayBuffer`s. */
+  binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }
@@ -31,7 +33,7 @@ export interface WebSocketTransportOptions {
 const OPEN = 1;
 
 /**
- * JSON-RPC over one WebSocket, one message per text frame. Reconnects with capped exponential
+ * JSON-RPC over one WebSocket, one message per text frame; stream frames as binary messages. Reconnects with capped exponential
  * backoff for as long as the page is open; the {@link BridgeClient} resynchronises after each
  * reconnect.
  */
@@ -105,6 +107,7 @@ export class WebSocketTransport extends TransportBase {
       this.lost(`cannot connect: ${String(error)}`);
       return;
     }
+    socket.binaryType = "arraybuffer";
     this.socket = socket;
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null;
@@ -123,6 +126,7 @@ export class WebSocketTransport extends TransportBase {
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
       if (typeof event.data === "string") this.receive(event.data);
+      else if (event.data instanceof ArrayBuffer) this.receiveFrame(new Uint8Array(event.data));
     };
     socket.onerror = () => {
       // A close event always follows; the reconnect is handled there.

@@ -266,6 +266,67 @@ truePeak: Array<number | null>,
 truePeakMax: number | null, };
 
 /**
+ * One stream of `getStreams`: binary frames (`docs/PROTOCOL.md`, "Stream frames") of up to
+ * `maxValues` `f32`s, laid out as `layout` says.
+ */
+export type StreamInfo = { 
+/**
+ * The id its frames carry (its index in `getStreams`).
+ */
+id: number, 
+/**
+ * The name a client subscribes with.
+ */
+name: string, 
+/**
+ * What the values are, in order.
+ */
+layout: string, 
+/**
+ * The most values one frame carries.
+ */
+maxValues: number, };
+
+/**
+ * Result of `getStreams`.
+ */
+export type StreamList = { 
+/**
+ * The plugin's streams (none: it offers no stream).
+ */
+streams: Array<StreamInfo>, };
+
+/**
+ * Params of `subscribeStream`.
+ */
+export type StreamSubscription = { 
+/**
+ * The stream's name (`getStreams`).
+ */
+stream: string, 
+/**
+ * Frames per second: 0 stops; 1…60, higher rates capped.
+ */
+hz: number, };
+
+/**
+ * Result of `subscribeStream`.
+ */
+export type StreamSubscribed = { 
+/**
+ * The stream's name.
+ */
+stream: string, 
+/**
+ * The id its binary frames carry.
+ */
+id: number, 
+/**
+ * The applied rate.
+ */
+hz: number, };
+
+/**
  * Result of `ping`.
  */
 export type Pong = { 
@@ -407,6 +468,8 @@ export interface Methods {
   subscribeMeters: { params: MeterSubscription; result: MeterSubscription };
   getLoudness: { params: NoParams; result: LoudnessReading };
   resetLoudness: { params: NoParams; result: Empty };
+  getStreams: { params: NoParams; result: StreamList };
+  subscribeStream: { params: StreamSubscription; result: StreamSubscribed };
   ping: { params: NoParams; result: Pong };
   getInfo: { params: NoParams; result: Info };
   requestResize: { params: ResizeRequest; result: ResizeResult };

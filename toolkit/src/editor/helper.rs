@@ -28,7 +28,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use bridge::protocol::Transport;
-use bridge::{Bridge, Client, ClientOptions, Next};
+use bridge::{Bridge, Client, ClientOptions, Next, Outgoing};
 use ui_assets::helper_pipe::{self, PAGE_STARTED, READY};
 
 use super::handle::Page;
@@ -400,12 +400,22 @@ fn pump_in(mut reader: BufReader<UnixStream>, client: &Client, socket: &Socket) 
     }
 }
 
-/// Bridge → helper: notifications and meter frames, until the bridge closes or the helper is gone.
+/// Bridge → helper: notifications, meter frames and stream frames (a [`helper_pipe::frame_line`]
+/// each), until the bridge closes or the helper is gone.
 fn pump_out(client: &Client, socket: &Socket, helper_gone: &AtomicBool) {
+    // Reused for every stream frame's line.
+    let mut frame = String::new();
     while !helper_gone.load(Ordering::SeqCst) {
         match client.next_timeout(Duration::from_millis(100)) {
-            Next::Message(text) => {
-                if socket.send_line(&text).is_err() {
+            Next::Message(message) => {
+                let line = match &message {
+                    Outgoing::Text(text) => &**text,
+                    Outgoing::Binary(bytes) => {
+                        helper_pipe::frame_line(bytes, &mut frame);
+                        &frame
+                    }
+                };
+                if socket.send_line(line).is_err() {
                     return;
                 }
             }
